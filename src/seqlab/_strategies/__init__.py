@@ -1,0 +1,1 @@
+"""Private home of the shared hypothesis strategies; the public face is :mod:`seqlab.strategies`."""

@@ -1,0 +1,176 @@
+"""Entry point of the worker process: the only place where student code runs.
+
+Started by :class:`seqlab.worker.Worker` as ``python -I -m seqlab._worker_main READ_FD WRITE_FD``. It applies
+the resource limits it is given, executes the submission's code chunks in a fresh module, then answers
+requests (``call``, ``next``) on its private channel until the channel closes. Every value it sends is
+encoded by :mod:`seqlab.codec`; an exception of the student's code is answered as an error message, never
+propagated. Nothing here trusts the submission, and the grader trusts nothing that comes from here.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import traceback
+import types
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from seqlab import codec
+
+MAX_TRACEBACK_CHARS = 4000
+
+
+def _apply_limits(limits: dict[str, int]) -> None:
+    import resource
+
+    table = {
+        "memory_bytes": resource.RLIMIT_AS,
+        "cpu_seconds": resource.RLIMIT_CPU,
+        "file_size_bytes": resource.RLIMIT_FSIZE,
+        "open_files": resource.RLIMIT_NOFILE,
+        "core_bytes": resource.RLIMIT_CORE,
+    }
+    if hasattr(resource, "RLIMIT_NPROC") and "processes" in limits:
+        table["processes"] = resource.RLIMIT_NPROC
+    for name, which in table.items():
+        value = limits.get(name)
+        if value is None:
+            continue
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        try:
+            resource.setrlimit(which, (value, value if name != "cpu_seconds" else value + 1))
+        except (ValueError, OSError):
+            pass  # reported by the grader's probe, not fatal here
+
+
+def _student_traceback(exc: BaseException, filenames: set[str]) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in filenames]
+    lines = traceback.format_list(frames) if frames else []
+    lines += traceback.format_exception_only(type(exc), exc)
+    text = "".join(lines)
+    return text[-MAX_TRACEBACK_CHARS:]
+
+
+def _reseed() -> None:
+    random.seed(0)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(0)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(0)
+
+
+class _Session:
+    def __init__(self, reader: BinaryIO, writer: BinaryIO) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.namespace: dict[str, Any] = {}
+        self.filenames: set[str] = set()
+        self.iterators: dict[int, Iterator[Any]] = {}
+
+    def send(self, header: dict[str, Any], blobs: list[bytes] | None = None) -> None:
+        codec.write_message(self.writer, header, blobs)
+
+    def error(self, exc: BaseException) -> dict[str, Any]:
+        if isinstance(exc, SystemExit):
+            return {"status": "exit", "error_type": "SystemExit", "message": f"exit code {exc.code!r}"}
+        return {
+            "status": "error",
+            "error_type": type(exc).__name__,
+            "error_mro": [cls.__name__ for cls in type(exc).__mro__],
+            "message": str(exc)[:MAX_TRACEBACK_CHARS],
+            "traceback": _student_traceback(exc, self.filenames),
+        }
+
+    def load(self, module_name: str, chunks: list[list[str]]) -> dict[str, Any]:
+        module = types.ModuleType(module_name)
+        module.__file__ = chunks[0][0] if chunks else module_name
+        sys.modules[module_name] = module
+        self.namespace = module.__dict__
+        _reseed()
+        for filename, source in chunks:
+            self.filenames.add(filename)
+            try:
+                code = compile(source, filename, "exec", dont_inherit=True)
+                exec(code, self.namespace)  # noqa: S102 - this process exists to run student code
+            except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
+                return {"status": "load_error", "where": filename, **self.error(exc)}
+        functions = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
+        return {"status": "ok", "functions": functions}
+
+    def reply(self, value: Any) -> None:
+        if isinstance(value, (types.GeneratorType, Iterator)) and not isinstance(value, (str, bytes)):
+            handle = len(self.iterators) + 1
+            self.iterators[handle] = value
+            value = codec.IteratorHandle(handle)
+        blobs: list[bytes] = []
+        try:
+            encoded = codec.encode(value, blobs)
+        except codec.CodecError as exc:
+            self.send({"status": "bad_return", "message": str(exc), "type": type(value).__name__})
+            return
+        self.send({"status": "ok", "value": encoded}, blobs)
+
+    def handle(self, request: dict[str, Any], blobs: list[bytes]) -> None:
+        op = request.get("op")
+        if op == "call":
+            name = request.get("name")
+            function = self.namespace.get(name) if isinstance(name, str) else None
+            if not callable(function):
+                kind = "missing" if function is None else "not_callable"
+                self.send({"status": kind, "message": str(name)})
+                return
+            try:
+                args = codec.decode(request.get("args"), blobs)
+                kwargs = codec.decode(request.get("kwargs"), blobs)
+            except codec.CodecError as exc:
+                self.send({"status": "protocol", "message": str(exc)})
+                return
+            _reseed()
+            try:
+                value = function(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001
+                self.send(self.error(exc))
+                return
+            self.reply(value)
+        elif op == "next":
+            iterator = self.iterators.get(request.get("id"))
+            if iterator is None:
+                self.send({"status": "protocol", "message": "unknown iterator"})
+                return
+            try:
+                value = next(iterator)
+            except StopIteration:
+                self.send({"status": "stop"})
+                return
+            except BaseException as exc:  # noqa: BLE001
+                self.send(self.error(exc))
+                return
+            self.reply(value)
+        else:
+            self.send({"status": "protocol", "message": f"unknown operation {op!r}"})
+
+
+def main(argv: list[str]) -> int:
+    read_fd, write_fd = int(argv[1]), int(argv[2])
+    reader = os.fdopen(read_fd, "rb", buffering=0)
+    writer = os.fdopen(write_fd, "wb", buffering=0)
+    session = _Session(reader, writer)
+    setup, _ = codec.read_message(reader)
+    _apply_limits(setup.get("limits", {}))
+    session.send(session.load(setup["module_name"], setup["chunks"]))
+    while True:
+        try:
+            request, blobs = codec.read_message(reader)
+        except EOFError:
+            return 0
+        session.handle(request, blobs)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

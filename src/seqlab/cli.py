@@ -1,0 +1,127 @@
+"""The ``seqlab`` command line: it parses options and wires the pipeline to a report writer, nothing more.
+
+Exit status: 0 when a report was written (whatever the score); 2 when grading itself could not happen
+(unknown assignment, broken course, bad option); 1 for ``seqlab check`` when a public test fails and for
+``seqlab release --check`` when the release is out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from seqlab import __version__
+from seqlab.course import ASSIGNMENTS
+from seqlab.errors import SeqlabError
+from seqlab.limits import Limits
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="seqlab", description="Autograded exercises on sequence models.")
+    parser.add_argument("--version", action="version", version=f"seqlab {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one submission against the hidden suite")
+    grade.add_argument("submission", type=Path, help="a folder holding <assignment>.py or .ipynb, or the file")
+    grade.add_argument("--assignment", "-a", required=True, choices=ASSIGNMENTS)
+    from seqlab.reports import WRITERS
+
+    grade.add_argument("--format", "-f", default="markdown", choices=sorted(WRITERS),
+                       help="report format (default: markdown)")
+    grade.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
+    grade.add_argument("--seed", type=int, default=0, help="vary the generated examples (default 0)")
+    grade.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
+    grade.add_argument("--call-timeout", type=_positive, default=Limits.call_timeout,
+                       help="seconds one call of a student function may take (default %(default)s)")
+    grade.add_argument("--timeout", type=_positive, default=Limits.submission_timeout,
+                       help="seconds all calls of the submission may take together (default %(default)s)")
+
+    check = commands.add_parser("check", help="run the public tests on your work (students)")
+    check.add_argument("path", nargs="?", type=Path, default=Path("."),
+                       help="your assignment folder (default: the current folder)")
+    check.add_argument("--assignment", "-a", choices=ASSIGNMENTS, help="default: guessed from the folder")
+
+    release = commands.add_parser("release", help="build the student release from solutions/ (instructors)")
+    release.add_argument("assignments", nargs="*", choices=[[], *ASSIGNMENTS], metavar="ASSIGNMENT",
+                         help=f"default: all ({', '.join(ASSIGNMENTS)})")
+    release.add_argument("--check", action="store_true", help="only report whether assignments/ is in sync")
+    release.add_argument("--course-root", type=Path)
+    return parser
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from seqlab.grading import GradeOptions, grade
+    from seqlab.reports import WRITERS
+
+    limits = Limits(call_timeout=args.call_timeout, submission_timeout=args.timeout)
+    result = grade(args.submission, args.assignment,
+                   GradeOptions(seed=args.seed, limits=limits, course_root=args.course_root))
+    text = WRITERS[args.format]().render(result)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{result.assignment}: {result.score:g} / {result.max_score:g} points -> {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _guess_assignment(path: Path) -> str:
+    folder = path if path.is_dir() else path.parent
+    found = [a for a in ASSIGNMENTS if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
+    if len(found) != 1:
+        raise SeqlabError(f"cannot tell which assignment {folder} holds; pass --assignment")
+    return found[0]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from seqlab.grading import GradeOptions, grade
+    from seqlab.reports import MarkdownReport
+
+    assignment = args.assignment or _guess_assignment(args.path)
+    folder = args.path if args.path.is_dir() else args.path.parent
+    result = grade(folder, assignment, GradeOptions(suite="public"))
+    sys.stdout.write(MarkdownReport().render(result))
+    return 0 if result.score == result.max_score else 1
+
+
+def _release(args: argparse.Namespace) -> int:
+    from seqlab import release
+    from seqlab.course import find_course_root
+
+    root = find_course_root(args.course_root)
+    stale = 0
+    for assignment in args.assignments or ASSIGNMENTS:
+        if args.check:
+            differences = release.check_release_in_sync(assignment, root)
+            for difference in differences:
+                print(f"{assignment}: out of sync: {difference}")
+            stale += bool(differences)
+            if not differences:
+                print(f"{assignment}: in sync")
+        else:
+            print(f"{assignment}: released to {release.release_assignment(assignment, root)}")
+    return 1 if stale else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``seqlab`` console script."""
+    args = _parser().parse_args(argv)
+    handlers = {"grade": _grade, "check": _check, "release": _release}
+    try:
+        return handlers[args.command](args)
+    except SeqlabError as exc:
+        print(f"seqlab: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

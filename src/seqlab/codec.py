@@ -1,0 +1,188 @@
+"""The serialization straw between the grader and the worker: plain data only, never pickle.
+
+A message is a JSON header plus binary blobs, one per numpy array (``.npy`` bytes written and read with
+``allow_pickle=False``). Values are encoded as:
+
+==================  =========================================================
+Python value        JSON form
+==================  =========================================================
+None/bool/int/float the JSON scalar (NaN and infinities as JSON extensions)
+str                 the JSON string
+list                a JSON array of encoded items
+tuple               ``{"$": "tuple", "items": [...]}``
+dict                ``{"$": "dict", "items": [[key, value], ...]}``
+numpy.ndarray       ``{"$": "ndarray", "blob": i}``
+numpy scalar        ``{"$": "npscalar", "blob": i}`` (a 0-d array)
+remote iterator     ``{"$": "iterator", "id": n}`` (worker to grader only)
+==================  =========================================================
+
+Decoding yields only those types, so nothing the worker sends can carry behaviour (a custom ``__eq__``,
+a patched method) into the grader. Malformed input raises :class:`CodecError`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import numpy as np
+
+__all__ = ["CodecError", "IteratorHandle", "encode", "decode", "write_message", "read_message"]
+
+MAX_DEPTH = 64
+MAX_MESSAGE_BYTES = 1 << 30
+_HEADER = struct.Struct(">II")  # JSON length, number of blobs
+_BLOB = struct.Struct(">Q")
+
+
+class CodecError(ValueError):
+    """A value cannot be encoded as plain data, or a message is malformed."""
+
+
+@dataclass(frozen=True)
+class IteratorHandle:
+    """Reference to an iterator that lives in the worker (returned by a generator function)."""
+
+    id: int
+
+
+def _array_to_bytes(array: np.ndarray) -> bytes:
+    if array.dtype.hasobject:
+        raise CodecError(f"an array of Python objects (dtype={array.dtype}) is not plain data")
+    if array.dtype.names is not None:
+        raise CodecError(f"a structured array (dtype={array.dtype}) is not supported")
+    buffer = io.BytesIO()
+    try:
+        np.save(buffer, array if array.flags.c_contiguous else np.array(array, order="C"), allow_pickle=False)
+    except ValueError as exc:
+        raise CodecError(f"cannot send array of dtype {array.dtype}: {exc}") from None
+    return buffer.getvalue()
+
+
+def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    """Encode ``value`` into JSON-ready data, appending array bytes to ``blobs``."""
+    if depth > MAX_DEPTH:
+        raise CodecError(f"data nested deeper than {MAX_DEPTH} levels")
+    if value is None or type(value) in (bool, str):
+        return value
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        return value
+    if isinstance(value, IteratorHandle):
+        return {"$": "iterator", "id": value.id}
+    if isinstance(value, np.ndarray):
+        blobs.append(_array_to_bytes(np.asarray(value)))
+        return {"$": "ndarray", "blob": len(blobs) - 1}
+    if isinstance(value, np.generic):
+        blobs.append(_array_to_bytes(np.asarray(value)))
+        return {"$": "npscalar", "blob": len(blobs) - 1}
+    if type(value) is list:
+        return [encode(item, blobs, depth + 1) for item in value]
+    if type(value) is tuple:
+        return {"$": "tuple", "items": [encode(item, blobs, depth + 1) for item in value]}
+    if type(value) is dict:
+        return {
+            "$": "dict",
+            "items": [[encode(k, blobs, depth + 1), encode(v, blobs, depth + 1)] for k, v in value.items()],
+        }
+    raise CodecError(f"a value of type {type(value).__name__} is not plain data")
+
+
+def _load_array(blob: bytes) -> np.ndarray:
+    try:
+        array = np.load(io.BytesIO(blob), allow_pickle=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of a malformed blob is a codec error
+        raise CodecError(f"malformed array data: {type(exc).__name__}: {exc}") from None
+    if not isinstance(array, np.ndarray) or type(array) is not np.ndarray:
+        raise CodecError("array data did not decode to a plain numpy array")
+    return array
+
+
+def _hashable(key: Any) -> Any:
+    try:
+        hash(key)
+    except TypeError:
+        raise CodecError("a dictionary key is not hashable") from None
+    return key
+
+
+def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    """Inverse of :func:`encode`; yields only plain Python and numpy values."""
+    if depth > MAX_DEPTH:
+        raise CodecError(f"data nested deeper than {MAX_DEPTH} levels")
+    if data is None or type(data) in (bool, int, float, str):
+        return data
+    if type(data) is list:
+        return [decode(item, blobs, depth + 1) for item in data]
+    if type(data) is not dict:
+        raise CodecError(f"unexpected JSON value of type {type(data).__name__}")
+    tag = data.get("$")
+    if tag in ("ndarray", "npscalar"):
+        index = data.get("blob")
+        if type(index) is not int or not 0 <= index < len(blobs):
+            raise CodecError("array reference out of range")
+        array = _load_array(blobs[index])
+        return array if tag == "ndarray" else array[()]
+    if tag == "tuple" and type(data.get("items")) is list:
+        return tuple(decode(item, blobs, depth + 1) for item in data["items"])
+    if tag == "dict" and type(data.get("items")) is list:
+        result = {}
+        for pair in data["items"]:
+            if type(pair) is not list or len(pair) != 2:
+                raise CodecError("malformed dictionary item")
+            key = _hashable(decode(pair[0], blobs, depth + 1))
+            result[key] = decode(pair[1], blobs, depth + 1)
+        return result
+    if tag == "iterator" and type(data.get("id")) is int:
+        return IteratorHandle(data["id"])
+    raise CodecError(f"unknown tag {tag!r}")
+
+
+def write_message(stream: BinaryIO, header: dict[str, Any], blobs: list[bytes] | None = None) -> None:
+    """Write one framed message: header JSON then each blob with its length."""
+    blobs = blobs or []
+    payload = json.dumps(header, separators=(",", ":")).encode()
+    parts = [_HEADER.pack(len(payload), len(blobs)), payload]
+    for blob in blobs:
+        parts.append(_BLOB.pack(len(blob)))
+        parts.append(blob)
+    stream.write(b"".join(parts))
+    stream.flush()
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    chunks = []
+    remaining = size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one framed message; raises EOFError on a closed channel and CodecError on garbage."""
+    header_len, n_blobs = _HEADER.unpack(_read_exact(stream, _HEADER.size))
+    if header_len > MAX_MESSAGE_BYTES or n_blobs > 1_000_000:
+        raise CodecError("message too large")
+    try:
+        header = json.loads(_read_exact(stream, header_len))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CodecError(f"malformed message header: {exc}") from None
+    if type(header) is not dict:
+        raise CodecError("malformed message header")
+    blobs = []
+    total = header_len
+    for _ in range(n_blobs):
+        (size,) = _BLOB.unpack(_read_exact(stream, _BLOB.size))
+        total += size
+        if total > MAX_MESSAGE_BYTES:
+            raise CodecError("message too large")
+        blobs.append(_read_exact(stream, size))
+    return header, blobs

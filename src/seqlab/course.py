@@ -1,0 +1,92 @@
+"""Where the course lives: the assignment ids, their reference modules and hidden suites.
+
+The course root is the folder holding ``solutions/`` and ``grader/``. It is found, in order, from an explicit
+argument, the ``SEQLAB_COURSE_ROOT`` environment variable, or the repository this package was installed
+from (editable installs), and is checked before use.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from seqlab.errors import CourseError
+
+ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing")
+
+
+def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Return the course root, or raise :class:`CourseError` saying where we looked."""
+    candidates: list[tuple[str, Path]] = []
+    if explicit is not None:
+        candidates.append(("--course-root", Path(explicit)))
+    env = os.environ.get("SEQLAB_COURSE_ROOT")
+    if env:
+        candidates.append(("SEQLAB_COURSE_ROOT", Path(env)))
+    candidates.append(("the seqlab source tree", Path(__file__).resolve().parents[2]))
+    for origin, path in candidates:
+        if (path / "grader").is_dir() and (path / "solutions").is_dir():
+            return path.resolve()
+        if origin != "the seqlab source tree":
+            raise CourseError(f"{origin} points to {path}, which has no grader/ and solutions/ folders")
+    raise CourseError(
+        "cannot find the course (a folder with grader/ and solutions/); pass --course-root or set "
+        "SEQLAB_COURSE_ROOT"
+    )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment of the course and the paths that belong to it."""
+
+    id: str
+    root: Path
+
+    @property
+    def reference_path(self) -> Path:
+        return self.root / "solutions" / self.id / f"{self.id}.py"
+
+    @property
+    def suite_dir(self) -> Path:
+        return self.root / "grader" / self.id
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "assignments" / self.id
+
+    @property
+    def public_tests_dir(self) -> Path:
+        return self.release_dir / "tests"
+
+
+def get_assignment(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> Assignment:
+    """Look up an assignment by id, with a clear error listing the known ids."""
+    if assignment_id not in ASSIGNMENTS:
+        known = ", ".join(ASSIGNMENTS)
+        raise CourseError(f"unknown assignment {assignment_id!r}; the course has: {known}")
+    assignment = Assignment(assignment_id, find_course_root(course_root))
+    if not assignment.reference_path.is_file():
+        raise CourseError(f"the reference solution {assignment.reference_path} is missing")
+    return assignment
+
+
+@cache
+def _import_path(path: Path, module_name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise CourseError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_reference(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> ModuleType:
+    """Import the reference solution of an assignment (trusted code, in this process)."""
+    assignment = get_assignment(assignment_id, course_root)
+    return _import_path(assignment.reference_path, f"seqlab_reference_{assignment_id}")

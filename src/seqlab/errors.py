@@ -1,0 +1,21 @@
+"""The one exception family of seqlab.
+
+A student's failure is never one of these: it is a *result* in the report. These are raised only when
+grading itself cannot happen (unknown assignment, unreadable configuration, a broken course).
+"""
+
+
+class SeqlabError(Exception):
+    """Root of every error seqlab raises on purpose."""
+
+
+class CourseError(SeqlabError):
+    """The course (solutions/, grader/, assignments/) is missing or inconsistent."""
+
+
+class SubmissionNotFound(SeqlabError):
+    """The submission path holds no gradeable file for the assignment."""
+
+
+class ConfigError(SeqlabError):
+    """A setting has a bad value; the message says where it came from."""

@@ -1,0 +1,122 @@
+"""The grading pipeline: load -> isolate -> run suite -> score. The CLI only wires this to reports.
+
+``grade(submission, assignment)`` never raises for anything the student did: a missing file, a notebook that
+does not parse, code that crashes or hangs all become a :class:`~seqlab.model.GradeResult` with clear
+messages. It raises :class:`~seqlab.errors.SeqlabError` only when grading itself cannot happen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seqlab import __version__
+from seqlab.course import get_assignment, load_reference
+from seqlab.errors import SubmissionNotFound
+from seqlab.limits import Limits
+from seqlab.loader import load_submission
+from seqlab.model import FunctionScore, GradeResult, TestOutcome
+from seqlab.proxy import SubmissionProxy
+from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
+from seqlab.worker import OK, CallResult, Worker
+
+__all__ = ["GradeOptions", "grade", "score"]
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """How to grade.
+
+    Attributes:
+        seed: changes the hypothesis draw for a re-run (0 is the standard draw).
+        limits: worker limits (timeouts, memory, ...).
+        course_root: the course folder (default: found automatically).
+        suite: ``"hidden"`` (grader/<id>) or ``"public"`` (the released public tests).
+        max_examples: hypothesis examples per test.
+    """
+
+    seed: int = 0
+    limits: Limits = field(default_factory=Limits)
+    course_root: str | os.PathLike[str] | None = None
+    suite: str = "hidden"
+    max_examples: int = DEFAULT_MAX_EXAMPLES
+
+
+def score(outcomes: tuple[TestOutcome, ...]) -> tuple[FunctionScore, ...]:
+    """Group test outcomes by function (in order of first appearance); points add up per function."""
+    by_function: dict[str, list[TestOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_function[outcome.function].append(outcome)
+    return tuple(FunctionScore(name, tuple(tests)) for name, tests in by_function.items())
+
+
+def _load_failure(loaded: CallResult) -> str:
+    if loaded.status == "load_error":
+        text = f"{loaded.error_type}: {loaded.message}" if loaded.error_type != "SystemExit" else (
+            f"it called sys.exit() at the top level ({loaded.message})"
+        )
+        return f"{text}\n{loaded.traceback.rstrip()}".rstrip()
+    return loaded.message
+
+
+def _display(path: Path) -> str:
+    return path.name or str(path)
+
+
+def grade(submission: str | os.PathLike[str], assignment_id: str, options: GradeOptions | None = None) -> GradeResult:
+    """Grade one submission of one assignment."""
+    options = options or GradeOptions()
+    began = time.monotonic()
+    assignment = get_assignment(assignment_id, options.course_root)
+    suite_dir = assignment.suite_dir if options.suite == "hidden" else Path(submission) / "tests"
+    messages: list[str] = []
+    load_failure: str | None = None
+    worker: Worker | None = None
+    kind = "unknown"
+    try:
+        source = load_submission(submission, assignment_id)
+    except SubmissionNotFound as exc:
+        load_failure = str(exc)
+        messages.append(f"Your submission could not be read: {exc}")
+    else:
+        kind = source.kind
+        messages.extend(source.notes)
+        worker = Worker(source, options.limits)
+        loaded = worker.start()
+        if loaded.status != OK:
+            load_failure = _load_failure(loaded)
+            messages.append(f"Your code could not be loaded, so no function could be graded: {load_failure}")
+    try:
+        reference = load_reference(assignment_id, options.course_root) if options.suite == "hidden" else None
+        run = run_suite(
+            suite_dir, assignment=assignment_id,
+            submission=SubmissionProxy(worker) if worker is not None else None,
+            reference=reference, run_seed=options.seed, load_failure=load_failure,
+            max_examples=options.max_examples,
+        )
+        output, output_bytes = worker.output_text() if worker is not None else ("", 0)
+        if worker is not None and worker.stats.timeouts:
+            messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")
+        if worker is not None and worker.stats.crashes:
+            messages.append(f"The process running your code crashed {worker.stats.crashes} time(s) and was restarted.")
+    finally:
+        if worker is not None:
+            worker.close()
+    if output_bytes > len(output.encode()):
+        messages.append(f"Your code printed {output_bytes} bytes; only the first {len(output.encode())} are kept.")
+    return GradeResult(
+        assignment=assignment_id,
+        submission=_display(Path(submission)),
+        kind=kind,
+        functions=score(run.outcomes),
+        messages=tuple(messages),
+        output=output,
+        output_bytes=output_bytes,
+        seed=options.seed,
+        suite=options.suite,
+        seqlab_version=__version__,
+        execution_time=round(time.monotonic() - began, 3),
+    )

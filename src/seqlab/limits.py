@@ -1,0 +1,45 @@
+"""Resource limits of a grading run, every one a named, documented value."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+GIB = 1 << 30
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits applied to the worker that runs a submission.
+
+    Attributes:
+        call_timeout: wall-clock seconds one call of a student function may take.
+        submission_timeout: wall-clock seconds all calls of one submission may take together
+            (start-up included); once spent, remaining calls fail at once.
+        startup_timeout: seconds the worker may take to start and execute the submission's top level.
+        memory_bytes: address-space limit of the worker (RLIMIT_AS).
+        cpu_seconds: CPU-time limit of one worker process (RLIMIT_CPU).
+        file_size_bytes: largest file the worker may write (RLIMIT_FSIZE).
+        open_files: most file descriptors the worker may hold (RLIMIT_NOFILE).
+        output_bytes: how much of the worker's stdout/stderr is kept for the report.
+    """
+
+    call_timeout: float = 10.0
+    submission_timeout: float = 300.0
+    startup_timeout: float = 60.0
+    memory_bytes: int = 8 * GIB
+    cpu_seconds: int = 600
+    file_size_bytes: int = 64 * MIB
+    open_files: int = 256
+    output_bytes: int = 64 * 1024
+
+    def rlimits(self) -> dict[str, int]:
+        """The limits the worker applies to itself with ``setrlimit``."""
+        values = asdict(self)
+        return {
+            "memory_bytes": values["memory_bytes"],
+            "cpu_seconds": values["cpu_seconds"],
+            "file_size_bytes": values["file_size_bytes"],
+            "open_files": values["open_files"],
+            "core_bytes": 0,
+        }

@@ -1,0 +1,152 @@
+"""Load a submission: find the student's file and turn it into code chunks for the worker.
+
+A submission is a folder holding ``<assignment>.py`` or ``<assignment>.ipynb`` (or that file itself). A module
+is one chunk. A notebook becomes one chunk per kept code cell, named ``<file>, cell N`` so tracebacks point at
+the cell. Kept are:
+
+* nbgrader solution cells (``metadata.nbgrader.solution``), whole;
+* from every other code cell, only its top-level imports, function and class definitions and
+  constant assignments (``NAME = <literal>``): demo calls, plots and prints never run while grading;
+* nbgrader test cells (``grade`` without ``solution``) are dropped entirely.
+
+IPython magics (``%...``, ``!...``) are blanked. Nothing here executes student code: notebooks are parsed as
+JSON and Python is only parsed with :mod:`ast`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from seqlab.errors import SubmissionNotFound
+
+__all__ = ["SubmissionSource", "load_submission", "notebook_chunks"]
+
+_MAGIC = re.compile(r"^(\s*)([%!].*)$")
+
+
+@dataclass(frozen=True)
+class SubmissionSource:
+    """The student's code, ready to run in a worker.
+
+    Attributes:
+        assignment: assignment id, also the module name the code runs under.
+        path: the file that was loaded.
+        kind: ``"module"`` or ``"notebook"``.
+        chunks: ``(filename, source)`` pairs executed in order in one module namespace.
+        notes: remarks for the report (skipped cells, ambiguous folders).
+    """
+
+    assignment: str
+    path: Path
+    kind: str
+    chunks: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def module_name(self) -> str:
+        return self.assignment
+
+
+def _find_file(path: Path, assignment: str) -> tuple[Path, list[str]]:
+    notes: list[str] = []
+    if path.is_file():
+        if path.suffix not in (".py", ".ipynb"):
+            raise SubmissionNotFound(f"{path.name} is neither a Python module (.py) nor a notebook (.ipynb)")
+        return path, notes
+    if not path.is_dir():
+        raise SubmissionNotFound(f"{path} does not exist")
+    module, notebook = path / f"{assignment}.py", path / f"{assignment}.ipynb"
+    if module.is_file() and notebook.is_file():
+        notes.append(f"both {module.name} and {notebook.name} were submitted; {module.name} was graded")
+        return module, notes
+    for candidate in (module, notebook):
+        if candidate.is_file():
+            return candidate, notes
+    present = sorted(p.name for p in path.iterdir() if p.suffix in (".py", ".ipynb"))
+    found = f" (found: {', '.join(present)})" if present else ""
+    raise SubmissionNotFound(
+        f"no {module.name} or {notebook.name} in the submission{found}; rename your file to one of these"
+    )
+
+
+def _blank_magics(source: str) -> str:
+    return "\n".join(_MAGIC.sub(r"\1pass  # IPython magic removed", line) for line in source.splitlines())
+
+
+def _definitions_only(tree: ast.Module, source: str) -> str:
+    """The top-level imports, defs, classes and literal constants of a cell, with their line numbers."""
+    lines = source.splitlines()
+    kept = [""] * len(lines)
+    for node in tree.body:
+        keep = isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            try:
+                ast.literal_eval(node.value)
+                keep = True
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                keep = False
+        if keep:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            for number in range(first, (node.end_lineno or node.lineno) + 1):
+                kept[number - 1] = lines[number - 1]
+    return "\n".join(kept)
+
+
+def notebook_chunks(raw: str, filename: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Split a notebook's JSON text into the code chunks to grade (see module docstring)."""
+    try:
+        notebook = json.loads(raw)
+        cells = notebook["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("cells is not a list")
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise SubmissionNotFound(
+            f"{filename} is not a readable Jupyter notebook ({exc}); open it in JupyterLab and save it again"
+        ) from None
+    chunks: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        meta = meta if isinstance(meta, dict) else {}
+        if meta.get("grade") and not meta.get("solution"):
+            continue
+        if source.lstrip().startswith("%%"):
+            notes.append(f"cell {number} is a cell magic and was skipped")
+            continue
+        source = _blank_magics(source)
+        label = f"{filename}, cell {number}"
+        if meta.get("solution"):
+            chunks.append((label, source))
+            continue
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            notes.append(f"cell {number} has a syntax error and is not a solution cell; it was skipped")
+            continue
+        kept = _definitions_only(tree, source)
+        if kept.strip():
+            chunks.append((label, kept))
+    return chunks, notes
+
+
+def load_submission(path: str | Path, assignment: str) -> SubmissionSource:
+    """Find and read a submission; raises :class:`SubmissionNotFound` with a student-readable reason."""
+    file, notes = _find_file(Path(path), assignment)
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SubmissionNotFound(f"{file.name} is not UTF-8 text") from None
+    except OSError as exc:
+        raise SubmissionNotFound(f"{file.name} cannot be read ({exc.strerror})") from None
+    if file.suffix == ".py":
+        return SubmissionSource(assignment, file, "module", ((file.name, raw),), tuple(notes))
+    chunks, more = notebook_chunks(raw, file.name)
+    return SubmissionSource(assignment, file, "notebook", tuple(chunks), tuple(notes + more))

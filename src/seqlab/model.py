@@ -1,0 +1,91 @@
+"""The result model every report is written from: one immutable record per test, function and grade."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One hidden (or public) test as graded.
+
+    Attributes:
+        id: the test's id relative to its suite, e.g. ``test_tokenize.py::test_lowercases``.
+        name: a readable name shown to students.
+        function: the student's function the test grades.
+        max_points: what the test is worth.
+        outcome: ``passed``, ``failed`` or ``skipped``.
+        message: why it failed (or was skipped), in student-facing words.
+        counterexample: hypothesis' shrunk failing input, when there is one.
+    """
+
+    id: str
+    name: str
+    function: str
+    max_points: float
+    outcome: str
+    message: str = ""
+    counterexample: str = ""
+
+    @property
+    def points(self) -> float:
+        return self.max_points if self.outcome == PASSED else 0.0
+
+
+@dataclass(frozen=True)
+class FunctionScore:
+    """The tests of one student function and the points they add up to."""
+
+    name: str
+    tests: tuple[TestOutcome, ...]
+
+    @property
+    def score(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(t.max_points for t in self.tests if t.outcome != SKIPPED)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """Everything known about one graded submission; writers in :mod:`seqlab.reports` render it."""
+
+    assignment: str
+    submission: str
+    kind: str
+    functions: tuple[FunctionScore, ...]
+    messages: tuple[str, ...] = ()
+    output: str = ""
+    output_bytes: int = 0
+    seed: int = 0
+    suite: str = "hidden"
+    seqlab_version: str = ""
+    execution_time: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return round(sum(f.score for f in self.functions), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(f.max_score for f in self.functions), 6)
+
+    @property
+    def tests(self) -> tuple[TestOutcome, ...]:
+        return tuple(t for f in self.functions for t in f.tests)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (stable key order) used by the JSON report."""
+        data = asdict(self)
+        data["score"] = self.score
+        data["max_score"] = self.max_score
+        for function, record in zip(self.functions, data["functions"], strict=True):
+            record["score"] = function.score
+            record["max_score"] = function.max_score
+        return data

@@ -1,0 +1,157 @@
+"""The pytest plugin that runs a suite against a submission inside the trusted grader.
+
+It provides the ``submission`` and ``reference`` fixtures, seeds hypothesis per test from
+(assignment, test id, run seed), and turns each test's report into a :class:`seqlab.model.TestOutcome`.
+Points come from the ``@graded`` marker; nothing is parsed from printed output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
+from seqlab.testing import MARKER, SubmissionFailed, SubmissionUnavailable
+
+_COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
+
+
+def derive_seed(assignment: str, test_id: str, run_seed: int) -> int:
+    """A stable 64-bit seed for one test: same inputs, same draw."""
+    digest = hashlib.sha256(f"{assignment}\0{test_id}\0{run_seed}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class _Unavailable:
+    """Stands in for a submission that could not be loaded: every call fails with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise SubmissionUnavailable(name, "load_error", f"`{name}` could not be graded: {self._reason}")
+
+        return fail
+
+
+def readable_name(item: pytest.Item) -> str:
+    """The first docstring line of a test, or its function name made readable."""
+    doc = (getattr(item, "obj", None).__doc__ or "").strip() if hasattr(item, "obj") else ""
+    if doc:
+        return doc.splitlines()[0].strip()
+    name = getattr(item, "originalname", None) or item.name
+    return name.removeprefix("test_").replace("_", " ")
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _message(exc.exceptions[0])
+    if isinstance(exc, (SubmissionFailed, SubmissionUnavailable)):
+        return exc.student_message
+    if type(exc).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition"):
+        return "the function gave different results for the same input (does it use randomness or keep state?)"
+    if isinstance(exc, AssertionError):
+        return str(exc) or "a check on the returned value failed"
+    if isinstance(exc, pytest.fail.Exception):
+        return str(exc)
+    return f"the returned value could not be checked ({type(exc).__name__}: {exc})"
+
+
+_FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference)=.*,$")
+
+
+def _counterexample(exc: BaseException) -> str:
+    """Hypothesis' failing example without the fixtures, e.g. ``texts=['a b'],`` (one argument a line)."""
+    notes = getattr(exc, "__notes__", None) or []
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions and not notes:
+        return _counterexample(exc.exceptions[0])
+    for note in notes:
+        if isinstance(note, str) and note.startswith(_COUNTEREXAMPLE_PREFIXES):
+            lines = note.splitlines()[1:-1]  # drop "Falsifying example: test(" and ")"
+            kept = [line.strip() for line in lines if not _FIXTURE_ARGUMENT.match(line)]
+            return "\n".join(kept)
+    return ""
+
+
+class SeqlabPlugin:
+    """Registered with ``pytest.main(..., plugins=[plugin])`` for one grading run."""
+
+    name = "seqlab-grader"
+
+    def __init__(
+        self,
+        assignment: str,
+        submission: Any,
+        reference: ModuleType | None,
+        run_seed: int = 0,
+        load_failure: str | None = None,
+    ) -> None:
+        self.assignment = assignment
+        self._submission = submission
+        self._reference = reference
+        self.run_seed = run_seed
+        self.load_failure = load_failure
+        self.outcomes: list[TestOutcome] = []
+        self.collection_errors: list[str] = []
+
+    # -- fixtures --------------------------------------------------------------------------------------
+    @pytest.fixture(scope="session")
+    def submission(self) -> Any:
+        """The student's functions (each call runs in the isolated worker)."""
+        if self.load_failure is not None:
+            return _Unavailable(self.load_failure)
+        return self._submission
+
+    @pytest.fixture(scope="session")
+    def reference(self) -> ModuleType:
+        """The reference solution module (trusted)."""
+        if self._reference is None:
+            pytest.skip("the reference solution is not available to this suite")
+        return self._reference
+
+    # -- hooks -----------------------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            if item.get_closest_marker(MARKER) is None:
+                self.collection_errors.append(f"{item.nodeid} has no @graded marker")
+            test = getattr(item, "obj", None)
+            if test is not None and hasattr(test, "hypothesis"):
+                from hypothesis import seed
+
+                seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        marker = item.get_closest_marker(MARKER)
+        if marker is None:
+            return report
+        record = None
+        if call.when == "call" or (call.when == "setup" and not report.passed):
+            function = str(marker.kwargs.get("function", ""))
+            points = float(marker.kwargs.get("points", 0.0))
+            common = {"id": item.nodeid, "name": readable_name(item), "function": function, "max_points": points}
+            if report.passed:
+                record = TestOutcome(outcome=PASSED, **common)
+            elif report.skipped:
+                reason = call.excinfo.value.msg if call.excinfo and hasattr(call.excinfo.value, "msg") else ""
+                record = TestOutcome(outcome=SKIPPED, message=str(reason), **common)
+            else:
+                exc = call.excinfo.value if call.excinfo else AssertionError("failed")
+                record = TestOutcome(outcome=FAILED, message=_message(exc), counterexample=_counterexample(exc),
+                                     **common)
+        if record is not None:
+            self.outcomes.append(record)
+        return report

@@ -1,0 +1,125 @@
+"""The ``submission`` object hidden suites call: attribute access gives the student's functions.
+
+Each call goes through :class:`seqlab.worker.Worker`; a value comes back as plain data, anything else raises
+:class:`seqlab.testing.SubmissionFailed` with a sentence a student understands. A function that timed out or
+crashed the worker is not called again (the same failure is raised at once), so a hanging function costs one
+timeout, not one per generated example.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from seqlab import worker as w
+from seqlab.codec import IteratorHandle
+from seqlab.testing import SubmissionFailed, SubmissionUnavailable
+
+__all__ = ["SubmissionProxy", "failure_message"]
+
+_STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE}
+
+
+def failure_message(function: str, result: w.CallResult) -> str:
+    """Explain a failed call in student-facing words."""
+    status = result.status
+    if status == w.ERROR:
+        if result.error_type == "NotImplementedError":
+            return f"`{function}` is not implemented yet (it raises NotImplementedError)"
+        text = f"`{function}` raised {result.error_type}: {result.message}".rstrip(": ")
+        return text + (f"\n{result.traceback.rstrip()}" if result.traceback else "")
+    if status == w.EXIT:
+        return f"`{function}` called sys.exit() ({result.message}); return a value instead"
+    if status == w.TIMEOUT:
+        return f"`{function}` did not return in time ({result.message}); is there an infinite loop?"
+    if status == w.CRASH:
+        return f"`{function}` crashed: {result.message}"
+    if status == w.BAD_RETURN:
+        return (
+            f"`{function}` returned something that is not plain data ({result.message}); return numpy arrays, "
+            "numbers, strings, lists, tuples or dicts"
+        )
+    if status == w.MISSING:
+        return f"your submission does not define a function named `{function}`"
+    if status == w.NOT_CALLABLE:
+        return f"`{function}` in your submission is not a function"
+    if status == w.LOAD_ERROR:
+        return f"your code could not be loaded, so `{function}` could not be called: {result.error_type}: " \
+            f"{result.message}\n{result.traceback.rstrip()}".rstrip()
+    if status == w.BUDGET:
+        return f"`{function}` was not run: {result.message}"
+    return f"`{function}` could not be graded: {result.message}"
+
+
+class RemoteIterator(Iterator[Any]):
+    """An iterator living in the worker; each ``next`` is one request."""
+
+    def __init__(self, proxy: SubmissionProxy, function: str, handle: IteratorHandle, generation: int) -> None:
+        self._proxy = proxy
+        self._function = function
+        self._handle = handle
+        self._generation = generation
+
+    def __next__(self) -> Any:
+        result = self._proxy.worker.next(self._handle, self._generation)
+        if result.status == w.STOP:
+            raise StopIteration
+        return self._proxy._unwrap(self._function, result)
+
+
+class RemoteFunction:
+    """A student's function as seen from the grader."""
+
+    def __init__(self, proxy: SubmissionProxy, name: str) -> None:
+        self._proxy = proxy
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._proxy._call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<student function {self.__name__}>"
+
+
+class SubmissionProxy:
+    """Attribute access returns a :class:`RemoteFunction`; calls are recorded for the report."""
+
+    def __init__(self, worker: w.Worker) -> None:
+        self.worker = worker
+        self.broken: dict[str, w.CallResult] = {}
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> RemoteFunction:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return RemoteFunction(self, name)
+
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if name in self.broken:
+            raise self._failure(name, self.broken[name])
+        self.calls += 1
+        generation = self.worker.generation
+        result = self.worker.call(name, args, kwargs)
+        if result.ok and isinstance(result.value, IteratorHandle):
+            return RemoteIterator(self, name, result.value, self.worker.generation or generation)
+        return self._unwrap(name, result)
+
+    def _unwrap(self, name: str, result: w.CallResult) -> Any:
+        if result.ok:
+            if isinstance(result.value, IteratorHandle):
+                raise self._failure(name, w.CallResult(w.BAD_RETURN, message="it yielded an iterator"))
+            return result.value
+        if result.status in _STICKY:
+            self.broken[name] = result
+        raise self._failure(name, result)
+
+    @staticmethod
+    def _failure(name: str, result: w.CallResult) -> SubmissionFailed | SubmissionUnavailable:
+        input_dependent = result.status == w.BAD_RETURN or (
+            result.status == w.ERROR and result.error_type != "NotImplementedError"
+        )
+        kind = SubmissionFailed if input_dependent else SubmissionUnavailable
+        return kind(
+            name, result.status, failure_message(name, result),
+            error_type=result.error_type, error_mro=result.error_mro, traceback=result.traceback,
+        )

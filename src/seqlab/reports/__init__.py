@@ -1,0 +1,22 @@
+"""Report writers: sibling classes over one :class:`~seqlab.model.GradeResult`.
+
+Every writer turns a result into text (``render``); timing lives only in fields named ``execution_time``
+(or JUnit's ``time``), so two gradings of the same submission differ nowhere else.
+"""
+
+from __future__ import annotations
+
+from seqlab.reports.base import Report
+from seqlab.reports.gradescope import GradescopeReport
+from seqlab.reports.json import JsonReport
+from seqlab.reports.junit import JunitReport
+from seqlab.reports.markdown import MarkdownReport
+
+WRITERS: dict[str, type[Report]] = {
+    "json": JsonReport,
+    "gradescope": GradescopeReport,
+    "junit": JunitReport,
+    "markdown": MarkdownReport,
+}
+
+__all__ = ["Report", "WRITERS", "JsonReport", "GradescopeReport", "JunitReport", "MarkdownReport"]

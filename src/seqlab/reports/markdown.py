@@ -1,0 +1,47 @@
+"""Markdown feedback for students: a score table per function, then each failure explained."""
+
+from __future__ import annotations
+
+from seqlab.model import FAILED, PASSED, SKIPPED, GradeResult
+from seqlab.reports.base import Report, points
+
+
+def _block(text: str) -> str:
+    fence = "````" if "```" in text else "```"
+    return f"{fence}\n{text.rstrip()}\n{fence}"
+
+
+class MarkdownReport(Report):
+    suffix = ".md"
+
+    def render(self, result: GradeResult) -> str:
+        lines = [
+            f"# {result.assignment}: {points(result.score)} / {points(result.max_score)} points",
+            "",
+            f"Submission `{result.submission}` ({result.kind}), {result.suite} tests, seed {result.seed}.",
+            "",
+        ]
+        for message in result.messages:
+            lines += [f"> {line}" for line in message.splitlines()] + [""]
+        lines += ["| function | points | tests passed |", "|---|---:|---:|"]
+        for function in result.functions:
+            passed = sum(t.outcome == PASSED for t in function.tests)
+            counted = sum(t.outcome != SKIPPED for t in function.tests)
+            mark = "✅" if function.score == function.max_score else ("❌" if function.score == 0 else "⚠️")
+            lines.append(f"| {mark} `{function.name}` | {points(function.score)} / {points(function.max_score)} "
+                         f"| {passed} / {counted} |")
+        failures = [t for t in result.tests if t.outcome == FAILED]
+        if failures:
+            lines += ["", "## What to fix", ""]
+            for test in failures:
+                lines += [f"### `{test.function}` — {test.name} ({points(test.max_points)} points)", "",
+                          _block(test.message), ""]
+                if test.counterexample:
+                    lines += ["Smallest failing input found:", "", _block(test.counterexample), ""]
+        skipped = [t for t in result.tests if t.outcome == SKIPPED]
+        if skipped:
+            lines += ["", "## Skipped (not counted)", ""]
+            lines += [f"- `{t.function}` — {t.name}: {t.message}" for t in skipped]
+        if result.output:
+            lines += ["", "## What your code printed", "", _block(result.output[-4000:])]
+        return "\n".join(lines).rstrip() + "\n"

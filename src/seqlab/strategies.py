@@ -1,0 +1,13 @@
+"""Shared hypothesis strategies for hidden suites and oracle tests.
+
+This module only re-exports; the strategies live in :mod:`seqlab._strategies`.
+"""
+
+from seqlab._strategies import arrays as _arrays
+from seqlab._strategies import series as _series
+from seqlab._strategies import text as _text
+from seqlab._strategies.arrays import *  # noqa: F403
+from seqlab._strategies.series import *  # noqa: F403
+from seqlab._strategies.text import *  # noqa: F403
+
+__all__ = [*_arrays.__all__, *_text.__all__, *_series.__all__]

@@ -1,0 +1,104 @@
+"""Run a pytest suite against a submission, in the grader's process, and collect the outcomes.
+
+The submission's code is never imported here: the ``submission`` fixture is a proxy to a worker. The run is
+hermetic: no plugin autoload, no cache, no rootdir or ini file from the course or the submission, plain
+asserts (no rewriting, so hidden test code never appears in messages), and a hypothesis profile without
+example database or deadlines, seeded per test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from seqlab.errors import CourseError
+from seqlab.model import TestOutcome
+from seqlab.plugin import SeqlabPlugin
+
+DEFAULT_MAX_EXAMPLES = 25
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """The outcomes of one suite run."""
+
+    outcomes: tuple[TestOutcome, ...]
+
+
+@contextlib.contextmanager
+def _hypothesis_profile(max_examples: int) -> Any:
+    from hypothesis import HealthCheck, settings
+
+    previous = getattr(settings, "_current_profile", None) or "default"
+    settings.register_profile(
+        "seqlab-grading",
+        database=None,
+        deadline=None,
+        derandomize=False,
+        max_examples=max_examples,
+        print_blob=False,
+        report_multiple_bugs=False,
+        suppress_health_check=list(HealthCheck),
+    )
+    settings.load_profile("seqlab-grading")
+    try:
+        yield
+    finally:
+        settings.load_profile(previous)
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Any:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_suite(
+    suite_dir: Path,
+    *,
+    assignment: str,
+    submission: Any,
+    reference: ModuleType | None,
+    run_seed: int = 0,
+    load_failure: str | None = None,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+) -> SuiteRun:
+    """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken."""
+    import pytest
+
+    if not suite_dir.is_dir():
+        raise CourseError(f"the suite folder {suite_dir} does not exist")
+    plugin = SeqlabPlugin(assignment, submission, reference, run_seed=run_seed, load_failure=load_failure)
+    ini = resources.files("seqlab") / "data" / "grading.ini"
+    args = [
+        str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir), "--confcutdir", str(suite_dir),
+        "--import-mode=importlib", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:stepwise",
+        "-p", "no:warnings", "-q", "--no-header", "--tb=no", "-rN", "-o", "console_output_style=classic",
+    ]
+    captured = io.StringIO()
+    with (
+        _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""),
+        _hypothesis_profile(max_examples),
+        contextlib.redirect_stdout(captured),
+    ):
+        exit_code = pytest.main(args, plugins=[plugin])
+    if plugin.collection_errors:
+        raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:
+        raise CourseError(f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
+                          f"{captured.getvalue()[-3000:]}")
+    return SuiteRun(tuple(plugin.outcomes))

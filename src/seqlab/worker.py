@@ -1,0 +1,325 @@
+"""The grader's side of the trust boundary: a worker process that runs student code.
+
+``Worker(source, limits).call(name, args, kwargs) -> CallResult`` sends one call through the plain-data
+codec and returns what happened: a value, the student's exception, a timeout, a crash, or an unsendable
+return value. A failed run is a result, not an exception. After a timeout or crash the process (and its
+whole process group) is killed and the next call starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqlab import codec
+from seqlab.limits import Limits
+from seqlab.loader import SubmissionSource
+
+__all__ = ["CallResult", "Worker"]
+
+# Statuses of a CallResult.
+OK = "ok"
+ERROR = "error"  # the student's code raised
+EXIT = "exit"  # the student's code called sys.exit()
+TIMEOUT = "timeout"
+CRASH = "crash"  # the process died (os._exit, segfault, memory limit, ...)
+BAD_RETURN = "bad_return"  # the value cannot travel as plain data
+MISSING = "missing"  # no such function
+NOT_CALLABLE = "not_callable"
+LOAD_ERROR = "load_error"  # the submission's top level failed
+BUDGET = "budget"  # the submission's time budget is spent
+PROTOCOL = "protocol"  # the worker answered nonsense
+STOP = "stop"  # an iterator is exhausted
+
+_PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES")
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What happened to one request sent to the worker."""
+
+    status: str
+    value: Any = None
+    error_type: str = ""
+    error_mro: tuple[str, ...] = ()
+    message: str = ""
+    traceback: str = ""
+    duration: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+class _DeadlineReader:
+    """A file-like reader over a pipe whose reads give up at a deadline."""
+
+    def __init__(self, fd: int, deadline: float) -> None:
+        self.fd = fd
+        self.deadline = deadline
+
+    def read(self, size: int) -> bytes:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([self.fd], [], [], remaining)
+        if not ready:
+            raise TimeoutError
+        return os.read(self.fd, min(size, 1 << 20))
+
+
+class _OutputTail:
+    """Drains the worker's stdout+stderr, keeping the first ``limit`` bytes and counting the rest."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self.limit = limit
+        self.kept = bytearray()
+        self.total = 0
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: Any) -> None:
+        while True:
+            chunk = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1 << 16)
+            if not chunk:
+                return
+            self.total += len(chunk)
+            room = self.limit - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+@dataclass
+class _Process:
+    popen: subprocess.Popen[bytes]
+    to_worker: int
+    from_worker: int
+    output: _OutputTail
+    workdir: tempfile.TemporaryDirectory[str]
+    functions: tuple[str, ...] = ()
+
+
+@dataclass
+class WorkerStats:
+    """Counters the report uses: how many starts, crashes, timeouts, and the output seen."""
+
+    starts: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    output: bytearray = field(default_factory=bytearray)
+    output_total: int = 0
+
+
+class Worker:
+    """Runs one submission in a separate, resource-limited process."""
+
+    def __init__(self, source: SubmissionSource, limits: Limits | None = None, python: str | None = None):
+        self.source = source
+        self.limits = limits or Limits()
+        self.python = python or sys.executable
+        self.stats = WorkerStats()
+        self.load_result: CallResult | None = None
+        self._process: _Process | None = None
+        self._spent = 0.0
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> CallResult:
+        """Start the process and load the submission; returns the load outcome (cached after the first)."""
+        if self._process is not None and self.load_result is not None:
+            return self.load_result
+        began = time.monotonic()
+        result = self._spawn()
+        self._spent += time.monotonic() - began
+        if self.load_result is None or self.load_result.ok or not result.ok:
+            self.load_result = result
+        return result
+
+    def _spawn(self) -> CallResult:
+        self.stats.starts += 1
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
+        env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+        env.update(
+            HOME=workdir.name, TMPDIR=workdir.name, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
+            OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg",
+        )
+        popen = subprocess.Popen(
+            [self.python, "-I", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            pass_fds=(to_worker_r, from_worker_w), cwd=workdir.name, env=env, start_new_session=True,
+        )
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        self._process = _Process(popen, to_worker_w, from_worker_r, _OutputTail(popen.stdout, self.limits.output_bytes), workdir)
+        setup = {
+            "module_name": self.source.module_name,
+            "chunks": [list(chunk) for chunk in self.source.chunks],
+            "limits": self.limits.rlimits(),
+        }
+        result = self._exchange(setup, [], self.limits.startup_timeout, what="starting your code")
+        if result.status == OK:
+            self._process.functions = tuple(result.value or ())
+        elif result.status != LOAD_ERROR:
+            self._kill()
+        return result
+
+    def close(self) -> None:
+        """Stop the worker (idempotent)."""
+        self._kill()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for fd in (process.to_worker, process.from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(process.popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.popen.wait()
+        process.output.join(timeout=2)
+        self.stats.output += process.output.kept[: max(0, self.limits.output_bytes - len(self.stats.output))]
+        self.stats.output_total += process.output.total
+        process.workdir.cleanup()
+
+    @property
+    def time_spent(self) -> float:
+        return self._spent
+
+    # -- requests --------------------------------------------------------------------------------------
+    def call(self, name: str, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> CallResult:
+        """Call the student's function ``name`` with plain-data arguments."""
+        blobs: list[bytes] = []
+        request = {
+            "op": "call",
+            "name": name,
+            "args": codec.encode(tuple(args), blobs),
+            "kwargs": codec.encode(dict(kwargs or {}), blobs),
+        }
+        return self._request(request, blobs, what=f"{name}()")
+
+    def next(self, handle: codec.IteratorHandle, generation: int) -> CallResult:
+        """Advance an iterator the worker returned earlier."""
+        if generation != self.stats.starts or self._process is None:
+            return CallResult(CRASH, message="the worker holding this iterator was restarted")
+        return self._request({"op": "next", "id": handle.id}, [], what="next()")
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever a new process is started (iterators do not survive a restart)."""
+        return self.stats.starts
+
+    def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
+        remaining = self.limits.submission_timeout - self._spent
+        if remaining <= 0:
+            return CallResult(BUDGET, message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent")
+        if self._process is None:
+            began = time.monotonic()
+            load = self._spawn()
+            self._spent += time.monotonic() - began
+            if load.status != OK:
+                self.load_result = self.load_result or load
+                return load
+        began = time.monotonic()
+        result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what)
+        self._spent += time.monotonic() - began
+        return result
+
+    def _exchange(self, header: dict[str, Any], blobs: list[bytes], timeout: float, what: str) -> CallResult:
+        process = self._process
+        assert process is not None
+        began = time.monotonic()
+        try:
+            with os.fdopen(os.dup(process.to_worker), "wb", buffering=0) as stream:
+                codec.write_message(stream, header, blobs)
+            reply, reply_blobs = codec.read_message(_DeadlineReader(process.from_worker, began + timeout))
+        except TimeoutError:
+            self.stats.timeouts += 1
+            self._kill()
+            return CallResult(TIMEOUT, message=f"{what} did not finish within {timeout:g} s",
+                              duration=time.monotonic() - began)
+        except (EOFError, BrokenPipeError, OSError):
+            code = process.popen.poll()
+            if code is None:
+                try:
+                    code = process.popen.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    code = None
+            self.stats.crashes += 1
+            self._kill()
+            return CallResult(CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+        except codec.CodecError as exc:
+            self._kill()
+            return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+        duration = time.monotonic() - began
+        status = reply.get("status")
+        if status == OK:
+            if "functions" in reply:  # the answer to loading the submission
+                return CallResult(OK, value=tuple(str(f) for f in reply["functions"]), duration=duration)
+            try:
+                value = codec.decode(reply.get("value"), reply_blobs)
+            except codec.CodecError as exc:
+                self._kill()
+                return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+            return CallResult(OK, value=value, duration=duration)
+        return CallResult(
+            str(status) if status in _KNOWN else PROTOCOL,
+            error_type=str(reply.get("error_type", "")),
+            error_mro=tuple(str(x) for x in reply.get("error_mro", ()) if isinstance(x, str)),
+            message=str(reply.get("message", "")),
+            traceback=str(reply.get("traceback", "")),
+            duration=duration,
+        )
+
+    def output_text(self) -> tuple[str, int]:
+        """The kept worker output (decoded) and the total number of bytes it printed."""
+        kept = bytes(self.stats.output)
+        total = self.stats.output_total
+        if self._process is not None:
+            kept += bytes(self._process.output.kept)
+            total += self._process.output.total
+        return kept[: self.limits.output_bytes].decode("utf-8", "replace"), total
+
+
+_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL}
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the process running your code stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = {
+            "SIGKILL": " (often: the memory or CPU-time limit was exceeded)",
+            "SIGXCPU": " (the CPU-time limit was exceeded)",
+            "SIGSEGV": " (a segmentation fault)",
+            "SIGXFSZ": " (it wrote a file larger than allowed)",
+        }.get(name, "")
+        return f"the process running your code was killed by {name}{hint}"
+    return f"the process running your code exited with status {code} (os._exit or a crash?)"
+
