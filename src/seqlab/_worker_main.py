@@ -99,7 +99,7 @@ class _Session:
                 code = compile(source, filename, "exec", dont_inherit=True)
                 exec(code, self.namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-                return {"status": "load_error", "where": filename, **self.error(exc)}
+                return {**self.error(exc), "status": "load_error", "where": filename}
         functions = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
         return {"status": "ok", "functions": functions}
 

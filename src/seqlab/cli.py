@@ -30,28 +30,59 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade one submission against the hidden suite")
-    grade.add_argument("submission", type=Path, help="a folder holding <assignment>.py or .ipynb, or the file")
+    grade.add_argument(
+        "submission", type=Path, help="a folder holding <assignment>.py or .ipynb, or the file"
+    )
     grade.add_argument("--assignment", "-a", required=True, choices=ASSIGNMENTS)
     from seqlab.reports import WRITERS
 
-    grade.add_argument("--format", "-f", default="markdown", choices=sorted(WRITERS),
-                       help="report format (default: markdown)")
+    grade.add_argument(
+        "--format",
+        "-f",
+        default="markdown",
+        choices=sorted(WRITERS),
+        help="report format (default: markdown)",
+    )
     grade.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
     grade.add_argument("--seed", type=int, default=0, help="vary the generated examples (default 0)")
     grade.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    grade.add_argument("--call-timeout", type=_positive, default=Limits.call_timeout,
-                       help="seconds one call of a student function may take (default %(default)s)")
-    grade.add_argument("--timeout", type=_positive, default=Limits.submission_timeout,
-                       help="seconds all calls of the submission may take together (default %(default)s)")
+    grade.add_argument(
+        "--call-timeout",
+        type=_positive,
+        default=Limits.call_timeout,
+        help="seconds one call of a student function may take (default %(default)s)",
+    )
+    grade.add_argument(
+        "--timeout",
+        type=_positive,
+        default=Limits.submission_timeout,
+        help="seconds all calls of the submission may take together (default %(default)s)",
+    )
+    grade.add_argument(
+        "--startup-timeout",
+        type=_positive,
+        default=Limits.startup_timeout,
+        help="seconds the submission's top level may take to run (default %(default)s)",
+    )
 
     check = commands.add_parser("check", help="run the public tests on your work (students)")
-    check.add_argument("path", nargs="?", type=Path, default=Path("."),
-                       help="your assignment folder (default: the current folder)")
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        help="your assignment folder (default: the current folder)",
+    )
     check.add_argument("--assignment", "-a", choices=ASSIGNMENTS, help="default: guessed from the folder")
 
     release = commands.add_parser("release", help="build the student release from solutions/ (instructors)")
-    release.add_argument("assignments", nargs="*", choices=[[], *ASSIGNMENTS], metavar="ASSIGNMENT",
-                         help=f"default: all ({', '.join(ASSIGNMENTS)})")
+    release.add_argument(
+        "assignments",
+        nargs="*",
+        choices=[[], *ASSIGNMENTS],
+        metavar="ASSIGNMENT",
+        help=f"default: all ({', '.join(ASSIGNMENTS)})",
+    )
     release.add_argument("--check", action="store_true", help="only report whether assignments/ is in sync")
     release.add_argument("--course-root", type=Path)
     return parser
@@ -61,14 +92,22 @@ def _grade(args: argparse.Namespace) -> int:
     from seqlab.grading import GradeOptions, grade
     from seqlab.reports import WRITERS
 
-    limits = Limits(call_timeout=args.call_timeout, submission_timeout=args.timeout)
-    result = grade(args.submission, args.assignment,
-                   GradeOptions(seed=args.seed, limits=limits, course_root=args.course_root))
+    limits = Limits(
+        call_timeout=args.call_timeout, submission_timeout=args.timeout, startup_timeout=args.startup_timeout
+    )
+    result = grade(
+        args.submission,
+        args.assignment,
+        GradeOptions(seed=args.seed, limits=limits, course_root=args.course_root),
+    )
     text = WRITERS[args.format]().render(result)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
-        print(f"{result.assignment}: {result.score:g} / {result.max_score:g} points -> {args.out}", file=sys.stderr)
+        print(
+            f"{result.assignment}: {result.score:g} / {result.max_score:g} points -> {args.out}",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return 0

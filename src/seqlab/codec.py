@@ -10,7 +10,9 @@ None/bool/int/float the JSON scalar (NaN and infinities as JSON extensions)
 str                 the JSON string
 list                a JSON array of encoded items
 tuple               ``{"$": "tuple", "items": [...]}``
-dict                ``{"$": "dict", "items": [[key, value], ...]}``
+dict                ``{"$": "sdict", "keys": [...], "values": [...]}`` when every key is a str and every
+                    value a JSON scalar (fast path for token indexes), else
+                    ``{"$": "dict", "items": [[key, value], ...]}``
 numpy.ndarray       ``{"$": "ndarray", "blob": i}``
 numpy scalar        ``{"$": "npscalar", "blob": i}`` (a 0-d array)
 remote iterator     ``{"$": "iterator", "id": n}`` (worker to grader only)
@@ -34,6 +36,7 @@ __all__ = ["CodecError", "IteratorHandle", "encode", "decode", "write_message", 
 
 MAX_DEPTH = 64
 MAX_MESSAGE_BYTES = 1 << 30
+_JSON_SCALARS = (str, int, float, bool, type(None))
 _HEADER = struct.Struct(">II")  # JSON length, number of blobs
 _BLOB = struct.Struct(">Q")
 
@@ -85,6 +88,8 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     if type(value) is tuple:
         return {"$": "tuple", "items": [encode(item, blobs, depth + 1) for item in value]}
     if type(value) is dict:
+        if all(type(k) is str for k in value) and all(type(v) in _JSON_SCALARS for v in value.values()):
+            return {"$": "sdict", "keys": list(value), "values": list(value.values())}
         return {
             "$": "dict",
             "items": [[encode(k, blobs, depth + 1), encode(v, blobs, depth + 1)] for k, v in value.items()],
@@ -137,6 +142,13 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
             key = _hashable(decode(pair[0], blobs, depth + 1))
             result[key] = decode(pair[1], blobs, depth + 1)
         return result
+    if tag == "sdict":
+        keys, values = data.get("keys"), data.get("values")
+        if type(keys) is not list or type(values) is not list or len(keys) != len(values):
+            raise CodecError("malformed dictionary")
+        if not all(type(k) is str for k in keys) or not all(type(v) in _JSON_SCALARS for v in values):
+            raise CodecError("malformed dictionary")
+        return dict(zip(keys, values, strict=True))
     if tag == "iterator" and type(data.get("id")) is int:
         return IteratorHandle(data["id"])
     raise CodecError(f"unknown tag {tag!r}")

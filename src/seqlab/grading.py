@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from seqlab import __version__
 from seqlab.course import get_assignment, load_reference
@@ -45,18 +46,32 @@ class GradeOptions:
     max_examples: int = DEFAULT_MAX_EXAMPLES
 
 
-def score(outcomes: tuple[TestOutcome, ...]) -> tuple[FunctionScore, ...]:
-    """Group test outcomes by function (in order of first appearance); points add up per function."""
+def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
+    """Group test outcomes by function; points add up per function.
+
+    Functions come in ``order`` (the reference module's definition order), then any others in order of
+    first appearance.
+    """
     by_function: dict[str, list[TestOutcome]] = defaultdict(list)
     for outcome in outcomes:
         by_function[outcome.function].append(outcome)
-    return tuple(FunctionScore(name, tuple(tests)) for name, tests in by_function.items())
+    rank = {name: i for i, name in enumerate(order)}
+    names = sorted(by_function, key=lambda n: (rank.get(n, len(rank)), list(by_function).index(n)))
+    return tuple(FunctionScore(name, tuple(by_function[name])) for name in names)
+
+
+def _definition_order(module: ModuleType | None) -> tuple[str, ...]:
+    if module is None:
+        return ()
+    return tuple(name for name, value in vars(module).items() if callable(value) and not name.startswith("_"))
 
 
 def _load_failure(loaded: CallResult) -> str:
     if loaded.status == "load_error":
-        text = f"{loaded.error_type}: {loaded.message}" if loaded.error_type != "SystemExit" else (
-            f"it called sys.exit() at the top level ({loaded.message})"
+        text = (
+            f"{loaded.error_type}: {loaded.message}"
+            if loaded.error_type != "SystemExit"
+            else (f"it called sys.exit() at the top level ({loaded.message})")
         )
         return f"{text}\n{loaded.traceback.rstrip()}".rstrip()
     return loaded.message
@@ -66,12 +81,15 @@ def _display(path: Path) -> str:
     return path.name or str(path)
 
 
-def grade(submission: str | os.PathLike[str], assignment_id: str, options: GradeOptions | None = None) -> GradeResult:
+def grade(
+    submission: str | os.PathLike[str], assignment_id: str, options: GradeOptions | None = None
+) -> GradeResult:
     """Grade one submission of one assignment."""
     options = options or GradeOptions()
     began = time.monotonic()
     assignment = get_assignment(assignment_id, options.course_root)
-    suite_dir = assignment.suite_dir if options.suite == "hidden" else Path(submission) / "tests"
+    folder = Path(submission) if Path(submission).is_dir() else Path(submission).parent
+    suite_dir = assignment.suite_dir if options.suite == "hidden" else folder / "tests"
     messages: list[str] = []
     load_failure: str | None = None
     worker: Worker | None = None
@@ -92,26 +110,33 @@ def grade(submission: str | os.PathLike[str], assignment_id: str, options: Grade
     try:
         reference = load_reference(assignment_id, options.course_root) if options.suite == "hidden" else None
         run = run_suite(
-            suite_dir, assignment=assignment_id,
+            suite_dir,
+            assignment=assignment_id,
             submission=SubmissionProxy(worker) if worker is not None else None,
-            reference=reference, run_seed=options.seed, load_failure=load_failure,
+            reference=reference,
+            run_seed=options.seed,
+            load_failure=load_failure,
             max_examples=options.max_examples,
         )
         output, output_bytes = worker.output_text() if worker is not None else ("", 0)
         if worker is not None and worker.stats.timeouts:
             messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")
         if worker is not None and worker.stats.crashes:
-            messages.append(f"The process running your code crashed {worker.stats.crashes} time(s) and was restarted.")
+            messages.append(
+                f"The process running your code crashed {worker.stats.crashes} time(s) and was restarted."
+            )
     finally:
         if worker is not None:
             worker.close()
     if output_bytes > len(output.encode()):
-        messages.append(f"Your code printed {output_bytes} bytes; only the first {len(output.encode())} are kept.")
+        messages.append(
+            f"Your code printed {output_bytes} bytes; only the first {len(output.encode())} are kept."
+        )
     return GradeResult(
         assignment=assignment_id,
         submission=_display(Path(submission)),
         kind=kind,
-        functions=score(run.outcomes),
+        functions=score(run.outcomes, _definition_order(reference)),
         messages=tuple(messages),
         output=output,
         output_bytes=output_bytes,

@@ -26,7 +26,7 @@ class Limits:
 
     call_timeout: float = 10.0
     submission_timeout: float = 300.0
-    startup_timeout: float = 60.0
+    startup_timeout: float = 30.0
     memory_bytes: int = 8 * GIB
     cpu_seconds: int = 600
     file_size_bytes: int = 64 * MIB

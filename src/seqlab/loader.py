@@ -82,7 +82,9 @@ def _definitions_only(tree: ast.Module, source: str) -> str:
     lines = source.splitlines()
     kept = [""] * len(lines)
     for node in tree.body:
-        keep = isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        keep = isinstance(
+            node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        )
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             try:
                 ast.literal_eval(node.value)

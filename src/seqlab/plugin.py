@@ -57,7 +57,9 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, (SubmissionFailed, SubmissionUnavailable)):
         return exc.student_message
     if type(exc).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition"):
-        return "the function gave different results for the same input (does it use randomness or keep state?)"
+        return (
+            "the function gave different results for the same input (does it use randomness or keep state?)"
+        )
     if isinstance(exc, AssertionError):
         return str(exc) or "a check on the returned value failed"
     if isinstance(exc, pytest.fail.Exception):
@@ -81,6 +83,11 @@ def _counterexample(exc: BaseException) -> str:
     return ""
 
 
+def register_marker(config: pytest.Config) -> None:
+    """Declare the ``@graded`` marker so pytest does not warn about it."""
+    config.addinivalue_line("markers", f"{MARKER}(function, points): the student function a test grades")
+
+
 class SeqlabPlugin:
     """Registered with ``pytest.main(..., plugins=[plugin])`` for one grading run."""
 
@@ -95,29 +102,18 @@ class SeqlabPlugin:
         load_failure: str | None = None,
     ) -> None:
         self.assignment = assignment
-        self._submission = submission
-        self._reference = reference
+        self.submission_proxy = submission
+        self.reference_module = reference
         self.run_seed = run_seed
         self.load_failure = load_failure
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
 
-    # -- fixtures --------------------------------------------------------------------------------------
-    @pytest.fixture(scope="session")
-    def submission(self) -> Any:
-        """The student's functions (each call runs in the isolated worker)."""
-        if self.load_failure is not None:
-            return _Unavailable(self.load_failure)
-        return self._submission
-
-    @pytest.fixture(scope="session")
-    def reference(self) -> ModuleType:
-        """The reference solution module (trusted)."""
-        if self._reference is None:
-            pytest.skip("the reference solution is not available to this suite")
-        return self._reference
-
     # -- hooks -----------------------------------------------------------------------------------------
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[_ACTIVE] = self
+        register_marker(config)
+
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
             if item.get_closest_marker(MARKER) is None:
@@ -142,7 +138,12 @@ class SeqlabPlugin:
         if call.when == "call" or (call.when == "setup" and not report.passed):
             function = str(marker.kwargs.get("function", ""))
             points = float(marker.kwargs.get("points", 0.0))
-            common = {"id": item.nodeid, "name": readable_name(item), "function": function, "max_points": points}
+            common = {
+                "id": item.nodeid,
+                "name": readable_name(item),
+                "function": function,
+                "max_points": points,
+            }
             if report.passed:
                 record = TestOutcome(outcome=PASSED, **common)
             elif report.skipped:
@@ -150,8 +151,30 @@ class SeqlabPlugin:
                 record = TestOutcome(outcome=SKIPPED, message=str(reason), **common)
             else:
                 exc = call.excinfo.value if call.excinfo else AssertionError("failed")
-                record = TestOutcome(outcome=FAILED, message=_message(exc), counterexample=_counterexample(exc),
-                                     **common)
+                record = TestOutcome(
+                    outcome=FAILED, message=_message(exc), counterexample=_counterexample(exc), **common
+                )
         if record is not None:
             self.outcomes.append(record)
         return report
+
+
+_ACTIVE = pytest.StashKey[SeqlabPlugin]()
+
+
+@pytest.fixture(scope="session")
+def submission(request: pytest.FixtureRequest) -> Any:
+    """The student's functions (each call runs in the isolated worker)."""
+    plugin = request.config.stash[_ACTIVE]
+    if plugin.load_failure is not None:
+        return _Unavailable(plugin.load_failure)
+    return plugin.submission_proxy
+
+
+@pytest.fixture(scope="session")
+def reference(request: pytest.FixtureRequest) -> ModuleType:
+    """The reference solution module (trusted, imported in the grader)."""
+    plugin = request.config.stash[_ACTIVE]
+    if plugin.reference_module is None:
+        pytest.skip("the reference solution is not available to this suite")
+    return plugin.reference_module

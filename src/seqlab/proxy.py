@@ -36,7 +36,8 @@ def failure_message(function: str, result: w.CallResult) -> str:
         return f"`{function}` crashed: {result.message}"
     if status == w.BAD_RETURN:
         return (
-            f"`{function}` returned something that is not plain data ({result.message}); return numpy arrays, "
+            f"`{function}` returned something that is not plain data ({result.message}); "
+            "return numpy arrays, "
             "numbers, strings, lists, tuples or dicts"
         )
     if status == w.MISSING:
@@ -44,8 +45,10 @@ def failure_message(function: str, result: w.CallResult) -> str:
     if status == w.NOT_CALLABLE:
         return f"`{function}` in your submission is not a function"
     if status == w.LOAD_ERROR:
-        return f"your code could not be loaded, so `{function}` could not be called: {result.error_type}: " \
+        return (
+            f"your code could not be loaded, so `{function}` could not be called: {result.error_type}: "
             f"{result.message}\n{result.traceback.rstrip()}".rstrip()
+        )
     if status == w.BUDGET:
         return f"`{function}` was not run: {result.message}"
     return f"`{function}` could not be graded: {result.message}"
@@ -54,7 +57,9 @@ def failure_message(function: str, result: w.CallResult) -> str:
 class RemoteIterator(Iterator[Any]):
     """An iterator living in the worker; each ``next`` is one request."""
 
-    def __init__(self, proxy: SubmissionProxy, function: str, handle: IteratorHandle, generation: int) -> None:
+    def __init__(
+        self, proxy: SubmissionProxy, function: str, handle: IteratorHandle, generation: int
+    ) -> None:
         self._proxy = proxy
         self._function = function
         self._handle = handle
@@ -120,6 +125,10 @@ class SubmissionProxy:
         )
         kind = SubmissionFailed if input_dependent else SubmissionUnavailable
         return kind(
-            name, result.status, failure_message(name, result),
-            error_type=result.error_type, error_mro=result.error_mro, traceback=result.traceback,
+            name,
+            result.status,
+            failure_message(name, result),
+            error_type=result.error_type,
+            error_mro=result.error_mro,
+            traceback=result.traceback,
         )

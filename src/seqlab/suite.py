@@ -19,6 +19,7 @@ from typing import Any
 
 from seqlab.errors import CourseError
 from seqlab.model import TestOutcome
+from seqlab import plugin as fixtures
 from seqlab.plugin import SeqlabPlugin
 
 DEFAULT_MAX_EXAMPLES = 25
@@ -85,9 +86,27 @@ def run_suite(
     plugin = SeqlabPlugin(assignment, submission, reference, run_seed=run_seed, load_failure=load_failure)
     ini = resources.files("seqlab") / "data" / "grading.ini"
     args = [
-        str(suite_dir), "-c", str(ini), "--rootdir", str(suite_dir), "--confcutdir", str(suite_dir),
-        "--import-mode=importlib", "--assert=plain", "-p", "no:cacheprovider", "-p", "no:stepwise",
-        "-p", "no:warnings", "-q", "--no-header", "--tb=no", "-rN", "-o", "console_output_style=classic",
+        str(suite_dir),
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(suite_dir),
+        "--confcutdir",
+        str(suite_dir),
+        "--import-mode=importlib",
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:warnings",
+        "-q",
+        "--no-header",
+        "--tb=no",
+        "-rN",
+        "-o",
+        "console_output_style=classic",
     ]
     captured = io.StringIO()
     with (
@@ -95,10 +114,12 @@ def run_suite(
         _hypothesis_profile(max_examples),
         contextlib.redirect_stdout(captured),
     ):
-        exit_code = pytest.main(args, plugins=[plugin])
+        exit_code = pytest.main(args, plugins=[plugin, fixtures])
     if plugin.collection_errors:
         raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:
-        raise CourseError(f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
-                          f"{captured.getvalue()[-3000:]}")
+        raise CourseError(
+            f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
+            f"{captured.getvalue()[-3000:]}"
+        )
     return SuiteRun(tuple(plugin.outcomes))

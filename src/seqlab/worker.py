@@ -152,17 +152,30 @@ class Worker:
         workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
         env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
         env.update(
-            HOME=workdir.name, TMPDIR=workdir.name, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1",
-            OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg",
+            HOME=workdir.name,
+            TMPDIR=workdir.name,
+            PYTHONHASHSEED="0",
+            PYTHONDONTWRITEBYTECODE="1",
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MPLBACKEND="Agg",
         )
         popen = subprocess.Popen(
             [self.python, "-I", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(to_worker_r, from_worker_w), cwd=workdir.name, env=env, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(to_worker_r, from_worker_w),
+            cwd=workdir.name,
+            env=env,
+            start_new_session=True,
         )
         os.close(to_worker_r)
         os.close(from_worker_w)
-        self._process = _Process(popen, to_worker_w, from_worker_r, _OutputTail(popen.stdout, self.limits.output_bytes), workdir)
+        self._process = _Process(
+            popen, to_worker_w, from_worker_r, _OutputTail(popen.stdout, self.limits.output_bytes), workdir
+        )
         setup = {
             "module_name": self.source.module_name,
             "chunks": [list(chunk) for chunk in self.source.chunks],
@@ -234,7 +247,10 @@ class Worker:
     def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
         remaining = self.limits.submission_timeout - self._spent
         if remaining <= 0:
-            return CallResult(BUDGET, message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent")
+            return CallResult(
+                BUDGET,
+                message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent",
+            )
         if self._process is None:
             began = time.monotonic()
             load = self._spawn()
@@ -258,8 +274,11 @@ class Worker:
         except TimeoutError:
             self.stats.timeouts += 1
             self._kill()
-            return CallResult(TIMEOUT, message=f"{what} did not finish within {timeout:g} s",
-                              duration=time.monotonic() - began)
+            return CallResult(
+                TIMEOUT,
+                message=f"{what} did not finish within {timeout:g} s",
+                duration=time.monotonic() - began,
+            )
         except (EOFError, BrokenPipeError, OSError):
             code = process.popen.poll()
             if code is None:
@@ -322,4 +341,3 @@ def _describe_exit(code: int | None) -> str:
         }.get(name, "")
         return f"the process running your code was killed by {name}{hint}"
     return f"the process running your code exited with status {code} (os._exit or a crash?)"
-

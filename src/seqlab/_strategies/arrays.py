@@ -28,7 +28,11 @@ def finite_arrays(
     """Arrays of finite values in ``[-scale, scale]`` (no NaN, no infinity, no subnormals)."""
     width = 32 if np.dtype(dtype) == np.float32 else 64
     elements = st.floats(
-        min_value=-scale, max_value=scale, allow_nan=False, allow_infinity=False,
-        allow_subnormal=False, width=width,
+        min_value=-scale,
+        max_value=scale,
+        allow_nan=False,
+        allow_infinity=False,
+        allow_subnormal=False,
+        width=width,
     )
     return hnp.arrays(dtype=dtype, shape=shape, elements=elements)

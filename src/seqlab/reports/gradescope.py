@@ -25,22 +25,26 @@ class GradescopeReport(Report):
         for number, test in enumerate(result.tests, start=1):
             if test.outcome == SKIPPED:
                 continue
-            tests.append({
-                "score": test.points,
-                "max_score": test.max_points,
-                "status": "passed" if test.outcome == PASSED else "failed",
-                "name": f"{test.function}: {test.name}",
-                "number": str(number),
-                "output": test_feedback(test),
-                "output_format": "text",
-                "visibility": self.visibility,
-            })
+            tests.append(
+                {
+                    "score": test.points,
+                    "max_score": test.max_points,
+                    "status": "passed" if test.outcome == PASSED else "failed",
+                    "name": f"{test.function}: {test.name}",
+                    "number": str(number),
+                    "output": test_feedback(test),
+                    "output_format": "text",
+                    "visibility": self.visibility,
+                }
+            )
         summary = [f"{result.assignment}: {result.score:g} / {result.max_score:g} points."]
         summary += list(result.messages)
         skipped = [t for t in result.tests if t.outcome == SKIPPED]
         if skipped:
-            summary.append(f"{len(skipped)} test(s) skipped and excluded from the maximum: "
-                           + "; ".join(f"{t.function}: {t.message}" for t in skipped))
+            summary.append(
+                f"{len(skipped)} test(s) skipped and excluded from the maximum: "
+                + "; ".join(f"{t.function}: {t.message}" for t in skipped)
+            )
         document = {
             "score": result.score,
             "execution_time": result.execution_time,

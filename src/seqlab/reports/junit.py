@@ -15,19 +15,29 @@ class JunitReport(Report):
         tests = result.tests
         suites = ET.Element("testsuites", name="seqlab")
         suite = ET.SubElement(
-            suites, "testsuite", name=result.assignment, tests=str(len(tests)),
-            failures=str(sum(t.outcome == FAILED for t in tests)), errors="0",
-            skipped=str(sum(t.outcome == SKIPPED for t in tests)), time=f"{result.execution_time:.3f}",
+            suites,
+            "testsuite",
+            name=result.assignment,
+            tests=str(len(tests)),
+            failures=str(sum(t.outcome == FAILED for t in tests)),
+            errors="0",
+            skipped=str(sum(t.outcome == SKIPPED for t in tests)),
+            time=f"{result.execution_time:.3f}",
         )
         properties = ET.SubElement(suite, "properties")
         for name, value in (("score", points(result.score)), ("max_score", points(result.max_score))):
             ET.SubElement(properties, "property", name=name, value=value)
         for test in tests:
-            case = ET.SubElement(suite, "testcase", classname=f"{result.assignment}.{test.function}",
-                                 name=test.name, time="0")
+            case = ET.SubElement(
+                suite, "testcase", classname=f"{result.assignment}.{test.function}", name=test.name, time="0"
+            )
             if test.outcome == FAILED:
-                failure = ET.SubElement(case, "failure", message=test.message.splitlines()[0][:200]
-                                        if test.message else "failed", type="AssertionError")
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=test.message.splitlines()[0][:200] if test.message else "failed",
+                    type="AssertionError",
+                )
                 failure.text = test.message + (f"\n\n{test.counterexample}" if test.counterexample else "")
             elif test.outcome == SKIPPED:
                 ET.SubElement(case, "skipped", message=test.message)

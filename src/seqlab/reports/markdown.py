@@ -11,6 +11,10 @@ def _block(text: str) -> str:
     return f"{fence}\n{text.rstrip()}\n{fence}"
 
 
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
+
+
 class MarkdownReport(Report):
     suffix = ".md"
 
@@ -28,16 +32,29 @@ class MarkdownReport(Report):
             passed = sum(t.outcome == PASSED for t in function.tests)
             counted = sum(t.outcome != SKIPPED for t in function.tests)
             mark = "✅" if function.score == function.max_score else ("❌" if function.score == 0 else "⚠️")
-            lines.append(f"| {mark} `{function.name}` | {points(function.score)} / {points(function.max_score)} "
-                         f"| {passed} / {counted} |")
-        failures = [t for t in result.tests if t.outcome == FAILED]
-        if failures:
+            lines.append(
+                f"| {mark} `{function.name}` | {points(function.score)} / {points(function.max_score)} "
+                f"| {passed} / {counted} |"
+            )
+        failing = [f for f in result.functions if any(t.outcome == FAILED for t in f.tests)]
+        if failing:
             lines += ["", "## What to fix", ""]
-            for test in failures:
-                lines += [f"### `{test.function}` — {test.name} ({points(test.max_points)} points)", "",
-                          _block(test.message), ""]
+        for function in failing:
+            lines += [f"### `{function.name}`", ""]
+            shown: set[str] = set()
+            for test in function.tests:
+                if test.outcome != FAILED:
+                    continue
+                lines.append(f"- ❌ {test.name} ({points(test.max_points)} points)")
+                if test.message in shown and not test.counterexample:
+                    lines.append("  (same problem as above)")
+                    continue
+                shown.add(test.message)
+                lines += ["", _indent(_block(test.message))]
                 if test.counterexample:
-                    lines += ["Smallest failing input found:", "", _block(test.counterexample), ""]
+                    lines += ["", "  Smallest failing input found:", "", _indent(_block(test.counterexample))]
+                lines.append("")
+            lines.append("")
         skipped = [t for t in result.tests if t.outcome == SKIPPED]
         if skipped:
             lines += ["", "## Skipped (not counted)", ""]

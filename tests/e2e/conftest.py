@@ -1,0 +1,71 @@
+"""Helpers for end-to-end grading tests: build submissions from the course's own files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from seqlab.course import ASSIGNMENTS, find_course_root
+from seqlab.grading import GradeOptions, grade
+from seqlab.limits import Limits
+from seqlab.model import GradeResult
+
+ROOT = find_course_root()
+MUTANTS = Path(__file__).resolve().parents[1] / "data" / "mutants"
+FAST_LIMITS = Limits(call_timeout=2.0, submission_timeout=120.0, startup_timeout=30.0)
+
+
+def reference_source(assignment: str) -> str:
+    return (ROOT / "solutions" / assignment / f"{assignment}.py").read_text()
+
+
+def write_module(folder: Path, assignment: str, source: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{assignment}.py").write_text(source)
+    return folder
+
+
+def mutant_files(assignment: str | None = None) -> list[Path]:
+    assignments = [assignment] if assignment else list(ASSIGNMENTS)
+    return sorted(p for a in assignments for p in (MUTANTS / a).glob("*.py"))
+
+
+def mutant_target(path: Path) -> str:
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# mutant-of:"), f"{path} lacks its '# mutant-of:' line"
+    return first.split(":", 1)[1].strip()
+
+
+def notebook_with_extra_cell(notebook: Path, source: str, out: Path) -> Path:
+    """Copy a notebook and append ``source`` as a solution cell (how a student's edit looks to nbgrader)."""
+    data = json.loads(notebook.read_text())
+    data["cells"].append({
+        "cell_type": "code", "execution_count": None, "id": "student-extra", "outputs": [], "source": source,
+        "metadata": {"nbgrader": {"solution": True, "grade": False, "locked": False,
+                                  "grade_id": "student_extra", "schema_version": 3}},
+    })
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data))
+    return out
+
+
+def grade_fast(path: Path, assignment: str, **options: object) -> GradeResult:
+    return grade(path, assignment, GradeOptions(limits=FAST_LIMITS, **options))  # type: ignore[arg-type]
+
+
+def scores(result: GradeResult) -> dict[str, tuple[float, float]]:
+    return {f.name: (f.score, f.max_score) for f in result.functions}
+
+
+@pytest.fixture
+def copy_file(tmp_path: Path):
+    def copy(source: Path, name: str | None = None) -> Path:
+        folder = tmp_path / (name or source.stem)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / source.name)
+        return folder
+
+    return copy

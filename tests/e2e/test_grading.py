@@ -1,0 +1,137 @@
+"""End to end: the course's references, released stubs and known mistakes graded by the real engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from seqlab.course import ASSIGNMENTS
+from seqlab.model import FAILED, PASSED
+from seqlab.reports import GradescopeReport, JsonReport, MarkdownReport
+
+from .conftest import (
+    ROOT,
+    grade_fast,
+    mutant_files,
+    mutant_target,
+    notebook_with_extra_cell,
+    reference_source,
+    scores,
+    write_module,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_module_and_notebook_score_full_marks(assignment: str, tmp_path: Path) -> None:
+    module = grade_fast(write_module(tmp_path / "module", assignment, reference_source(assignment)), assignment)
+    notebook = grade_fast(ROOT / "solutions" / assignment / f"{assignment}.ipynb", assignment)
+    assert module.max_score > 0
+    failed = [(t.id, t.message) for t in module.tests if t.outcome != PASSED]
+    assert not failed
+    assert module.score == module.max_score
+    assert notebook.kind == "notebook"
+    assert [(t.id, t.outcome) for t in notebook.tests] == [(t.id, t.outcome) for t in module.tests]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("form", ["py", "ipynb"])
+def test_released_stub_scores_zero_with_not_implemented_feedback(assignment: str, form: str) -> None:
+    result = grade_fast(ROOT / "assignments" / assignment / f"{assignment}.{form}", assignment)
+    assert result.max_score > 0
+    assert result.score == 0
+    assert all("not implemented" in t.message for t in result.tests), [
+        t.message for t in result.tests if "not implemented" not in t.message
+    ]
+    assert "not implemented yet" in MarkdownReport().render(result)
+
+
+@pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, tmp_path: Path) -> None:
+    assignment = mutant.parent.name
+    target = mutant_target(mutant)
+    source = reference_source(assignment) + "\n\n" + mutant.read_text()
+    result = grade_fast(write_module(tmp_path, assignment, source), assignment)
+    by_function = scores(result)
+    assert target in by_function, f"no hidden test grades {target}"
+    score, maximum = by_function[target]
+    assert score < maximum, f"the mistake in {mutant.name} was not caught"
+    others = {name: s for name, s in by_function.items() if name != target and s[0] != s[1]}
+    assert not others, f"{mutant.name} also cost points in {others}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_module_and_notebook_forms_of_a_mistake_score_identically(assignment: str, tmp_path: Path) -> None:
+    mutant = mutant_files(assignment)[0]
+    module = grade_fast(
+        write_module(tmp_path / "m", assignment, reference_source(assignment) + "\n\n" + mutant.read_text()),
+        assignment,
+    )
+    notebook_path = notebook_with_extra_cell(
+        ROOT / "solutions" / assignment / f"{assignment}.ipynb", mutant.read_text(),
+        tmp_path / "n" / f"{assignment}.ipynb",
+    )
+    notebook = grade_fast(notebook_path, assignment)
+    assert notebook.score < notebook.max_score
+    assert [(t.id, t.outcome, t.message, t.counterexample) for t in notebook.tests] == [
+        (t.id, t.outcome, t.message, t.counterexample) for t in module.tests
+    ]
+
+
+@pytest.mark.parametrize(
+    ("assignment", "function", "wrong_body"),
+    [
+        ("encoding", "ngrams", "def ngrams(tokens, n):\n    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n)]\n"),
+        ("windowing", "make_windows", None),
+    ],
+)
+def test_one_wrong_function_loses_exactly_its_points_and_is_named_with_a_counterexample(
+    assignment: str, function: str, wrong_body: str | None, tmp_path: Path
+) -> None:
+    if wrong_body is None:  # a function that returns the right shapes but wrong values
+        wrong_body = (
+            f"_right_{function} = {function}\n\n"
+            f"def {function}(*args, **kwargs):\n"
+            f"    X, y = _right_{function}(*args, **kwargs)\n"
+            "    return X, y + 1\n"
+        )
+    reference = grade_fast(write_module(tmp_path / "ref", assignment, reference_source(assignment)), assignment)
+    result = grade_fast(
+        write_module(tmp_path / "wrong", assignment, reference_source(assignment) + "\n\n" + wrong_body), assignment
+    )
+    lost = {name: m - s for name, (s, m) in scores(result).items() if s != m}
+    assert lost == {function: scores(reference)[function][1]}
+    assert result.score == result.max_score - scores(reference)[function][1]
+    failures = [t for t in result.tests if t.outcome == FAILED]
+    assert failures and all(t.function == function for t in failures)
+    assert any(t.counterexample for t in failures), "no minimal counterexample shown"
+    feedback = MarkdownReport().render(result)
+    assert f"`{function}`" in feedback and "Smallest failing input found" in feedback
+
+
+def _without_timing(text: str) -> dict:
+    data = json.loads(text)
+    data.pop("execution_time")
+    return data
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grading_twice_gives_identical_reports(assignment: str, tmp_path: Path) -> None:
+    mutant = mutant_files(assignment)[-1]
+    folder = write_module(tmp_path, assignment, reference_source(assignment) + "\n\n" + mutant.read_text())
+    first, second = grade_fast(folder, assignment), grade_fast(folder, assignment)
+    for writer in (JsonReport(), GradescopeReport()):
+        one, two = writer.render(first), writer.render(second)
+        assert _without_timing(one) == _without_timing(two)
+        strip = [line for line in one.splitlines() if "execution_time" not in line]
+        assert strip == [line for line in two.splitlines() if "execution_time" not in line]
+    assert MarkdownReport().render(first) == MarkdownReport().render(second)
+
+
+def test_another_seed_draws_other_examples_and_still_passes_the_reference(tmp_path: Path) -> None:
+    folder = write_module(tmp_path, "encoding", reference_source("encoding"))
+    result = grade_fast(folder, "encoding", seed=12345)
+    assert result.seed == 12345 and result.score == result.max_score
