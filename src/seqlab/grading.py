@@ -78,7 +78,7 @@ def _load_failure(loaded: CallResult) -> str:
 
 
 def _display(path: Path) -> str:
-    return path.name or str(path)
+    return path.resolve().name or str(path)
 
 
 def grade(
@@ -93,9 +93,12 @@ def grade(
     messages: list[str] = []
     load_failure: str | None = None
     worker: Worker | None = None
+    reference: ModuleType | None = None
     kind = "unknown"
     try:
-        source = load_submission(submission, assignment_id)
+        source = load_submission(
+            submission, assignment_id, prefer="newest" if options.suite == "public" else "module"
+        )
     except SubmissionNotFound as exc:
         load_failure = str(exc)
         messages.append(f"Your submission could not be read: {exc}")
@@ -103,12 +106,18 @@ def grade(
         kind = source.kind
         messages.extend(source.notes)
         worker = Worker(source, options.limits)
+        worker.launch()  # the student's code loads while the grader imports the reference and pytest
+        if options.suite == "hidden":
+            reference = load_reference(assignment_id, options.course_root)
+        import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
+
         loaded = worker.start()
         if loaded.status != OK:
             load_failure = _load_failure(loaded)
             messages.append(f"Your code could not be loaded, so no function could be graded: {load_failure}")
     try:
-        reference = load_reference(assignment_id, options.course_root) if options.suite == "hidden" else None
+        if options.suite == "hidden" and reference is None:
+            reference = load_reference(assignment_id, options.course_root)
         run = run_suite(
             suite_dir,
             assignment=assignment_id,

@@ -51,7 +51,7 @@ class SubmissionSource:
         return self.assignment
 
 
-def _find_file(path: Path, assignment: str) -> tuple[Path, list[str]]:
+def _find_file(path: Path, assignment: str, prefer: str) -> tuple[Path, list[str]]:
     notes: list[str] = []
     if path.is_file():
         if path.suffix not in (".py", ".ipynb"):
@@ -61,8 +61,12 @@ def _find_file(path: Path, assignment: str) -> tuple[Path, list[str]]:
         raise SubmissionNotFound(f"{path} does not exist")
     module, notebook = path / f"{assignment}.py", path / f"{assignment}.ipynb"
     if module.is_file() and notebook.is_file():
-        notes.append(f"both {module.name} and {notebook.name} were submitted; {module.name} was graded")
-        return module, notes
+        chosen = module
+        if prefer == "newest" and notebook.stat().st_mtime > module.stat().st_mtime:
+            chosen = notebook
+        rule = "the one saved last" if prefer == "newest" else "the module"
+        notes.append(f"both {module.name} and {notebook.name} are there; {chosen.name} ({rule}) was used")
+        return chosen, notes
     for candidate in (module, notebook):
         if candidate.is_file():
             return candidate, notes
@@ -139,9 +143,15 @@ def notebook_chunks(raw: str, filename: str) -> tuple[list[tuple[str, str]], lis
     return chunks, notes
 
 
-def load_submission(path: str | Path, assignment: str) -> SubmissionSource:
-    """Find and read a submission; raises :class:`SubmissionNotFound` with a student-readable reason."""
-    file, notes = _find_file(Path(path), assignment)
+def load_submission(path: str | Path, assignment: str, prefer: str = "module") -> SubmissionSource:
+    """Find and read a submission; raises :class:`SubmissionNotFound` with a student-readable reason.
+
+    When a folder holds both ``<assignment>.py`` and ``.ipynb``, ``prefer="module"`` (grading) takes the
+    module and ``prefer="newest"`` (a student checking work in progress) the one saved last.
+    """
+    if prefer not in ("module", "newest"):
+        raise ValueError(f"prefer must be 'module' or 'newest', not {prefer!r}")
+    file, notes = _find_file(Path(path), assignment, prefer)
     try:
         raw = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -31,12 +31,14 @@ class _Unavailable:
 
     def __init__(self, reason: str) -> None:
         self._reason = reason
+        self.called: list[str] = []
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
 
         def fail(*args: Any, **kwargs: Any) -> Any:
+            self.called.append(name)
             raise SubmissionUnavailable(name, "load_error", f"`{name}` could not be graded: {self._reason}")
 
         return fail
@@ -100,12 +102,15 @@ class SeqlabPlugin:
         reference: ModuleType | None,
         run_seed: int = 0,
         load_failure: str | None = None,
+        require_marker: bool = True,
     ) -> None:
         self.assignment = assignment
         self.submission_proxy = submission
         self.reference_module = reference
         self.run_seed = run_seed
         self.load_failure = load_failure
+        self.require_marker = require_marker
+        self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
 
@@ -116,7 +121,7 @@ class SeqlabPlugin:
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
-            if item.get_closest_marker(MARKER) is None:
+            if item.get_closest_marker(MARKER) is None and self.require_marker:
                 self.collection_errors.append(f"{item.nodeid} has no @graded marker")
             test = getattr(item, "obj", None)
             if test is not None and hasattr(test, "hypothesis"):
@@ -128,16 +133,29 @@ class SeqlabPlugin:
         if report.failed:
             self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
 
+    def _called(self) -> list[str]:
+        target = self._unavailable or self.submission_proxy
+        return list(getattr(target, "called", []))
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        target = self._unavailable or self.submission_proxy
+        if target is not None and hasattr(target, "called"):
+            target.called.clear()
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         marker = item.get_closest_marker(MARKER)
-        if marker is None:
+        if marker is None and self.require_marker:
             return report
         record = None
         if call.when == "call" or (call.when == "setup" and not report.passed):
-            function = str(marker.kwargs.get("function", ""))
-            points = float(marker.kwargs.get("points", 0.0))
+            if marker is not None:
+                function = str(marker.kwargs.get("function", ""))
+                points = float(marker.kwargs.get("points", 0.0))
+            else:  # an unmarked public test: 1 point, for the first student function it called
+                called = self._called()
+                function, points = (called[0] if called else "(no function called)"), 1.0
             common = {
                 "id": item.nodeid,
                 "name": readable_name(item),
@@ -166,9 +184,7 @@ _ACTIVE = pytest.StashKey[SeqlabPlugin]()
 def submission(request: pytest.FixtureRequest) -> Any:
     """The student's functions (each call runs in the isolated worker)."""
     plugin = request.config.stash[_ACTIVE]
-    if plugin.load_failure is not None:
-        return _Unavailable(plugin.load_failure)
-    return plugin.submission_proxy
+    return plugin._unavailable or plugin.submission_proxy
 
 
 @pytest.fixture(scope="session")

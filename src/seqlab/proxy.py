@@ -93,6 +93,7 @@ class SubmissionProxy:
         self.worker = worker
         self.broken: dict[str, w.CallResult] = {}
         self.calls = 0
+        self.called: list[str] = []  # functions called since the plugin last cleared it (one test)
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -100,6 +101,7 @@ class SubmissionProxy:
         return RemoteFunction(self, name)
 
     def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        self.called.append(name)
         if name in self.broken:
             raise self._failure(name, self.broken[name])
         self.calls += 1
@@ -120,9 +122,7 @@ class SubmissionProxy:
 
     @staticmethod
     def _failure(name: str, result: w.CallResult) -> SubmissionFailed | SubmissionUnavailable:
-        input_dependent = result.status == w.BAD_RETURN or (
-            result.status == w.ERROR and result.error_type != "NotImplementedError"
-        )
+        input_dependent = result.status == w.ERROR and result.error_type != "NotImplementedError"
         kind = SubmissionFailed if input_dependent else SubmissionUnavailable
         return kind(
             name,

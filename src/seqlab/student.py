@@ -41,7 +41,7 @@ def submission(request: pytest.FixtureRequest) -> Iterator[object]:
     """The student's functions, run in an isolated worker process."""
     folder, assignment = find_assignment_folder(Path(request.path).parent)
     try:
-        source = load_submission(folder, assignment)
+        source = load_submission(folder, assignment, prefer="newest")
     except SubmissionNotFound as exc:
         yield _Unavailable(str(exc))
         return

@@ -34,7 +34,7 @@ class SuiteRun:
 
 @contextlib.contextmanager
 def _hypothesis_profile(max_examples: int) -> Any:
-    from hypothesis import HealthCheck, settings
+    from hypothesis import HealthCheck, Phase, settings
 
     previous = getattr(settings, "_current_profile", None) or "default"
     settings.register_profile(
@@ -45,6 +45,7 @@ def _hypothesis_profile(max_examples: int) -> Any:
         max_examples=max_examples,
         print_blob=False,
         report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),  # no "explain" phase: it is slow
         suppress_health_check=list(HealthCheck),
     )
     settings.load_profile("seqlab-grading")
@@ -83,7 +84,10 @@ def run_suite(
 
     if not suite_dir.is_dir():
         raise CourseError(f"the suite folder {suite_dir} does not exist")
-    plugin = SeqlabPlugin(assignment, submission, reference, run_seed=run_seed, load_failure=load_failure)
+    public = reference is None
+    plugin = SeqlabPlugin(
+        assignment, submission, reference, run_seed=run_seed, load_failure=load_failure, require_marker=not public
+    )
     ini = resources.files("seqlab") / "data" / "grading.ini"
     args = [
         str(suite_dir),
@@ -94,7 +98,7 @@ def run_suite(
         "--confcutdir",
         str(suite_dir),
         "--import-mode=importlib",
-        "--assert=plain",
+        "--assert=rewrite" if public else "--assert=plain",  # hidden test code never shows
         "-p",
         "no:cacheprovider",
         "-p",

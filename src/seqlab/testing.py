@@ -63,8 +63,8 @@ class _CallFailure:
 
 
 class SubmissionFailed(_CallFailure, Exception):
-    """A call into the student's code failed in a way that may depend on the input (it raised, or returned
-    something that is not plain data); hypothesis shrinks the input to the smallest one that fails."""
+    """A call into the student's code raised an exception, which may depend on the input: hypothesis
+    shrinks the input to the smallest one that fails."""
 
     def __init__(
         self,
@@ -81,8 +81,8 @@ class SubmissionFailed(_CallFailure, Exception):
 
 
 class SubmissionUnavailable(_CallFailure, BaseException):
-    """The student's function cannot be graded at all (not implemented, missing, hung, crashed, time budget
-    spent). It derives from BaseException so hypothesis stops at once instead of shrinking an input that
+    """The student's function cannot be graded at all (not implemented, missing, hung, crashed, returned
+    something that is not plain data, time budget spent). It derives from BaseException so hypothesis stops at once instead of shrinking an input that
     does not matter; pytest still records the test as failed."""
 
     def __init__(
@@ -124,6 +124,8 @@ def expect_raises(
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
     text = np.array2string(value, threshold=20, edgeitems=3) if isinstance(value, np.ndarray) else repr(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 

@@ -132,20 +132,41 @@ class Worker:
         self.load_result: CallResult | None = None
         self._process: _Process | None = None
         self._spent = 0.0
+        self._launched_at = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------------------
+    def launch(self) -> None:
+        """Start the process and send it the submission without waiting (the grader prepares meanwhile)."""
+        if self._process is None:
+            self._launched_at = time.monotonic()
+            self._launch()
+
     def start(self) -> CallResult:
         """Start the process and load the submission; returns the load outcome (cached after the first)."""
         if self._process is not None and self.load_result is not None:
             return self.load_result
-        began = time.monotonic()
-        result = self._spawn()
-        self._spent += time.monotonic() - began
+        if self._process is None:
+            self.launch()
+        result = self._await_load()
+        self._spent += time.monotonic() - self._launched_at
         if self.load_result is None or self.load_result.ok or not result.ok:
             self.load_result = result
         return result
 
     def _spawn(self) -> CallResult:
+        self._launch()
+        return self._await_load()
+
+    def _await_load(self) -> CallResult:
+        assert self._process is not None
+        result = self._exchange(None, [], self.limits.startup_timeout, what="starting your code")
+        if result.status == OK:
+            self._process.functions = tuple(result.value or ())
+        elif result.status != LOAD_ERROR:
+            self._kill()
+        return result
+
+    def _launch(self) -> None:
         self.stats.starts += 1
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
@@ -181,12 +202,10 @@ class Worker:
             "chunks": [list(chunk) for chunk in self.source.chunks],
             "limits": self.limits.rlimits(),
         }
-        result = self._exchange(setup, [], self.limits.startup_timeout, what="starting your code")
-        if result.status == OK:
-            self._process.functions = tuple(result.value or ())
-        elif result.status != LOAD_ERROR:
-            self._kill()
-        return result
+        try:
+            self._send(setup, [])
+        except OSError:
+            pass  # the process died at once; the load reply reports the crash
 
     def close(self) -> None:
         """Stop the worker (idempotent)."""
@@ -263,13 +282,21 @@ class Worker:
         self._spent += time.monotonic() - began
         return result
 
-    def _exchange(self, header: dict[str, Any], blobs: list[bytes], timeout: float, what: str) -> CallResult:
+    def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
+        assert self._process is not None
+        with os.fdopen(os.dup(self._process.to_worker), "wb", buffering=0) as stream:
+            codec.write_message(stream, header, blobs)
+
+    def _exchange(
+        self, header: dict[str, Any] | None, blobs: list[bytes], timeout: float, what: str
+    ) -> CallResult:
+        """Send ``header`` (None: only await the load reply) and read the answer before ``timeout``."""
         process = self._process
         assert process is not None
         began = time.monotonic()
         try:
-            with os.fdopen(os.dup(process.to_worker), "wb", buffering=0) as stream:
-                codec.write_message(stream, header, blobs)
+            if header is not None:
+                self._send(header, blobs)
             reply, reply_blobs = codec.read_message(_DeadlineReader(process.from_worker, began + timeout))
         except TimeoutError:
             self.stats.timeouts += 1

@@ -1,0 +1,21 @@
+# mutant-of: one_hot_encode
+# mistake: pre-padding (zero rows before the text instead of after it)
+import re
+
+import numpy as np
+
+
+def one_hot_encode(texts, token_index, max_length, level="word"):
+    if level not in ("word", "char"):
+        raise ValueError(f"level must be 'word' or 'char', got {level!r}")
+    if max_length < 0:
+        raise ValueError(f"max_length must be >= 0, got {max_length}")
+    out = np.zeros((len(texts), max_length, len(token_index)))
+    for i, text in enumerate(texts):
+        tokens = re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text)
+        kept = tokens[:max_length]
+        offset = max_length - len(kept)
+        for t, token in enumerate(kept):
+            if token in token_index:
+                out[i, offset + t, token_index[token]] = 1.0
+    return out
