@@ -55,6 +55,15 @@ def _student_traceback(exc: BaseException, filenames: set[str]) -> str:
     return text[-MAX_TRACEBACK_CHARS:]
 
 
+def _text(value: Any, *args: Any) -> str:
+    """``str(value)`` (or ``value(*args)`` when arguments are given) that survives a hostile ``__str__``."""
+    try:
+        text = value(*args) if args else str(value)
+        return text if type(text) is str else "<not a string>"
+    except BaseException:  # noqa: BLE001 - the student's __str__ may raise anything
+        return "<the exception could not be printed>"
+
+
 def _reseed() -> None:
     random.seed(0)
     numpy = sys.modules.get("numpy")
@@ -78,13 +87,13 @@ class _Session:
 
     def error(self, exc: BaseException) -> dict[str, Any]:
         if isinstance(exc, SystemExit):
-            return {"status": "exit", "error_type": "SystemExit", "message": f"exit code {exc.code!r}"}
+            return {"status": "exit", "error_type": "SystemExit", "message": f"exit code {_text(exc.code)}"}
         return {
             "status": "error",
-            "error_type": type(exc).__name__,
-            "error_mro": [cls.__name__ for cls in type(exc).__mro__],
-            "message": str(exc)[:MAX_TRACEBACK_CHARS],
-            "traceback": _student_traceback(exc, self.filenames),
+            "error_type": _text(type(exc).__name__),
+            "error_mro": [_text(cls.__name__) for cls in type(exc).__mro__],
+            "message": _text(exc)[:MAX_TRACEBACK_CHARS],
+            "traceback": _text(_student_traceback, exc, self.filenames),
         }
 
     def load(self, module_name: str, chunks: list[list[str]]) -> dict[str, Any]:

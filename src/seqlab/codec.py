@@ -77,6 +77,10 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         return value
     if isinstance(value, IteratorHandle):
         return {"$": "iterator", "id": value.id}
+    if isinstance(value, (int, float, str, list, tuple, dict)) and not isinstance(value, np.generic):
+        value = _as_base_type(value)  # a subclass (Counter, namedtuple, IntEnum) travels as its base type
+        if type(value) in _JSON_SCALARS:
+            return value
     if isinstance(value, np.ndarray):
         blobs.append(_array_to_bytes(np.asarray(value)))
         return {"$": "ndarray", "blob": len(blobs) - 1}
@@ -97,6 +101,22 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     raise CodecError(f"a value of type {type(value).__name__} is not plain data")
 
 
+def _as_base_type(value: Any) -> Any:
+    """Copy a value of a subclass of a plain type into the plain type, calling no method it overrides."""
+    for base, convert in (
+        (bool, bool.__bool__),
+        (int, int.__int__),
+        (float, float.__float__),
+        (str, str.__str__),
+        (list, lambda v: list(list.__iter__(v))),
+        (tuple, lambda v: tuple(tuple.__iter__(v))),
+        (dict, lambda v: dict(dict.items(v))),
+    ):
+        if isinstance(value, base):
+            return value if type(value) is base else convert(value)
+    return value
+
+
 def _load_array(blob: bytes) -> np.ndarray:
     try:
         array = np.load(io.BytesIO(blob), allow_pickle=False)
@@ -104,6 +124,8 @@ def _load_array(blob: bytes) -> np.ndarray:
         raise CodecError(f"malformed array data: {type(exc).__name__}: {exc}") from None
     if not isinstance(array, np.ndarray) or type(array) is not np.ndarray:
         raise CodecError("array data did not decode to a plain numpy array")
+    if array.dtype.hasobject or array.dtype.names is not None:
+        raise CodecError(f"arrays of dtype {array.dtype} are not plain data")
     return array
 
 
@@ -185,8 +207,8 @@ def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:
         raise CodecError("message too large")
     try:
         header = json.loads(_read_exact(stream, header_len))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CodecError(f"malformed message header: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise CodecError(f"malformed message header: {type(exc).__name__}") from None
     if type(header) is not dict:
         raise CodecError("malformed message header")
     blobs = []

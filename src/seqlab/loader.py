@@ -77,64 +77,105 @@ def _find_file(path: Path, assignment: str, prefer: str) -> tuple[Path, list[str
     )
 
 
-def _blank_magics(source: str) -> str:
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _without_magics(source: str) -> str:
+    """Blank IPython line magics (``%...``, ``!...``), but only when the cell is not valid Python as it is
+    (so a continuation line such as ``    % n`` in valid code is never touched)."""
+    if _parse(source) is not None:
+        return source
     return "\n".join(_MAGIC.sub(r"\1pass  # IPython magic removed", line) for line in source.splitlines())
 
 
+_KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_kept(node: ast.stmt) -> bool:
+    if isinstance(node, _KEPT_STATEMENTS):
+        return True
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        try:
+            ast.literal_eval(node.value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return False
+        return True
+    return False
+
+
 def _definitions_only(tree: ast.Module, source: str) -> str:
-    """The top-level imports, defs, classes and literal constants of a cell, with their line numbers."""
+    """The top-level imports, defs, classes and literal constants of a cell, at their own line numbers.
+
+    Statements are cut out by their exact source span, so ``import math; print(f(1))`` keeps only the import.
+    """
     lines = source.splitlines()
     kept = [""] * len(lines)
     for node in tree.body:
-        keep = isinstance(
-            node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-        )
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            try:
-                ast.literal_eval(node.value)
-                keep = True
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                keep = False
-        if keep:
-            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-            for number in range(first, (node.end_lineno or node.lineno) + 1):
+        if not _is_kept(node):
+            continue
+        for decorator in getattr(node, "decorator_list", []):
+            for number in range(decorator.lineno, (decorator.end_lineno or decorator.lineno) + 1):
                 kept[number - 1] = lines[number - 1]
+        segment = ast.get_source_segment(source, node) or ""
+        for offset, text in enumerate(segment.splitlines()):
+            index = node.lineno - 1 + offset
+            if offset == 0 and kept[index].strip():  # a second kept statement on the same line
+                kept[index] = f"{kept[index]}; {text}"
+            else:
+                kept[index] = text
     return "\n".join(kept)
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        return "".join(source)
+    if isinstance(source, str):
+        return source
+    raise TypeError("a cell's source is neither text nor a list of text")
 
 
 def notebook_chunks(raw: str, filename: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Split a notebook's JSON text into the code chunks to grade (see module docstring)."""
     try:
-        notebook = json.loads(raw)
-        cells = notebook["cells"]
-        if not isinstance(cells, list):
-            raise TypeError("cells is not a list")
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        return _notebook_chunks(raw, filename)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise SubmissionNotFound(
-            f"{filename} is not a readable Jupyter notebook ({exc}); open it in JupyterLab and save it again"
+            f"{filename} is not a readable Jupyter notebook ({type(exc).__name__}); open it in JupyterLab "
+            "and save it again"
         ) from None
+
+
+def _notebook_chunks(raw: str, filename: str) -> tuple[list[tuple[str, str]], list[str]]:
+    notebook = json.loads(raw)
+    cells = notebook["cells"]
+    if not isinstance(cells, list):
+        raise TypeError("cells is not a list")
     chunks: list[tuple[str, str]] = []
     notes: list[str] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        source = _cell_source(cell)
+        metadata = cell.get("metadata", {})
+        meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
         meta = meta if isinstance(meta, dict) else {}
         if meta.get("grade") and not meta.get("solution"):
             continue
         if source.lstrip().startswith("%%"):
             notes.append(f"cell {number} is a cell magic and was skipped")
             continue
-        source = _blank_magics(source)
+        source = _without_magics(source)
         label = f"{filename}, cell {number}"
         if meta.get("solution"):
             chunks.append((label, source))
             continue
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = _parse(source)
+        if tree is None:
             notes.append(f"cell {number} has a syntax error and is not a solution cell; it was skipped")
             continue
         kept = _definitions_only(tree, source)

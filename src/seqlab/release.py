@@ -170,13 +170,15 @@ def _check_nbgrader_copies(release_dir: Path, reference_name: str) -> None:
 
 
 def _check_no_solution(release_dir: Path) -> None:
+    """Fail closed: no released text file may still hold a solution or hidden-tests region."""
     for path in _files(release_dir).values():
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
-        if "BEGIN SOLUTION" in text or "END SOLUTION" in text:
-            raise CourseError(f"{path}: the release still holds a solution region")
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            if marker in text:
+                raise CourseError(f"{path}: the release still holds a {marker!r} region")
 
 
 def release_assignment(
@@ -231,18 +233,21 @@ def release_assignment(
     release_dir = release_root / assignment_id
     if not (release_dir / f"{assignment_id}.ipynb").is_file():
         raise CourseError(f"nbgrader did not write {release_dir / f'{assignment_id}.ipynb'}")
-    _check_nbgrader_copies(release_dir, f"{assignment_id}.py")
-    (release_dir / f"{assignment_id}.py").write_text(stub, encoding="utf-8")
-    (release_dir / "conftest.py").write_text(CONFTEST, encoding="utf-8")
-    tests_dir = release_dir / "tests"
-    if tests_dir.exists():
-        shutil.rmtree(tests_dir)
-    public = _files(source_dir / "public_tests")
-    for relative, path in public.items():
-        target = tests_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    _check_no_solution(release_dir)
+    try:
+        _check_nbgrader_copies(release_dir, f"{assignment_id}.py")
+        (release_dir / f"{assignment_id}.py").write_text(stub, encoding="utf-8")
+        (release_dir / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        tests_dir = release_dir / "tests"
+        if tests_dir.exists():
+            shutil.rmtree(tests_dir)
+        for relative, path in _files(source_dir / "public_tests").items():
+            target = tests_dir / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        _check_no_solution(release_dir)
+    except CourseError:
+        shutil.rmtree(release_dir)  # fail closed: never leave a leaking release behind
+        raise
     return release_dir
 
 
@@ -251,7 +256,8 @@ def check_release_in_sync(assignment_id: str, course_root: str | os.PathLike[str
 
     Compares ``solutions/<id>/<id>.ipynb`` with a fresh :func:`build_notebook` and every file of
     ``assignments/<id>/`` with a release made into a temporary folder; a file missing on either side counts
-    as differing. Paths are relative to the course root, sorted. The course is not modified.
+    as differing. Paths are relative to the course root: the source notebook first, then the release files
+    in sorted order. The course is not modified.
     """
     root = Path(course_root).resolve()
     differing: list[str] = []

@@ -11,15 +11,16 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from seqlab import plugin as fixtures
 from seqlab.errors import CourseError
 from seqlab.model import TestOutcome
-from seqlab import plugin as fixtures
 from seqlab.plugin import SeqlabPlugin
 
 DEFAULT_MAX_EXAMPLES = 25
@@ -56,6 +57,24 @@ def _hypothesis_profile(max_examples: int) -> Any:
 
 
 @contextlib.contextmanager
+def _without_assertion_rewriting(enabled: bool) -> Any:
+    """Take pytest's assertion-rewriting import hook out while a hidden suite is imported.
+
+    ``--assert=plain`` only configures the inner run; when grading happens inside another pytest session
+    (a course's harness, this project's tests) the outer session's hook would still rewrite the hidden
+    tests, and a failing bare ``assert`` would then print hidden test code.
+    """
+    hooks = [f for f in sys.meta_path if type(f).__name__ == "AssertionRewritingHook"] if enabled else []
+    for hook in hooks:
+        sys.meta_path.remove(hook)
+    try:
+        yield
+    finally:
+        for hook in reversed(hooks):
+            sys.meta_path.insert(0, hook)
+
+
+@contextlib.contextmanager
 def _environment(**values: str) -> Any:
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
@@ -86,7 +105,12 @@ def run_suite(
         raise CourseError(f"the suite folder {suite_dir} does not exist")
     public = reference is None
     plugin = SeqlabPlugin(
-        assignment, submission, reference, run_seed=run_seed, load_failure=load_failure, require_marker=not public
+        assignment,
+        submission,
+        reference,
+        run_seed=run_seed,
+        load_failure=load_failure,
+        require_marker=not public,
     )
     ini = resources.files("seqlab") / "data" / "grading.ini"
     args = [
@@ -114,6 +138,7 @@ def run_suite(
     ]
     captured = io.StringIO()
     with (
+        _without_assertion_rewriting(enabled=not public),
         _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""),
         _hypothesis_profile(max_examples),
         contextlib.redirect_stdout(captured),

@@ -82,8 +82,8 @@ class SubmissionFailed(_CallFailure, Exception):
 
 class SubmissionUnavailable(_CallFailure, BaseException):
     """The student's function cannot be graded at all (not implemented, missing, hung, crashed, returned
-    something that is not plain data, time budget spent). It derives from BaseException so hypothesis stops at once instead of shrinking an input that
-    does not matter; pytest still records the test as failed."""
+    something that is not plain data, time budget spent). It derives from BaseException so hypothesis stops
+    at once instead of shrinking an input that does not matter; pytest still records the test as failed."""
 
     def __init__(
         self,
@@ -182,7 +182,10 @@ def _compare_arrays(actual: np.ndarray, expected: np.ndarray, what: str, rtol: f
         a = actual.astype(np.float64) if actual.dtype.kind != "b" else actual
         e = expected.astype(np.float64) if expected.dtype.kind != "b" else expected
         rtol, atol = _tolerances(actual, expected, rtol, atol)
-        close = a == e if kinds == {"b"} else np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
+        if kinds <= {"b", "i", "u"}:  # integers and booleans must be exact
+            close = actual == expected
+        else:
+            close = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
     elif kinds <= {"U", "S"} and len(kinds) == 1:
         close = actual == expected
     else:

@@ -133,6 +133,7 @@ class Worker:
         self._process: _Process | None = None
         self._spent = 0.0
         self._launched_at = 0.0
+        self._awaiting_load = False
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -140,31 +141,25 @@ class Worker:
         if self._process is None:
             self._launched_at = time.monotonic()
             self._launch()
+            self._awaiting_load = True
 
     def start(self) -> CallResult:
-        """Start the process and load the submission; returns the load outcome (cached after the first)."""
-        if self._process is not None and self.load_result is not None:
+        """Start the process (if needed) and wait for the submission to load; returns the load outcome.
+
+        A failed load is final: the process is stopped and every later request answers with it.
+        """
+        if self.load_result is not None and not self.load_result.ok:
             return self.load_result
-        if self._process is None:
-            self.launch()
-        result = self._await_load()
-        self._spent += time.monotonic() - self._launched_at
-        if self.load_result is None or self.load_result.ok or not result.ok:
+        self.launch()
+        if self._awaiting_load:
+            self._awaiting_load = False
+            result = self._exchange(None, [], self.limits.startup_timeout, what="starting your code")
+            self._spent += time.monotonic() - self._launched_at
+            if result.status != OK:
+                self._kill()
             self.load_result = result
-        return result
-
-    def _spawn(self) -> CallResult:
-        self._launch()
-        return self._await_load()
-
-    def _await_load(self) -> CallResult:
-        assert self._process is not None
-        result = self._exchange(None, [], self.limits.startup_timeout, what="starting your code")
-        if result.status == OK:
-            self._process.functions = tuple(result.value or ())
-        elif result.status != LOAD_ERROR:
-            self._kill()
-        return result
+        assert self.load_result is not None
+        return self.load_result
 
     def _launch(self) -> None:
         self.stats.starts += 1
@@ -183,7 +178,9 @@ class Worker:
             MPLBACKEND="Agg",
         )
         popen = subprocess.Popen(
-            [self.python, "-I", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)],
+            # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
+            # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
+            [self.python, "-s", "-P", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -264,19 +261,16 @@ class Worker:
         return self.stats.starts
 
     def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
+        if self._spent < self.limits.submission_timeout:
+            load = self.start()  # (re)starts the process after a crash or timeout
+            if not load.ok:
+                return load
         remaining = self.limits.submission_timeout - self._spent
         if remaining <= 0:
             return CallResult(
                 BUDGET,
                 message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent",
             )
-        if self._process is None:
-            began = time.monotonic()
-            load = self._spawn()
-            self._spent += time.monotonic() - began
-            if load.status != OK:
-                self.load_result = self.load_result or load
-                return load
         began = time.monotonic()
         result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what)
         self._spent += time.monotonic() - began

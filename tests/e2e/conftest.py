@@ -42,11 +42,24 @@ def mutant_target(path: Path) -> str:
 def notebook_with_extra_cell(notebook: Path, source: str, out: Path) -> Path:
     """Copy a notebook and append ``source`` as a solution cell (how a student's edit looks to nbgrader)."""
     data = json.loads(notebook.read_text())
-    data["cells"].append({
-        "cell_type": "code", "execution_count": None, "id": "student-extra", "outputs": [], "source": source,
-        "metadata": {"nbgrader": {"solution": True, "grade": False, "locked": False,
-                                  "grade_id": "student_extra", "schema_version": 3}},
-    })
+    data["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "student-extra",
+            "outputs": [],
+            "source": source,
+            "metadata": {
+                "nbgrader": {
+                    "solution": True,
+                    "grade": False,
+                    "locked": False,
+                    "grade_id": "student_extra",
+                    "schema_version": 3,
+                }
+            },
+        }
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data))
     return out

@@ -31,7 +31,10 @@ SINGLE_FUNCTION = {
     "infinite_loop": ("def ngrams(tokens, n):\n    while True:\n        pass\n", "did not return in time"),
     "sys_exit_in_function": ("import sys\ndef ngrams(tokens, n):\n    sys.exit(0)\n", "called sys.exit()"),
     "os_exit_in_function": ("import os\ndef ngrams(tokens, n):\n    os._exit(1)\n", "crashed"),
-    "prints_megabytes": ("def ngrams(tokens, n):\n    print('x' * 5_000_000)\n    return None\n", "returned None"),
+    "prints_megabytes": (
+        "def ngrams(tokens, n):\n    print('x' * 5_000_000)\n    return None\n",
+        "returned None",
+    ),
     "equal_to_everything": (
         "class Liar(list):\n    def __eq__(self, other):\n        return True\n    __hash__ = None\n"
         "class Anything:\n    def __eq__(self, other):\n        return True\n"
@@ -41,7 +44,7 @@ SINGLE_FUNCTION = {
     "list_subclass_equal_to_everything": (
         "class Liar(list):\n    def __eq__(self, other):\n        return True\n"
         "def ngrams(tokens, n):\n    return Liar()\n",
-        "not plain data",
+        "returned a list of length 0",
     ),
     "patches_numpy_testing_and_isclose": (
         "import numpy, numpy.testing, builtins\n"
@@ -58,9 +61,29 @@ SINGLE_FUNCTION = {
 
 def run_grade(folder: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "seqlab.cli", "grade", str(folder), "--assignment", ASSIGNMENT,
-         "--format", "json", "--out", str(out), "--call-timeout", "2", "--timeout", "60", "--startup-timeout", "5", *extra],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "seqlab.cli",
+            "grade",
+            str(folder),
+            "--assignment",
+            ASSIGNMENT,
+            "--format",
+            "json",
+            "--out",
+            str(out),
+            "--call-timeout",
+            "2",
+            "--timeout",
+            "60",
+            "--startup-timeout",
+            "5",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -122,8 +145,9 @@ def test_printing_megabytes_is_capped_in_the_report(tmp_path: Path) -> None:
         ("encoding.py", b"\xff\xfe\x00 not utf-8", "not UTF-8"),
     ],
 )
-def test_an_unreadable_submission_still_gets_a_report(name: str, content: str | bytes, expected: str,
-                                                      tmp_path: Path) -> None:
+def test_an_unreadable_submission_still_gets_a_report(
+    name: str, content: str | bytes, expected: str, tmp_path: Path
+) -> None:
     folder = tmp_path / "sub"
     folder.mkdir()
     target = folder / name
@@ -135,9 +159,20 @@ def test_an_unreadable_submission_still_gets_a_report(name: str, content: str | 
 
 def test_grading_problems_of_the_course_exit_non_zero(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "seqlab.cli", "grade", str(tmp_path), "--assignment", ASSIGNMENT,
-         "--course-root", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "seqlab.cli",
+            "grade",
+            str(tmp_path),
+            "--assignment",
+            ASSIGNMENT,
+            "--course-root",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 2
     assert "no grader/ and solutions/" in completed.stderr
@@ -148,9 +183,7 @@ def test_a_submission_cannot_write_the_report(tmp_path: Path) -> None:
     folder = tmp_path / "sub"
     folder.mkdir()
     attack = (
-        f"def ngrams(tokens, n):\n"
-        f"    open({str(out)!r}, 'w').write('{{\"score\": 1000}}')\n"
-        f"    return []\n"
+        f"def ngrams(tokens, n):\n    open({str(out)!r}, 'w').write('{{\"score\": 1000}}')\n    return []\n"
     )
     (folder / f"{ASSIGNMENT}.py").write_text(reference_source(ASSIGNMENT) + "\n\n" + attack)
     completed = run_grade(folder, out)

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_module_and_notebook_score_full_marks(assignment: str, tmp_path: Path) -> None:
-    module = grade_fast(write_module(tmp_path / "module", assignment, reference_source(assignment)), assignment)
+    module = grade_fast(
+        write_module(tmp_path / "module", assignment, reference_source(assignment)), assignment
+    )
     notebook = grade_fast(ROOT / "solutions" / assignment / f"{assignment}.ipynb", assignment)
     assert module.max_score > 0
     failed = [(t.id, t.message) for t in module.tests if t.outcome != PASSED]
@@ -71,7 +73,8 @@ def test_module_and_notebook_forms_of_a_mistake_score_identically(assignment: st
         assignment,
     )
     notebook_path = notebook_with_extra_cell(
-        ROOT / "solutions" / assignment / f"{assignment}.ipynb", mutant.read_text(),
+        ROOT / "solutions" / assignment / f"{assignment}.ipynb",
+        mutant.read_text(),
         tmp_path / "n" / f"{assignment}.ipynb",
     )
     notebook = grade_fast(notebook_path, assignment)
@@ -84,7 +87,11 @@ def test_module_and_notebook_forms_of_a_mistake_score_identically(assignment: st
 @pytest.mark.parametrize(
     ("assignment", "function", "wrong_body"),
     [
-        ("encoding", "ngrams", "def ngrams(tokens, n):\n    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n)]\n"),
+        (
+            "encoding",
+            "ngrams",
+            "def ngrams(tokens, n):\n    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n)]\n",
+        ),
         ("windowing", "make_windows", None),
     ],
 )
@@ -98,9 +105,12 @@ def test_one_wrong_function_loses_exactly_its_points_and_is_named_with_a_counter
             f"    X, y = _right_{function}(*args, **kwargs)\n"
             "    return X, y + 1\n"
         )
-    reference = grade_fast(write_module(tmp_path / "ref", assignment, reference_source(assignment)), assignment)
+    reference = grade_fast(
+        write_module(tmp_path / "ref", assignment, reference_source(assignment)), assignment
+    )
     result = grade_fast(
-        write_module(tmp_path / "wrong", assignment, reference_source(assignment) + "\n\n" + wrong_body), assignment
+        write_module(tmp_path / "wrong", assignment, reference_source(assignment) + "\n\n" + wrong_body),
+        assignment,
     )
     lost = {name: m - s for name, (s, m) in scores(result).items() if s != m}
     assert lost == {function: scores(reference)[function][1]}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from seqlab.model import FAILED, PASSED, SKIPPED, GradeResult
 from seqlab.reports.base import Report, points
 
 
 def _block(text: str) -> str:
-    fence = "````" if "```" in text else "```"
+    """A fenced code block that no run of backticks in ``text`` can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
     return f"{fence}\n{text.rstrip()}\n{fence}"
 
 

@@ -1,0 +1,52 @@
+"""Fixtures for the grading-engine tests: real worker processes on small source strings.
+
+Nothing here fakes the worker: every ``make_worker`` call starts (lazily) a real ``seqlab._worker_main``
+process. Limits are tiny so the folder stays fast; each worker is closed after its test.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from seqlab.limits import Limits
+from seqlab.loader import SubmissionSource
+from seqlab.worker import Worker
+
+#: Limits for workers whose calls are expected to return at once.
+FAST = Limits(call_timeout=1.0, startup_timeout=10.0)
+
+MakeWorker = Callable[..., Worker]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Suites written here use @graded outside a grading run; declare its marker as the grader does.
+    config.addinivalue_line("markers", "seqlab(function, points): the student function a test grades")
+
+
+def toy_source(source: str, filename: str = "toy.py") -> SubmissionSource:
+    """A module submission of the assignment ``toy`` made of one source string."""
+    return SubmissionSource(
+        assignment="toy",
+        path=Path("/nonexistent/submission") / filename,
+        kind="module",
+        chunks=((filename, textwrap.dedent(source)),),
+    )
+
+
+@pytest.fixture
+def make_worker() -> Iterator[MakeWorker]:
+    """``make_worker(source, limits=FAST)``: a real Worker on ``source``, closed after the test."""
+    workers: list[Worker] = []
+
+    def make(source: str, limits: Limits = FAST) -> Worker:
+        worker = Worker(toy_source(source), limits)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.close()

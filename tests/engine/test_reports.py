@@ -1,0 +1,290 @@
+"""seqlab.reports: every writer renders one hand-built GradeResult correctly and deterministically."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from seqlab import model
+from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
+from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, MarkdownReport
+
+SCHEMA = json.loads((Path(__file__).with_name("gradescope_schema.json")).read_text(encoding="utf-8"))
+
+WINDOWS_MESSAGE = (
+    "make_windows(x, 3) returned shape (4, 3); expected shape (5, 3)\n"
+    "(is the last window dropped? the count is len(x) - size + 1)"
+)
+
+
+def outcome(
+    test_id: str, function: str, points: float, result: str, message: str = "", counterexample: str = ""
+):
+    return model.TestOutcome(
+        id=f"test_{function}.py::{test_id}",
+        name=test_id.removeprefix("test_").replace("_", " "),
+        function=function,
+        max_points=points,
+        outcome=result,
+        message=message,
+        counterexample=counterexample,
+    )
+
+
+@pytest.fixture
+def result() -> GradeResult:
+    tokenize = FunctionScore(
+        "tokenize",
+        (
+            outcome("test_lowercases", "tokenize", 2, PASSED),
+            outcome("test_splits", "tokenize", 1.5, PASSED),
+        ),
+    )
+    windows = FunctionScore(
+        "make_windows",
+        (
+            outcome("test_shapes", "make_windows", 3, FAILED, WINDOWS_MESSAGE, "x=array([0., 1.]),\nsize=3,"),
+            outcome("test_values", "make_windows", 2, PASSED),
+            outcome("test_stride", "make_windows", 1, FAILED, "`make_windows` raised IndexError: boom"),
+            outcome("test_stride_again", "make_windows", 1, FAILED, "`make_windows` raised IndexError: boom"),
+        ),
+    )
+    gru = FunctionScore(
+        "gru_step",
+        (
+            outcome("test_cpu", "gru_step", 4, FAILED, "`gru_step` is not implemented yet"),
+            outcome("test_cuda", "gru_step", 2, SKIPPED, "no CUDA device"),
+        ),
+    )
+    return GradeResult(
+        assignment="windowing",
+        submission="alice",
+        kind="notebook",
+        functions=(tokenize, windows, gru),
+        messages=("cell 4 is a cell magic and was skipped",),
+        output="hello from the student\n",
+        output_bytes=23,
+        seed=7,
+        suite="hidden",
+        seqlab_version="0.1.0",
+        execution_time=12.345,
+    )
+
+
+def test_result_model_adds_up(result):
+    assert result.score == 5.5
+    assert result.max_score == 14.5  # the skipped CUDA test is excluded
+    assert [f.score for f in result.functions] == [3.5, 2.0, 0.0]
+    assert len(result.tests) == 8
+
+
+# -- gradescope --------------------------------------------------------------------------------------------
+
+
+def test_schema_is_strict_enough_to_catch_mistakes():
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    validator.check_schema(SCHEMA)
+    assert validator.is_valid({"score": 1, "tests": []})
+    assert not validator.is_valid({"score": 1, "typo": 1})
+    assert not validator.is_valid({"tests": [{"score": 1, "status": "ok"}]})
+    assert not validator.is_valid({"tests": [{"max_score": 1}]})  # no score anywhere
+    assert not validator.is_valid({"score": 1, "visibility": "public"})
+    assert not validator.is_valid({"score": 1, "tests": [{"score": 1, "number": 1}]})
+
+
+@pytest.mark.parametrize("visibility", ["visible", "hidden", "after_due_date", "after_published"])
+def test_gradescope_validates_against_the_documented_format(result, visibility):
+    document = json.loads(GradescopeReport(visibility=visibility).render(result))
+    jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert document["visibility"] == visibility
+    assert {t["visibility"] for t in document["tests"]} == {visibility}
+
+
+def test_gradescope_scores_statuses_and_feedback(result):
+    document = json.loads(GradescopeReport().render(result))
+    tests = document["tests"]
+    assert len(tests) == 7, "skipped tests are left out"
+    assert document["score"] == result.score == sum(t["score"] for t in tests)
+    assert sum(t["max_score"] for t in tests) == result.max_score
+    assert [t["status"] for t in tests] == [
+        "passed",
+        "passed",
+        "failed",
+        "passed",
+        "failed",
+        "failed",
+        "failed",
+    ]
+    assert len({t["number"] for t in tests}) == 7
+    shapes = tests[2]
+    assert shapes["name"] == "make_windows: shapes"
+    assert (shapes["score"], shapes["max_score"]) == (0, 3)
+    assert shapes["output"].startswith(WINDOWS_MESSAGE)
+    assert "Smallest failing input found:\nx=array([0., 1.]),\nsize=3," in shapes["output"]
+    assert tests[0]["output"] == ""
+    assert document["output"].startswith("windowing: 5.5 / 14.5 points.")
+    assert "cell 4 is a cell magic" in document["output"]
+    assert "1 test(s) skipped" in document["output"] and "no CUDA device" in document["output"]
+    assert document["stdout_visibility"] == "hidden"
+    assert "hello from the student" not in json.dumps(document)
+
+
+def test_gradescope_with_no_tests_is_still_valid():
+    empty = GradeResult("encoding", "bob", "unknown", (), messages=("Your submission could not be read",))
+    document = json.loads(GradescopeReport().render(empty))
+    jsonschema.validate(document, SCHEMA, cls=jsonschema.Draft202012Validator)
+    assert document["score"] == 0 and document["tests"] == []
+
+
+# -- junit -------------------------------------------------------------------------------------------------
+
+
+def test_junit_parses_and_counts_are_consistent(result):
+    root = ET.fromstring(JunitReport().render(result))
+    [suite] = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert suite.get("name") == "windowing"
+    assert int(suite.get("tests")) == len(cases) == 8
+    assert int(suite.get("failures")) == len(suite.findall("testcase/failure")) == 4
+    assert int(suite.get("skipped")) == len(suite.findall("testcase/skipped")) == 1
+    assert int(suite.get("errors")) == 0
+    properties = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
+    assert properties == {"score": "5.5", "max_score": "14.5"}
+    shapes = next(c for c in cases if c.get("name") == "shapes")
+    assert shapes.get("classname") == "windowing.make_windows"
+    failure = shapes.find("failure")
+    assert failure.get("message") == WINDOWS_MESSAGE.splitlines()[0]
+    assert failure.text == WINDOWS_MESSAGE + "\n\nx=array([0., 1.]),\nsize=3,"
+    assert cases[-1].find("skipped").get("message") == "no CUDA device"
+
+
+def test_junit_escapes_markup_in_messages(result):
+    nasty = '<script>&amp; "quotes" ]]> </failure>'
+    broken = dataclasses.replace(
+        result,
+        functions=(FunctionScore("f", (outcome("test_x", "f", 1, FAILED, nasty),)),),
+    )
+    root = ET.fromstring(JunitReport().render(broken))
+    assert root.find("testsuite/testcase/failure").text == nasty
+
+
+def test_junit_survives_control_characters_in_messages(result):
+    colour = dataclasses.replace(
+        result,
+        functions=(
+            FunctionScore(
+                "f", (outcome("test_x", "f", 1, FAILED, "`f` raised ValueError: \x1b[31mred\x1b[0m\x00"),)
+            ),
+        ),
+    )
+    ET.fromstring(JunitReport().render(colour))
+
+
+# -- markdown ----------------------------------------------------------------------------------------------
+
+
+def test_markdown_shows_scores_failures_and_counterexamples(result):
+    text = MarkdownReport().render(result)
+    assert text.startswith("# windowing: 5.5 / 14.5 points\n")
+    assert "Submission `alice` (notebook), hidden tests, seed 7." in text
+    assert "> cell 4 is a cell magic and was skipped" in text
+    assert "| ✅ `tokenize` | 3.5 / 3.5 | 2 / 2 |" in text
+    assert "| ⚠️ `make_windows` | 2 / 7 | 1 / 4 |" in text
+    assert "| ❌ `gru_step` | 0 / 4 | 0 / 1 |" in text
+    assert "## What to fix" in text and "### `make_windows`" in text and "### `gru_step`" in text
+    assert "### `tokenize`" not in text
+    for line in WINDOWS_MESSAGE.splitlines():
+        assert f"  {line}" in text
+    assert "Smallest failing input found:" in text and "  x=array([0., 1.]),\n  size=3," in text
+    assert "- ❌ stride again (1 points)\n  (same problem as above)" in text
+    assert "## Skipped (not counted)" in text and "`gru_step` — cuda: no CUDA device" in text
+    assert "## What your code printed" in text and "hello from the student" in text
+    assert "lowercases" not in text, "passed tests are not listed as failures"
+
+
+def longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "plain message",
+        "has ``` a fence",
+        pytest.param(
+            "closes ```` the fence\n# 10 / 10 points",
+        ),
+    ],
+)
+def test_markdown_keeps_messages_inside_their_code_block(result, message):
+    text = MarkdownReport().render(
+        dataclasses.replace(
+            result, functions=(FunctionScore("f", (outcome("test_x", "f", 1, FAILED, message),)),)
+        )
+    )
+    lines = text.splitlines()
+    first = lines.index(f"  {message.splitlines()[0]}")
+    fence = lines[first - 1].strip()
+    assert set(fence) == {"`"} and len(fence) > longest_backtick_run(message)
+    closing = lines.index(lines[first - 1], first)
+    assert closing == first + len(message.splitlines())
+
+
+# -- json --------------------------------------------------------------------------------------------------
+
+
+def test_json_round_trips_the_result_model(result):
+    text = JsonReport().render(result)
+    document = json.loads(text)
+    assert document == json.loads(json.dumps(result.to_dict()))
+    assert list(document) == sorted(document), "keys are written in a stable (sorted) order"
+    assert document["score"] == 5.5 and document["max_score"] == 14.5
+    assert [f["score"] for f in document["functions"]] == [3.5, 2.0, 0.0]
+    assert document["functions"][1]["tests"][0]["counterexample"] == "x=array([0., 1.]),\nsize=3,"
+    rebuilt = GradeResult(
+        **{
+            **{k: v for k, v in document.items() if k not in ("score", "max_score", "functions", "messages")},
+            "messages": tuple(document["messages"]),
+            "functions": tuple(
+                FunctionScore(f["name"], tuple(model.TestOutcome(**t) for t in f["tests"]))
+                for f in document["functions"]
+            ),
+        }
+    )
+    assert rebuilt == result
+
+
+# -- all writers -------------------------------------------------------------------------------------------
+
+TIMING = {
+    "json": re.compile(r'"execution_time": [0-9.]+'),
+    "gradescope": re.compile(r'"execution_time": [0-9.]+'),
+    "junit": re.compile(r'\btime="[0-9.]+"'),
+    "markdown": re.compile(r"(?!)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_two_renders_differ_only_in_timing(result, name):
+    writer = WRITERS[name]()
+    first = writer.render(result)
+    assert writer.render(result) == first
+    slower = writer.render(dataclasses.replace(result, execution_time=99.5))
+    assert slower != first or name == "markdown"
+    assert TIMING[name].sub("T", slower) == TIMING[name].sub("T", first)
+
+
+def test_every_writer_is_registered_with_a_suffix():
+    assert set(WRITERS) == {"json", "gradescope", "junit", "markdown"}
+    assert {name: cls.suffix for name, cls in WRITERS.items()} == {
+        "json": ".json",
+        "gradescope": ".json",
+        "junit": ".xml",
+        "markdown": ".md",
+    }
