@@ -1,0 +1,66 @@
+"""The student side: ``seqlab check`` and plain ``pytest`` inside a released assignment folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from seqlab.course import ASSIGNMENTS
+
+from .conftest import ROOT, reference_source
+
+pytestmark = pytest.mark.e2e
+
+
+def released_copy(assignment: str, tmp_path: Path) -> Path:
+    folder = tmp_path / assignment
+    shutil.copytree(ROOT / "assignments" / assignment, folder)
+    return folder
+
+
+def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_seqlab_check_on_the_fresh_release_says_not_implemented(assignment: str, tmp_path: Path) -> None:
+    folder = released_copy(assignment, tmp_path)
+    completed = run([sys.executable, "-m", "seqlab.cli", "check"], cwd=folder)
+    assert completed.returncode == 1, completed.stderr
+    assert "public tests" in completed.stdout
+    assert "is not implemented yet" in completed.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_seqlab_check_passes_finished_work_in_the_file_saved_last(assignment: str, tmp_path: Path) -> None:
+    folder = released_copy(assignment, tmp_path)
+    module = folder / f"{assignment}.py"
+    module.write_text(reference_source(assignment))
+    later = time.time() + 5
+    os.utime(module, (later, later))  # the student worked in the module, not the notebook
+    completed = run([sys.executable, "-m", "seqlab.cli", "check"], cwd=folder)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert f"{assignment}.py (the one saved last) was used" in completed.stdout
+    assert "❌" not in completed.stdout
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_plain_pytest_in_the_release_runs_the_public_tests(assignment: str, tmp_path: Path) -> None:
+    folder = released_copy(assignment, tmp_path)
+    stub = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder)
+    assert stub.returncode == 1 and "NotImplementedError" not in stub.stderr
+    assert "not implemented yet" in stub.stdout
+    module = folder / f"{assignment}.py"
+    module.write_text(reference_source(assignment))
+    later = time.time() + 5
+    os.utime(module, (later, later))
+    finished = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder)
+    assert finished.returncode == 0, finished.stdout
+    assert " passed" in finished.stdout and "failed" not in finished.stdout
