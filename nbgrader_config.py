@@ -1,0 +1,27 @@
+"""nbgrader configuration of the seqlab course (stock nbgrader, run from this folder).
+
+The instructor's source notebooks live in ``solutions/<id>/<id>.ipynb`` and the student release in
+``assignments/<id>/``. Release with ``seqlab release <id>``: it rebuilds the source notebook, runs
+``nbgrader generate_assignment <id> --force`` with this file, then adds the student module stub, the public
+tests and their conftest.py beside the notebook (``nbgrader generate_assignment --force`` alone replaces the
+whole ``assignments/<id>/`` folder with the notebook only, and the release-sync test then fails).
+"""
+
+c = get_config()  # noqa: F821  (nbgrader provides get_config when it loads this file)
+
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "assignments"
+
+# solutions/<id>/ also holds the lesson source, the reference module (the answers!) and the public tests'
+# source; nbgrader copies every file of the source folder that it does not ignore, so ignore them. The
+# student module and the public tests are written by `seqlab release` instead.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.py",
+    "public_tests",
+    ".pytest_cache",
+    ".hypothesis",
+]

@@ -1,0 +1,180 @@
+"""build_notebook: lesson.py + <id>.py -> the nbgrader source notebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from seqlab.errors import CourseError
+from seqlab.notebook_build import (
+    build_notebook,
+    extract_definitions,
+    notebook_text,
+    parse_lesson,
+    write_notebook,
+)
+
+from .tiny import TINY_REFERENCE
+
+
+def _nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    kinds = [(cell.cell_type, _nbgrader(cell).get("grade_id")) for cell in nb.cells]
+    assert kinds == [
+        ("markdown", "markdown_1"),
+        ("code", "imports_1"),
+        ("code", "SCALE__double"),
+        ("code", "check_double"),
+        ("code", None),
+        ("markdown", "markdown_2"),
+        ("code", "checksum___increment"),
+        ("code", "check_checksum"),
+        ("code", "check_checksum_2"),
+    ]
+    markdown, imports, solution, check, demo = nb.cells[:5]
+    assert _nbgrader(markdown) == {
+        "grade": False,
+        "grade_id": "markdown_1",
+        "locked": True,
+        "schema_version": 3,
+        "solution": False,
+    }
+    assert _nbgrader(imports) == {**_nbgrader(markdown), "grade_id": "imports_1"}
+    assert _nbgrader(solution) == {
+        "grade": False,
+        "grade_id": "SCALE__double",
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+    }
+    assert _nbgrader(check) == {
+        "grade": True,
+        "grade_id": "check_double",
+        "locked": True,
+        "points": 2,
+        "schema_version": 3,
+        "solution": False,
+    }
+    assert demo.metadata == {}
+    assert _nbgrader(nb.cells[8])["points"] == 1.5
+    ids = [cell.id for cell in nb.cells]
+    assert ids[:5] == ["markdown_1", "imports_1", "SCALE__double", "check_double", "demo_1"]
+    assert nb.metadata.kernelspec.language == "python"
+    nbformat.validate(nb)
+
+
+def test_markdown_prefix_is_stripped_and_code_cells_are_verbatim(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    assert nb.cells[0].source == "# Tiny assignment\n\nDoubling and hashing, in *two* steps."
+    assert nb.cells[1].source == "import zlib\n\nimport numpy as np"
+    assert nb.cells[3].source == "assert double(np.array([1, 2])).tolist() == [2, 4]"
+    assert nb.cells[4].source == "print(double(np.arange(3)))"
+
+
+def test_solution_cells_hold_the_reference_source_verbatim(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    double = TINY_REFERENCE[TINY_REFERENCE.index("def double") : TINY_REFERENCE.index("\n\n\ndef checksum")]
+    assert nb.cells[2].source == "SCALE = 2\n\n\n" + double
+    assert nb.cells[2].source.endswith("    ### END SOLUTION")
+    checksum = TINY_REFERENCE[TINY_REFERENCE.index("def checksum") :].rstrip("\n")
+    assert nb.cells[6].source == checksum  # both functions, joined by two blank lines as in the module
+    assert "(this body is ignored" not in notebook_text(nb)
+
+
+def test_the_built_notebook_runs_top_to_bottom(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(compile(cell.source, cell.id, "exec"), namespace)
+    assert namespace["double"]([3]).tolist() == [6]
+
+
+def test_output_is_deterministic_and_written_only_when_changed(tiny_course: Path, tmp_path: Path):
+    folder = tiny_course / "solutions" / "tiny"
+    first, second = notebook_text(build_notebook(folder)), notebook_text(build_notebook(folder))
+    assert first == second
+    target = tmp_path / "out.ipynb"
+    assert write_notebook(build_notebook(folder), target) is True
+    assert target.read_text(encoding="utf-8") == first
+    assert write_notebook(build_notebook(folder), target) is False
+
+
+def test_decorators_and_trailing_comments_belong_to_the_definition():
+    source = (
+        "import functools\n\n\n@functools.cache\ndef f(n):\n    ### BEGIN SOLUTION\n    return n\n"
+        "    # trailing comment\n    ### END SOLUTION\n\n# a module comment\nX: int = 3\n"
+    )
+    definitions = extract_definitions(source)
+    assert definitions["f"] == (
+        "@functools.cache\ndef f(n):\n    ### BEGIN SOLUTION\n    return n\n    # trailing comment\n"
+        "    ### END SOLUTION"
+    )
+    assert definitions["X"] == "X: int = 3"
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lesson_edit", "message"),
+    [
+        (("# %% [solution] checksum _increment", "# %% [solution] checksum"), r"_increment is not in any"),
+        (("[solution] SCALE double", "[solution] SCALE double nothing"), r"no top-level .* 'nothing'"),
+        (("# %% [check] double points=2", "# %% [check] double"), r"'# %% \[check\] FUNCTION points=N'"),
+        (("# %% [check] double points=2", "# %% [check] double points=0"), r"points must be positive"),
+        (("# %% [imports]", "# %% [setup]"), r"lesson.py:6: unknown cell kind \[setup\]"),
+        (("import zlib\n", ""), r"binds 'zlib' with `import zlib`"),
+        (("# Now hashing.", "Now hashing."), r"lesson.py:\d+: a markdown line must start with '# '"),
+        (
+            ("# %% [solution] checksum _increment", "# %% [solution] _increment"),
+            r"lesson.py:25: no \[solution\] cell shows 'checksum'",
+        ),
+        (("[solution] checksum _increment", "[solution] checksum _increment SCALE"), "already shown"),
+    ],
+    ids=[
+        "helper-missing",
+        "unknown-name",
+        "check-without-points",
+        "zero-points",
+        "unknown-kind",
+        "import-missing",
+        "markdown-without-prefix",
+        "checked-function-not-shown",
+        "shown-twice",
+    ],
+)
+def test_inconsistent_sources_raise_a_course_error(tiny_course: Path, lesson_edit, message):
+    folder = tiny_course / "solutions" / "tiny"
+    lesson = (folder / "lesson.py").read_text(encoding="utf-8")
+    old, new = lesson_edit
+    assert old in lesson
+    _write(folder, "lesson.py", lesson.replace(old, new, 1))
+    with pytest.raises(CourseError, match=message):
+        build_notebook(folder)
+
+
+def test_a_solution_cell_without_a_region_is_refused(tiny_course: Path):
+    folder = tiny_course / "solutions" / "tiny"
+    reference = (folder / "tiny.py").read_text(encoding="utf-8")
+    _write(folder, "tiny.py", reference + "\n\ndef given():\n    return 1\n")
+    lesson = (folder / "lesson.py").read_text(encoding="utf-8")
+    _write(folder, "lesson.py", lesson + "\n# %% [solution] given\n")
+    with pytest.raises(CourseError, match="has no ### BEGIN SOLUTION region"):
+        build_notebook(folder)
+
+
+def test_content_before_the_first_marker_and_missing_files_are_refused(tiny_course: Path):
+    with pytest.raises(CourseError, match=r"lesson.py:1: content before the first"):
+        parse_lesson("import numpy\n# %%\n")
+    folder = tiny_course / "solutions" / "tiny"
+    (folder / "lesson.py").unlink()
+    with pytest.raises(CourseError, match="lesson.py is missing"):
+        build_notebook(folder)
