@@ -98,11 +98,14 @@ def test_module_and_notebook_forms_of_a_mistake_score_identically(assignment: st
 def test_one_wrong_function_loses_exactly_its_points_and_is_named_with_a_counterexample(
     assignment: str, function: str, wrong_body: str | None, tmp_path: Path
 ) -> None:
-    if wrong_body is None:  # a function that returns the right shapes but wrong values
+    if wrong_body is None:  # right shapes, wrong values, and no error for invalid arguments
         wrong_body = (
             f"_right_{function} = {function}\n\n"
             f"def {function}(*args, **kwargs):\n"
-            f"    X, y = _right_{function}(*args, **kwargs)\n"
+            "    try:\n"
+            f"        X, y = _right_{function}(*args, **kwargs)\n"
+            "    except ValueError:\n"
+            "        return np.zeros(0), np.zeros(0)\n"
             "    return X, y + 1\n"
         )
     reference = grade_fast(
