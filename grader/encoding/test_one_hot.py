@@ -31,8 +31,9 @@ def notes_index(reference):
 @pytest.fixture(scope="module")
 def huge_index(reference):
     """The lecture's 500 000-word index: the texts' 19 words first, then filler words (built once)."""
-    filler = " ".join(f"w{k}" for k in range(HUGE_VOCABULARY))
-    index = reference.build_token_index([*NOTES_TEXTS, filler], num_words=HUGE_VOCABULARY)
+    index = reference.build_token_index(NOTES_TEXTS)
+    filler = (f"w{k}" for k in range(HUGE_VOCABULARY))
+    index.update((word, column) for column, word in zip(range(len(index), HUGE_VOCABULARY), filler))
     assert len(index) == HUGE_VOCABULARY
     return index
 
