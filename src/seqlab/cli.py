@@ -15,6 +15,7 @@ from seqlab import __version__
 from seqlab.course import ASSIGNMENTS
 from seqlab.errors import SeqlabError
 from seqlab.limits import Limits
+from seqlab.worker import ISOLATION_WARNING
 
 
 def _positive(text: str) -> float:
@@ -101,6 +102,8 @@ def _grade(args: argparse.Namespace) -> int:
         GradeOptions(seed=args.seed, limits=limits, course_root=args.course_root),
     )
     text = WRITERS[args.format]().render(result)
+    if not all(result.extra.get("isolation", {}).values()):
+        print(f"seqlab: warning: {ISOLATION_WARNING}", file=sys.stderr)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")

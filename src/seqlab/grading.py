@@ -22,7 +22,7 @@ from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.proxy import SubmissionProxy
 from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
-from seqlab.worker import OK, CallResult, Worker
+from seqlab.worker import ISOLATION, OK, CallResult, Worker
 
 __all__ = ["GradeOptions", "grade", "score"]
 
@@ -153,4 +153,5 @@ def grade(
         suite=options.suite,
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
+        extra={"isolation": dict(ISOLATION)},
     )

@@ -45,15 +45,17 @@ class _CallFailure:
         traceback: the student's own frames of the traceback.
     """
 
-    def _fill(
+    def __init__(
         self,
         function: str,
         status: str,
         student_message: str,
-        error_type: str,
-        error_mro: Sequence[str],
-        traceback: str,
+        *,
+        error_type: str = "",
+        error_mro: Sequence[str] = (),
+        traceback: str = "",
     ) -> None:
+        super().__init__(student_message)  # Exception or BaseException, by the subclass's bases
         self.function = function
         self.status = status
         self.student_message = student_message
@@ -66,37 +68,11 @@ class SubmissionFailed(_CallFailure, Exception):
     """A call into the student's code raised an exception, which may depend on the input: hypothesis
     shrinks the input to the smallest one that fails."""
 
-    def __init__(
-        self,
-        function: str,
-        status: str,
-        student_message: str,
-        *,
-        error_type: str = "",
-        error_mro: Sequence[str] = (),
-        traceback: str = "",
-    ) -> None:
-        Exception.__init__(self, student_message)
-        self._fill(function, status, student_message, error_type, error_mro, traceback)
-
 
 class SubmissionUnavailable(_CallFailure, BaseException):
     """The student's function cannot be graded at all (not implemented, missing, hung, crashed, returned
     something that is not plain data, time budget spent). It derives from BaseException so hypothesis stops
     at once instead of shrinking an input that does not matter; pytest still records the test as failed."""
-
-    def __init__(
-        self,
-        function: str,
-        status: str,
-        student_message: str,
-        *,
-        error_type: str = "",
-        error_mro: Sequence[str] = (),
-        traceback: str = "",
-    ) -> None:
-        BaseException.__init__(self, student_message)
-        self._fill(function, status, student_message, error_type, error_mro, traceback)
 
 
 def expect_raises(

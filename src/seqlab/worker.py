@@ -39,6 +39,21 @@ BUDGET = "budget"  # the submission's time budget is spent
 PROTOCOL = "protocol"  # the worker answered nonsense
 STOP = "stop"  # an iterator is exhausted
 
+#: What this worker isolates, reported with every grade: student code runs in its own process with
+#: resource limits and a scrubbed environment, but without a filesystem or network sandbox yet.
+ISOLATION = {
+    "separate_process": True,
+    "plain_data_codec": True,
+    "resource_limits": True,
+    "scrubbed_environment": True,
+    "filesystem_sandbox": False,
+    "network_sandbox": False,
+}
+ISOLATION_WARNING = (
+    "student code runs in a separate, resource-limited process, but without a filesystem or network "
+    "sandbox: it can read files the grading user can read and open network connections"
+)
+
 _PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES")
 
 

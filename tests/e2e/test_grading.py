@@ -148,3 +148,14 @@ def test_another_seed_draws_other_examples_and_still_passes_the_reference(tmp_pa
     folder = write_module(tmp_path, "encoding", reference_source("encoding"))
     result = grade_fast(folder, "encoding", seed=12345)
     assert result.seed == 12345 and result.score == result.max_score
+
+
+def test_gradescope_results_of_a_real_grading_validate_against_the_schema(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text())
+    result = grade_fast(ROOT / "examples" / "submissions" / "encoding-student", "encoding")
+    document = json.loads(GradescopeReport().render(result))
+    jsonschema.validate(document, schema)
+    assert document["score"] == result.score < result.max_score
+    assert sum(t["max_score"] for t in document["tests"]) == result.max_score
+    assert any(t["status"] == "failed" and "one_hot_encode" in t["name"] for t in document["tests"])

@@ -15,7 +15,9 @@ from seqlab import model
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, MarkdownReport
 
-SCHEMA = json.loads((Path(__file__).with_name("gradescope_schema.json")).read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text(encoding="utf-8")
+)
 
 WINDOWS_MESSAGE = (
     "make_windows(x, 3) returned shape (4, 3); expected shape (5, 3)\n"
