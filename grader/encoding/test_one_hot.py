@@ -32,8 +32,7 @@ def notes_index(reference):
 def huge_index(reference):
     """The lecture's 500 000-word index: the texts' 19 words first, then filler words (built once)."""
     index = reference.build_token_index(NOTES_TEXTS)
-    filler = (f"w{k}" for k in range(HUGE_VOCABULARY))
-    index.update((word, column) for column, word in zip(range(len(index), HUGE_VOCABULARY), filler))
+    index.update((f"w{k}", column) for k, column in enumerate(range(len(index), HUGE_VOCABULARY)))
     assert len(index) == HUGE_VOCABULARY
     return index
 
