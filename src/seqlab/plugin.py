@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
+from seqlab.proxy import SubmissionProxy
 from seqlab.testing import MARKER, SubmissionFailed, SubmissionUnavailable
 
 _COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
@@ -141,6 +142,8 @@ class SeqlabPlugin:
         target = self._unavailable or self.submission_proxy
         if target is not None and hasattr(target, "called"):
             target.called.clear()
+        if isinstance(target, SubmissionProxy):
+            target.broken.clear()  # a function that hung in one test is tried again in the next
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:

@@ -2,8 +2,9 @@
 
 Each call goes through :class:`seqlab.worker.Worker`; a value comes back as plain data, anything else raises
 :class:`seqlab.testing.SubmissionFailed` with a sentence a student understands. A function that timed out or
-crashed the worker is not called again (the same failure is raised at once), so a hanging function costs one
-timeout, not one per generated example.
+crashed the worker is not called again within the same test (the same failure is raised at once), so a
+hanging function costs one timeout per test, not one per generated example; the grading plugin clears
+``broken`` before each test, so a function that hangs only on some inputs still earns the other tests.
 """
 
 from __future__ import annotations

@@ -190,3 +190,20 @@ def test_a_submission_cannot_write_the_report(tmp_path: Path) -> None:
     assert completed.returncode == 0
     report = json.loads(out.read_text())
     assert report["score"] < report["max_score"]
+
+
+def test_a_function_that_hangs_on_some_inputs_still_earns_its_other_tests(tmp_path: Path) -> None:
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    hangs_on_empty = (
+        "_ngrams = ngrams\n\n"
+        "def ngrams(tokens, n):\n"
+        "    while not tokens:\n"
+        "        pass\n"
+        "    return _ngrams(tokens, n)\n"
+    )
+    (folder / f"{ASSIGNMENT}.py").write_text(reference_source(ASSIGNMENT) + "\n\n" + hangs_on_empty)
+    report = graded_report(folder, tmp_path)
+    target = next(f for f in report["functions"] if f["name"] == TARGET)
+    assert 0 < target["score"] < target["max_score"], target
+    assert any("did not return in time" in t["message"] for t in target["tests"])
