@@ -122,7 +122,6 @@ class _Process:
     from_worker: int
     output: _OutputTail
     workdir: tempfile.TemporaryDirectory[str]
-    functions: tuple[str, ...] = ()
 
 
 @dataclass
