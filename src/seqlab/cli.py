@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds all calls of the submission may take together (default %(default)s)",
     )
     grade.add_argument(
+        "--no-example-cache",
+        action="store_true",
+        help="let hypothesis generate every example instead of replaying those of earlier passing runs",
+    )
+    grade.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
+    grade.add_argument(
         "--startup-timeout",
         type=_positive,
         default=Limits.startup_timeout,
@@ -99,7 +105,13 @@ def _grade(args: argparse.Namespace) -> int:
     result = grade(
         args.submission,
         args.assignment,
-        GradeOptions(seed=args.seed, limits=limits, course_root=args.course_root),
+        GradeOptions(
+            seed=args.seed,
+            limits=limits,
+            course_root=args.course_root,
+            example_cache=not args.no_example_cache,
+            cache_dir=args.cache_dir,
+        ),
     )
     text = WRITERS[args.format]().render(result)
     if not all(result.extra.get("isolation", {}).values()):

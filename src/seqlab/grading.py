@@ -37,6 +37,9 @@ class GradeOptions:
         course_root: the course folder (default: found automatically).
         suite: ``"hidden"`` (grader/<id>) or ``"public"`` (the released public tests).
         max_examples: hypothesis examples per test.
+        example_cache: replay the examples recorded by earlier passing runs (same verdicts, faster; see
+            :mod:`seqlab.replay`).
+        cache_dir: where recorded examples live (default: ``.seqlab-cache`` in the course root).
     """
 
     seed: int = 0
@@ -44,6 +47,8 @@ class GradeOptions:
     course_root: str | os.PathLike[str] | None = None
     suite: str = "hidden"
     max_examples: int = DEFAULT_MAX_EXAMPLES
+    example_cache: bool = True
+    cache_dir: str | os.PathLike[str] | None = None
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
@@ -64,6 +69,12 @@ def _definition_order(module: ModuleType | None) -> tuple[str, ...]:
     if module is None:
         return ()
     return tuple(name for name, value in vars(module).items() if callable(value) and not name.startswith("_"))
+
+
+def _cache_dir(options: GradeOptions, course_root: Path) -> Path | None:
+    if not options.example_cache:
+        return None
+    return Path(options.cache_dir) if options.cache_dir is not None else course_root / ".seqlab-cache"
 
 
 def _load_failure(loaded: CallResult) -> str:
@@ -126,6 +137,7 @@ def grade(
             run_seed=options.seed,
             load_failure=load_failure,
             max_examples=options.max_examples,
+            cache_dir=_cache_dir(options, assignment.root),
         )
         output, output_bytes = worker.output_text() if worker is not None else ("", 0)
         if worker is not None and worker.stats.timeouts:

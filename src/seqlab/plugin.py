@@ -16,6 +16,7 @@ import pytest
 
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.proxy import SubmissionProxy
+from seqlab.replay import ExampleCache, run_hypothesis_test
 from seqlab.testing import MARKER, SubmissionFailed, SubmissionUnavailable
 
 _COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
@@ -104,6 +105,7 @@ class SeqlabPlugin:
         run_seed: int = 0,
         load_failure: str | None = None,
         require_marker: bool = True,
+        example_cache: ExampleCache | None = None,
     ) -> None:
         self.assignment = assignment
         self.submission_proxy = submission
@@ -111,6 +113,7 @@ class SeqlabPlugin:
         self.run_seed = run_seed
         self.load_failure = load_failure
         self.require_marker = require_marker
+        self.example_cache = example_cache
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
@@ -144,6 +147,15 @@ class SeqlabPlugin:
             target.called.clear()
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """Run ``@given`` tests through the example cache (same verdict, less generation)."""
+        test = pyfuncitem.obj
+        if self.example_cache is None or not hasattr(test, "hypothesis"):
+            return None
+        run_hypothesis_test(test, pyfuncitem.funcargs, pyfuncitem.nodeid, self.example_cache)
+        return True
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:

@@ -22,6 +22,7 @@ from seqlab import plugin as fixtures
 from seqlab.errors import CourseError
 from seqlab.model import TestOutcome
 from seqlab.plugin import SeqlabPlugin
+from seqlab.replay import ExampleCache, suite_fingerprint
 
 DEFAULT_MAX_EXAMPLES = 25
 
@@ -97,6 +98,7 @@ def run_suite(
     run_seed: int = 0,
     load_failure: str | None = None,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
+    cache_dir: Path | None = None,
 ) -> SuiteRun:
     """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken."""
     import pytest
@@ -104,6 +106,9 @@ def run_suite(
     if not suite_dir.is_dir():
         raise CourseError(f"the suite folder {suite_dir} does not exist")
     public = reference is None
+    cache = None
+    if cache_dir is not None:
+        cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, run_seed, max_examples))
     plugin = SeqlabPlugin(
         assignment,
         submission,
@@ -111,6 +116,7 @@ def run_suite(
         run_seed=run_seed,
         load_failure=load_failure,
         require_marker=not public,
+        example_cache=cache,
     )
     ini = resources.files("seqlab") / "data" / "grading.ini"
     args = [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ from seqlab.model import GradeResult
 ROOT = find_course_root()
 MUTANTS = Path(__file__).resolve().parents[1] / "data" / "mutants"
 FAST_LIMITS = Limits(call_timeout=2.0, submission_timeout=120.0, startup_timeout=30.0)
+#: Recorded examples shared by this session's gradings (see seqlab.replay), never the course's own cache.
+EXAMPLE_CACHE = Path(tempfile.mkdtemp(prefix="seqlab-e2e-examples-"))
+atexit.register(shutil.rmtree, EXAMPLE_CACHE, ignore_errors=True)
 
 
 def reference_source(assignment: str) -> str:
@@ -66,7 +71,8 @@ def notebook_with_extra_cell(notebook: Path, source: str, out: Path) -> Path:
 
 
 def grade_fast(path: Path, assignment: str, **options: object) -> GradeResult:
-    return grade(path, assignment, GradeOptions(limits=FAST_LIMITS, **options))  # type: ignore[arg-type]
+    settings = {"limits": FAST_LIMITS, "cache_dir": EXAMPLE_CACHE, **options}
+    return grade(path, assignment, GradeOptions(**settings))  # type: ignore[arg-type]
 
 
 def scores(result: GradeResult) -> dict[str, tuple[float, float]]:

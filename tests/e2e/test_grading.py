@@ -159,3 +159,24 @@ def test_gradescope_results_of_a_real_grading_validate_against_the_schema(tmp_pa
     assert document["score"] == result.score < result.max_score
     assert sum(t["max_score"] for t in document["tests"]) == result.max_score
     assert any(t["status"] == "failed" and "one_hot_encode" in t["name"] for t in document["tests"])
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_replaying_recorded_examples_changes_no_report(assignment: str, tmp_path: Path) -> None:
+    """seqlab.replay: the reference, a stub and a known mistake get the same report with and without it."""
+    cache = tmp_path / "examples"
+    submissions = {
+        "reference": write_module(tmp_path / "ref", assignment, reference_source(assignment)),
+        "stub": ROOT / "assignments" / assignment / f"{assignment}.py",
+        "mistake": write_module(
+            tmp_path / "wrong",
+            assignment,
+            reference_source(assignment) + "\n\n" + mutant_files(assignment)[0].read_text(),
+        ),
+    }
+    grade_fast(submissions["reference"], assignment, cache_dir=cache)  # records
+    assert any(cache.rglob("*.examples"))
+    for name, path in submissions.items():
+        replayed = JsonReport().render(grade_fast(path, assignment, cache_dir=cache))
+        generated = JsonReport().render(grade_fast(path, assignment, example_cache=False))
+        assert _without_timing(replayed) == _without_timing(generated), name
