@@ -9,7 +9,9 @@ Two submissions of one assignment, both notebooks:
 For each, the script times (wall clock, whole command, N repetitions, median):
 
 * ``python -m seqlab.cli grade <folder> --assignment <id> --format json --out <file>``: the hidden
-  suite, student code in isolated worker processes;
+  suite, student code in isolated worker processes, timed twice: replaying the examples recorded by the
+  untimed warm-up run (the normal case once a suite version has graded one passing submission, see
+  seqlab.replay) and with ``--no-example-cache`` (hypothesis generates every example);
 * ``python -m nbgrader autograde <id> --student <name> --force`` in a temporary stock nbgrader course
   (source/, release/, submitted/<student>/<id>/<id>.ipynb) made with ``nbgrader generate_assignment``:
   the notebook runs top to bottom in a Jupyter kernel and the visible check cells give the points.
@@ -23,6 +25,7 @@ and written as a Markdown table (default benchmarks/out/<id>.md).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -45,6 +48,7 @@ class Case:
     description: str
     seqlab_times: list[float]
     nbgrader_times: list[float]
+    generated_times: list[float] = dataclasses.field(default_factory=list)
     seqlab_score: str = "?"
     nbgrader_score: str = "?"
 
@@ -129,14 +133,16 @@ def render(assignment: str, cases: list[Case], repeat: int, load: tuple[float, f
         f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
         f"1-minute load average {load[0]:.1f} before, {load[1]:.1f} after.",
         "",
-        "| submission | seqlab grade | nbgrader autograde | seqlab / nbgrader "
-        "| seqlab score | nbgrader score |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| submission | seqlab grade | seqlab grade --no-example-cache | nbgrader autograde "
+        "| seqlab / nbgrader | (no cache) / nbgrader | seqlab score | nbgrader score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case in cases:
         seqlab, nbgrader = _median(case.seqlab_times), _median(case.nbgrader_times)
+        generated = _median(case.generated_times)
         lines.append(
-            f"| {case.name} ({case.description}) | {seqlab:.2f} | {nbgrader:.2f} | {seqlab / nbgrader:.2f} "
+            f"| {case.name} ({case.description}) | {seqlab:.2f} | {generated:.2f} | {nbgrader:.2f} "
+            f"| {seqlab / nbgrader:.2f} | {generated / nbgrader:.2f} "
             f"| {case.seqlab_score} | {case.nbgrader_score} |"
         )
     lines += [
@@ -144,6 +150,7 @@ def render(assignment: str, cases: list[Case], repeat: int, load: tuple[float, f
         "All runs (s): "
         + "; ".join(
             f"{case.name}: seqlab {', '.join(f'{t:.2f}' for t in case.seqlab_times)} / "
+            f"no cache {', '.join(f'{t:.2f}' for t in case.generated_times)} / "
             f"nbgrader {', '.join(f'{t:.2f}' for t in case.nbgrader_times)}"
             for case in cases
         ),
@@ -183,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
             seqlab_cmd = [
                 sys.executable, "-m", "seqlab.cli", "grade", str(folder),
                 "--assignment", assignment, "--format", "json", "--out", str(report),
-                "--course-root", str(root),
+                "--course-root", str(root), "--cache-dir", str(scratch_path / "examples"),
             ]  # fmt: skip
+            generated_cmd = [*seqlab_cmd, "--no-example-cache"]
             nbgrader_cmd = [
                 sys.executable, "-m", "nbgrader", "autograde", assignment,
                 "--student", student, "--force", "--NbGrader.logfile=",
@@ -194,8 +202,12 @@ def main(argv: list[str] | None = None) -> int:
             _run(nbgrader_cmd, course)
             for _ in range(args.repeat):
                 case.seqlab_times.append(_run(seqlab_cmd, root))
+                case.generated_times.append(_run(generated_cmd, root))
                 case.nbgrader_times.append(_run(nbgrader_cmd, course))
-                last = f"seqlab {case.seqlab_times[-1]:.2f} s, nbgrader {case.nbgrader_times[-1]:.2f} s"
+                last = (
+                    f"seqlab {case.seqlab_times[-1]:.2f} s, no cache {case.generated_times[-1]:.2f} s, "
+                    f"nbgrader {case.nbgrader_times[-1]:.2f} s"
+                )
                 print(f"{student}: {last}", file=sys.stderr)
             case.seqlab_score = _seqlab_score(report)
             case.nbgrader_score = _nbgrader_score(course, assignment, student)

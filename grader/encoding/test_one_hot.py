@@ -32,7 +32,8 @@ def notes_index(reference):
 def huge_index(reference):
     """The lecture's 500 000-word index: the texts' 19 words first, then filler words (built once)."""
     index = reference.build_token_index(NOTES_TEXTS)
-    index.update((f"w{k}", column) for k, column in enumerate(range(len(index), HUGE_VOCABULARY)))
+    columns = range(len(index), HUGE_VOCABULARY)
+    index.update(zip(map("w{}".format, range(len(columns))), columns, strict=True))
     assert len(index) == HUGE_VOCABULARY
     return index
 
