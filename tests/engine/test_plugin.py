@@ -395,7 +395,7 @@ def test_public_suite_without_reference_needs_no_markers(tmp_path, student):
 
 
         def test_calls_nothing(submission):
-            assert True
+            assert submission is not None  # touches no student function
         """,
     )
     run = run_suite(suite, assignment="toy", submission=student, reference=None)
