@@ -33,7 +33,7 @@ The numpy cell and sequence forwards return a CS231n-style tuple: the outputs fi
     peephole_lstm_cell_forward(x, h_prev, c_prev, p)  -> (h, c, cache)
 
 so the contract's "``rnn_forward`` -> (N, T, H)" is the *first* element of the tuple. The composite
-layers return the output array alone (no backward pass consumes them)::
+layers run the sequence forwards and return the output array alone (no backward pass consumes them)::
 
     bidirectional_forward(x, h0_f, h0_b, p_f, p_b, cell) -> (N, T, 2H)
     stacked_forward(x, h0s, ps, cell)                    -> (N, T, H_last)
@@ -48,7 +48,9 @@ nonlinearity) and its states, plus the parameter dict itself under ``"p"`` (the 
            x (N, D); all others (N, H); n is the candidate state h~
     peephole LSTM: the LSTM keys (its "p" also holds Pi, Pf, Po)
 
-A *sequence* cache has exactly the keys of its cell cache, every array stacked along a new time axis 1
+Sequences have ``T >= 1`` steps. A sequence forward is its cell function in a loop over time, and the given
+``stack_step_caches`` turns the step caches into the *sequence* cache. It has exactly the keys of the cell
+cache, every array stacked along a new time axis 1
 (``"x"`` is the input ``(N, T, D)``, ``"h_prev"`` is ``(N, T, H)`` with ``h_prev[:, 0] = h0`` and
 ``h_prev[:, t] = h[:, t-1]``, ``"h"`` is the returned ``(N, T, H)``, and so on), and ``"p"`` once. Step
 ``t``'s cell cache is therefore ``{k: v if k == "p" else v[:, t] for k, v in cache.items()}``.
@@ -70,6 +72,30 @@ if TYPE_CHECKING:  # torch is only needed by the *_torch functions, which import
 
 Params = dict[str, Any]
 Cache = dict[str, Any]
+CELLS = ("rnn", "lstm", "gru")
+
+
+def sigmoid(a: np.ndarray) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-a))``, written as ``(1 + tanh(a / 2)) / 2``.
+
+    Both formulas are the same function, but this one never overflows: for ``a = -1000`` the first needs
+    ``exp(1000)`` (infinite), the second gives exactly ``0.0``. Keeps the input's dtype. (Given.)
+    """
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def stack_step_caches(step_caches: Sequence[Cache]) -> Cache:
+    """Turn the ``T >= 1`` cell caches of a sequence into one sequence cache. (Given.)
+
+    Every array entry is stacked along a new time axis 1 (``(N, ...)`` per step -> ``(N, T, ...)``); the
+    parameter dict ``"p"`` is kept once.
+    """
+    if not step_caches:
+        raise ValueError("a sequence needs at least one time step (T >= 1)")
+    keys = [key for key in step_caches[0] if key != "p"]
+    cache: Cache = {key: np.stack([step[key] for step in step_caches], axis=1) for key in keys}
+    cache["p"] = step_caches[0]["p"]
+    return cache
 
 
 def rnn_cell_forward(x: np.ndarray, h_prev: np.ndarray, p: Params) -> tuple[np.ndarray, Cache]:
@@ -106,17 +132,12 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, C
         ``"h_prev"`` ``(N, T, H)`` (the state entering each step), ``"h"`` ``(N, T, H)`` and ``"p"``.
     """
     ### BEGIN SOLUTION
-    n, t_steps, _ = x.shape
-    hidden = h0.shape[1]
-    dtype = np.result_type(x, h0, p["Wx"], p["Wh"], p["b"])
-    h = np.empty((n, t_steps, hidden), dtype=dtype)
-    h_prev = np.empty((n, t_steps, hidden), dtype=dtype)
-    state = h0
-    for t in range(t_steps):
-        h_prev[:, t] = state
-        state = np.tanh(x[:, t] @ p["Wx"] + state @ p["Wh"] + p["b"])
-        h[:, t] = state
-    return h, {"x": x, "h_prev": h_prev, "h": h, "p": p}
+    state, steps = h0, []
+    for t in range(x.shape[1]):
+        state, step = rnn_cell_forward(x[:, t], state, p)
+        steps.append(step)
+    cache = stack_step_caches(steps)
+    return cache["h"], cache
     ### END SOLUTION
 
 
@@ -143,11 +164,10 @@ def lstm_cell_forward(
     ### BEGIN SOLUTION
     hidden = h_prev.shape[1]
     a = x @ p["Wx"] + h_prev @ p["Wh"] + p["b"]
-    # sigma(a) = (1 + tanh(a / 2)) / 2: the same function, but it never overflows for large |a|.
-    i = 0.5 * (1.0 + np.tanh(0.5 * a[:, :hidden]))
-    f = 0.5 * (1.0 + np.tanh(0.5 * a[:, hidden : 2 * hidden]))
+    i = sigmoid(a[:, :hidden])
+    f = sigmoid(a[:, hidden : 2 * hidden])
     g = np.tanh(a[:, 2 * hidden : 3 * hidden])
-    o = 0.5 * (1.0 + np.tanh(0.5 * a[:, 3 * hidden :]))
+    o = sigmoid(a[:, 3 * hidden :])
     c = f * c_prev + i * g
     tanh_c = np.tanh(c)
     h = o * tanh_c
@@ -174,29 +194,11 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, 
         along axis 1 (``"x"`` ``(N, T, D)``, the others ``(N, T, H)``), and ``"p"``.
     """
     ### BEGIN SOLUTION
-    n, t_steps, _ = x.shape
-    hidden = h0.shape[1]
-    dtype = np.result_type(x, h0, p["Wx"], p["Wh"], p["b"])
-    keys = ("h_prev", "c_prev", "i", "f", "g", "o", "c", "tanh_c", "h")
-    cache: Cache = {key: np.empty((n, t_steps, hidden), dtype=dtype) for key in keys}
-    h_state = h0
-    c_state = np.zeros_like(h0, dtype=dtype)
-    for t in range(t_steps):
-        a = x[:, t] @ p["Wx"] + h_state @ p["Wh"] + p["b"]
-        i = 0.5 * (1.0 + np.tanh(0.5 * a[:, :hidden]))
-        f = 0.5 * (1.0 + np.tanh(0.5 * a[:, hidden : 2 * hidden]))
-        g = np.tanh(a[:, 2 * hidden : 3 * hidden])
-        o = 0.5 * (1.0 + np.tanh(0.5 * a[:, 3 * hidden :]))
-        cache["h_prev"][:, t] = h_state
-        cache["c_prev"][:, t] = c_state
-        c_state = f * c_state + i * g
-        tanh_c = np.tanh(c_state)
-        h_state = o * tanh_c
-        for key, value in (("i", i), ("f", f), ("g", g), ("o", o), ("c", c_state), ("tanh_c", tanh_c)):
-            cache[key][:, t] = value
-        cache["h"][:, t] = h_state
-    cache["x"] = x
-    cache["p"] = p
+    h, c, steps = h0, np.zeros_like(h0), []
+    for t in range(x.shape[1]):
+        h, c, step = lstm_cell_forward(x[:, t], h, c, p)
+        steps.append(step)
+    cache = stack_step_caches(steps)
     return cache["h"], cache
     ### END SOLUTION
 
@@ -228,8 +230,8 @@ def gru_cell_forward(x: np.ndarray, h_prev: np.ndarray, p: Params) -> tuple[np.n
     hidden = h_prev.shape[1]
     wx, wh, b = p["Wx"], p["Wh"], p["b"]
     a_x = x @ wx + b
-    r = 0.5 * (1.0 + np.tanh(0.5 * (a_x[:, :hidden] + h_prev @ wh[:, :hidden])))
-    z = 0.5 * (1.0 + np.tanh(0.5 * (a_x[:, hidden : 2 * hidden] + h_prev @ wh[:, hidden : 2 * hidden])))
+    r = sigmoid(a_x[:, :hidden] + h_prev @ wh[:, :hidden])
+    z = sigmoid(a_x[:, hidden : 2 * hidden] + h_prev @ wh[:, hidden : 2 * hidden])
     n = np.tanh(a_x[:, 2 * hidden :] + (r * h_prev) @ wh[:, 2 * hidden :])
     h = (1.0 - z) * h_prev + z * n
     return h, {"x": x, "h_prev": h_prev, "r": r, "z": z, "n": n, "h": h, "p": p}
@@ -251,24 +253,11 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, C
         along axis 1 (``"x"`` ``(N, T, D)``, the others ``(N, T, H)``), and ``"p"``.
     """
     ### BEGIN SOLUTION
-    n_batch, t_steps, _ = x.shape
-    hidden = h0.shape[1]
-    wx, wh, b = p["Wx"], p["Wh"], p["b"]
-    dtype = np.result_type(x, h0, wx, wh, b)
-    cache: Cache = {
-        key: np.empty((n_batch, t_steps, hidden), dtype=dtype) for key in ("h_prev", "r", "z", "n", "h")
-    }
-    state = h0
-    for t in range(t_steps):
-        a_x = x[:, t] @ wx + b
-        r = 0.5 * (1.0 + np.tanh(0.5 * (a_x[:, :hidden] + state @ wh[:, :hidden])))
-        z = 0.5 * (1.0 + np.tanh(0.5 * (a_x[:, hidden : 2 * hidden] + state @ wh[:, hidden : 2 * hidden])))
-        n = np.tanh(a_x[:, 2 * hidden :] + (r * state) @ wh[:, 2 * hidden :])
-        cache["h_prev"][:, t] = state
-        state = (1.0 - z) * state + z * n
-        cache["r"][:, t], cache["z"][:, t], cache["n"][:, t], cache["h"][:, t] = r, z, n, state
-    cache["x"] = x
-    cache["p"] = p
+    state, steps = h0, []
+    for t in range(x.shape[1]):
+        state, step = gru_cell_forward(x[:, t], state, p)
+        steps.append(step)
+    cache = stack_step_caches(steps)
     return cache["h"], cache
     ### END SOLUTION
 
@@ -301,39 +290,12 @@ def bidirectional_forward(
         ValueError: if ``cell`` is not one of the three names.
     """
     ### BEGIN SOLUTION
-    if cell not in ("rnn", "lstm", "gru"):
+    if cell not in CELLS:
         raise ValueError(f"cell must be 'rnn', 'lstm' or 'gru', got {cell!r}")
-
-    def _sigmoid(a: np.ndarray) -> np.ndarray:
-        return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-    def _run(xs: np.ndarray, h0: np.ndarray, p: Params, time_order: range) -> np.ndarray:
-        hidden = h0.shape[1]
-        out = np.empty((xs.shape[0], xs.shape[1], hidden), dtype=np.result_type(xs, h0, p["Wx"]))
-        h, c = h0, np.zeros_like(h0)
-        for t in time_order:
-            a = xs[:, t] @ p["Wx"] + p["b"]
-            if cell == "rnn":
-                h = np.tanh(a + h @ p["Wh"])
-            elif cell == "lstm":
-                a = a + h @ p["Wh"]
-                i, f = _sigmoid(a[:, :hidden]), _sigmoid(a[:, hidden : 2 * hidden])
-                g, o = np.tanh(a[:, 2 * hidden : 3 * hidden]), _sigmoid(a[:, 3 * hidden :])
-                c = f * c + i * g
-                h = o * np.tanh(c)
-            else:
-                wh = p["Wh"]
-                r = _sigmoid(a[:, :hidden] + h @ wh[:, :hidden])
-                z = _sigmoid(a[:, hidden : 2 * hidden] + h @ wh[:, hidden : 2 * hidden])
-                n = np.tanh(a[:, 2 * hidden :] + (r * h) @ wh[:, 2 * hidden :])
-                h = (1.0 - z) * h + z * n
-            out[:, t] = h
-        return out
-
-    t_steps = x.shape[1]
-    forward = _run(x, h0_f, p_f, range(t_steps))
-    backward = _run(x, h0_b, p_b, range(t_steps - 1, -1, -1))
-    return np.concatenate([forward, backward], axis=-1)
+    run = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}[cell]
+    forward, _ = run(x, h0_f, p_f)
+    backward, _ = run(x[:, ::-1], h0_b, p_b)  # read x_{T-1}, ..., x_0
+    return np.concatenate([forward, backward[:, ::-1]], axis=-1)  # store hb_t at step t
     ### END SOLUTION
 
 
@@ -362,37 +324,14 @@ def stacked_forward(x: np.ndarray, h0s: Sequence[np.ndarray], ps: Sequence[Param
         ValueError: if ``cell`` is invalid or ``h0s`` and ``ps`` differ in length.
     """
     ### BEGIN SOLUTION
-    if cell not in ("rnn", "lstm", "gru"):
+    if cell not in CELLS:
         raise ValueError(f"cell must be 'rnn', 'lstm' or 'gru', got {cell!r}")
     if len(h0s) != len(ps):
         raise ValueError(f"got {len(h0s)} initial states for {len(ps)} layers")
-
-    def _sigmoid(a: np.ndarray) -> np.ndarray:
-        return 0.5 * (1.0 + np.tanh(0.5 * a))
-
+    run = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}[cell]
     seq = x
     for h0, p in zip(h0s, ps, strict=True):
-        hidden = h0.shape[1]
-        out = np.empty((seq.shape[0], seq.shape[1], hidden), dtype=np.result_type(seq, h0, p["Wx"]))
-        h, c = h0, np.zeros_like(h0)
-        for t in range(seq.shape[1]):
-            a = seq[:, t] @ p["Wx"] + p["b"]
-            if cell == "rnn":
-                h = np.tanh(a + h @ p["Wh"])
-            elif cell == "lstm":
-                a = a + h @ p["Wh"]
-                i, f = _sigmoid(a[:, :hidden]), _sigmoid(a[:, hidden : 2 * hidden])
-                g, o = np.tanh(a[:, 2 * hidden : 3 * hidden]), _sigmoid(a[:, 3 * hidden :])
-                c = f * c + i * g
-                h = o * np.tanh(c)
-            else:
-                wh = p["Wh"]
-                r = _sigmoid(a[:, :hidden] + h @ wh[:, :hidden])
-                z = _sigmoid(a[:, hidden : 2 * hidden] + h @ wh[:, hidden : 2 * hidden])
-                n = np.tanh(a[:, 2 * hidden :] + (r * h) @ wh[:, 2 * hidden :])
-                h = (1.0 - z) * h + z * n
-            out[:, t] = h
-        seq = out
+        seq, _ = run(seq, h0, p)
     return seq
     ### END SOLUTION
 
@@ -427,11 +366,11 @@ def peephole_lstm_cell_forward(
     ### BEGIN SOLUTION
     hidden = h_prev.shape[1]
     a = x @ p["Wx"] + h_prev @ p["Wh"] + p["b"]
-    i = 0.5 * (1.0 + np.tanh(0.5 * (a[:, :hidden] + p["Pi"] * c_prev)))
-    f = 0.5 * (1.0 + np.tanh(0.5 * (a[:, hidden : 2 * hidden] + p["Pf"] * c_prev)))
+    i = sigmoid(a[:, :hidden] + p["Pi"] * c_prev)
+    f = sigmoid(a[:, hidden : 2 * hidden] + p["Pf"] * c_prev)
     g = np.tanh(a[:, 2 * hidden : 3 * hidden])
     c = f * c_prev + i * g
-    o = 0.5 * (1.0 + np.tanh(0.5 * (a[:, 3 * hidden :] + p["Po"] * c)))
+    o = sigmoid(a[:, 3 * hidden :] + p["Po"] * c)
     tanh_c = np.tanh(c)
     h = o * tanh_c
     cache = {"x": x, "h_prev": h_prev, "c_prev": c_prev, "i": i, "f": f, "g": g, "o": o}
