@@ -112,7 +112,7 @@ class _Session:
         functions = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
         return {"status": "ok", "functions": functions}
 
-    def reply(self, value: Any) -> None:
+    def reply(self, value: Any, trace: dict[str, Any] | None = None) -> None:
         if isinstance(value, (types.GeneratorType, Iterator)) and not isinstance(value, (str, bytes)):
             handle = len(self.iterators) + 1
             self.iterators[handle] = value
@@ -123,7 +123,10 @@ class _Session:
         except codec.CodecError as exc:
             self.send({"status": "bad_return", "message": str(exc), "type": type(value).__name__})
             return
-        self.send({"status": "ok", "value": encoded}, blobs)
+        header = {"status": "ok", "value": encoded}
+        if trace is not None:
+            header["trace"] = trace
+        self.send(header, blobs)
 
     def handle(self, request: dict[str, Any], blobs: list[bytes]) -> None:
         op = request.get("op")
@@ -141,12 +144,18 @@ class _Session:
                 self.send({"status": "protocol", "message": str(exc)})
                 return
             _reseed()
+            trace = None
             try:
-                value = function(*args, **kwargs)
+                if request.get("trace") is True:
+                    from seqlab._worker_trace import traced_call
+
+                    value, trace = traced_call(function, args, kwargs)
+                else:
+                    value = function(*args, **kwargs)
             except BaseException as exc:  # noqa: BLE001
                 self.send(self.error(exc))
                 return
-            self.reply(value)
+            self.reply(value, trace)
         elif op == "next":
             iterator = self.iterators.get(request.get("id"))
             if iterator is None:

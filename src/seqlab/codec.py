@@ -15,10 +15,14 @@ dict                ``{"$": "sdict", "keys": [...], "values": [...]}`` when ever
                     ``{"$": "dict", "items": [[key, value], ...]}``
 numpy.ndarray       ``{"$": "ndarray", "blob": i}``
 numpy scalar        ``{"$": "npscalar", "blob": i}`` (a 0-d array)
+torch.Tensor        ``{"$": "tensor", "blob": i, "dtype": "float32", "device": "cuda:0"}``: the values as
+                    ``.npy`` bytes, the torch dtype and the device by name (both checked against fixed
+                    tables on decoding); a tensor decodes to a new tensor on that device
 remote iterator     ``{"$": "iterator", "id": n}`` (worker to grader only)
 ==================  =========================================================
 
-Decoding yields only those types, so nothing the worker sends can carry behaviour (a custom ``__eq__``,
+Decoding yields only those types (tensors are rebuilt from their values, dtype and device name, never
+unpickled), so nothing the worker sends can carry behaviour (a custom ``__eq__``,
 a patched method) into the grader. Malformed input raises :class:`CodecError`.
 """
 
@@ -26,7 +30,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import struct
+import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -39,6 +45,14 @@ MAX_MESSAGE_BYTES = 1 << 30
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _HEADER = struct.Struct(">II")  # JSON length, number of blobs
 _BLOB = struct.Struct(">Q")
+
+
+#: torch dtypes that travel, by name; bfloat16 travels as float32 values (numpy has no bfloat16).
+TENSOR_DTYPES = (
+    "float64", "float32", "float16", "bfloat16", "complex64", "complex128",
+    "int64", "int32", "int16", "int8", "uint8", "bool",
+)  # fmt: skip
+_DEVICE = re.compile(r"^(cpu|cuda(:[0-9]{1,3})?|mps(:0)?)$")
 
 
 class CodecError(ValueError):
@@ -84,6 +98,9 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     if isinstance(value, np.ndarray):
         blobs.append(_array_to_bytes(np.asarray(value)))
         return {"$": "ndarray", "blob": len(blobs) - 1}
+    tensor_type = _loaded_tensor_type()
+    if tensor_type is not None and isinstance(value, tensor_type):
+        return _encode_tensor(value, tensor_type, blobs)
     if isinstance(value, np.generic):
         blobs.append(_array_to_bytes(np.asarray(value)))
         return {"$": "npscalar", "blob": len(blobs) - 1}
@@ -99,6 +116,48 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
             "items": [[encode(k, blobs, depth + 1), encode(v, blobs, depth + 1)] for k, v in value.items()],
         }
     raise CodecError(f"a value of type {type(value).__name__} is not plain data")
+
+
+def _loaded_tensor_type() -> type | None:
+    """``torch.Tensor`` if torch is already imported (encoding never imports torch itself)."""
+    torch = sys.modules.get("torch")
+    tensor = getattr(torch, "Tensor", None)
+    return tensor if isinstance(tensor, type) else None
+
+
+def _encode_tensor(value: Any, tensor_type: type, blobs: list[bytes]) -> dict[str, Any]:
+    dtype = str(tensor_type.dtype.__get__(value)).removeprefix("torch.")  # type: ignore[attr-defined]
+    if dtype not in TENSOR_DTYPES:
+        raise CodecError(f"a tensor of dtype torch.{dtype} cannot be sent")
+    device = str(tensor_type.device.__get__(value))  # type: ignore[attr-defined]
+    if not _DEVICE.match(device):
+        raise CodecError(f"a tensor on device {device!r} cannot be sent (its values are not readable)")
+    try:
+        values = tensor_type.detach(value)  # type: ignore[attr-defined]
+        if dtype == "bfloat16":
+            values = tensor_type.float(values)  # type: ignore[attr-defined]
+        array = tensor_type.numpy(tensor_type.resolve_conj(tensor_type.cpu(values)))  # type: ignore[attr-defined]
+    except Exception as exc:  # noqa: BLE001 - a tensor whose values cannot be read is not plain data
+        raise CodecError(f"the tensor's values cannot be read: {type(exc).__name__}: {exc}") from None
+    blobs.append(_array_to_bytes(np.array(array)))
+    return {"$": "tensor", "blob": len(blobs) - 1, "dtype": dtype, "device": device}
+
+
+def _decode_tensor(data: dict[str, Any], blobs: list[bytes]) -> Any:
+    dtype, device, index = data.get("dtype"), data.get("device"), data.get("blob")
+    if dtype not in TENSOR_DTYPES or type(device) is not str or not _DEVICE.match(device):
+        raise CodecError("malformed tensor")
+    if type(index) is not int or not 0 <= index < len(blobs):
+        raise CodecError("array reference out of range")
+    array = _load_array(blobs[index])
+    try:
+        import torch
+    except ImportError:
+        raise CodecError("a tensor was sent, but torch is not installed here") from None
+    try:
+        return torch.from_numpy(np.array(array)).to(dtype=getattr(torch, dtype), device=device)
+    except (RuntimeError, AssertionError, TypeError, ValueError) as exc:
+        raise CodecError(f"cannot rebuild a tensor on {device}: {exc}") from None
 
 
 def _as_base_type(value: Any) -> Any:
@@ -154,6 +213,8 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
             raise CodecError("array reference out of range")
         array = _load_array(blobs[index])
         return array if tag == "ndarray" else array[()]
+    if tag == "tensor":
+        return _decode_tensor(data, blobs)
     if tag == "tuple" and type(data.get("items")) is list:
         return tuple(decode(item, blobs, depth + 1) for item in data["items"])
     if tag == "dict" and type(data.get("items")) is list:

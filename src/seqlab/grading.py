@@ -17,6 +17,7 @@ from types import ModuleType
 from seqlab import __version__
 from seqlab.course import get_assignment, load_reference
 from seqlab.errors import SubmissionNotFound
+from seqlab.gpu import GpuSummary, nvidia_device_present
 from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
@@ -40,6 +41,9 @@ class GradeOptions:
         example_cache: replay the examples recorded by earlier passing runs (same verdicts, faster; see
             :mod:`seqlab.replay`).
         cache_dir: where recorded examples live (default: ``.seqlab-cache`` in the course root).
+        gpu_policy: what GPU checks that cannot run (no CUDA device) are worth: ``exclude``, ``award`` or
+            ``zero`` (see :mod:`seqlab.gpu`).
+        use_gpu: ``False`` treats the machine as having no CUDA device.
     """
 
     seed: int = 0
@@ -49,6 +53,8 @@ class GradeOptions:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     example_cache: bool = True
     cache_dir: str | os.PathLike[str] | None = None
+    gpu_policy: str = "exclude"
+    use_gpu: bool = True
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
@@ -86,6 +92,18 @@ def _load_failure(loaded: CallResult) -> str:
         )
         return f"{text}\n{loaded.traceback.rstrip()}".rstrip()
     return loaded.message
+
+
+def _extra(gpu_summary: GpuSummary | None, limits: Limits) -> dict[str, object]:
+    memory = limits.rlimits(cuda=nvidia_device_present()).get("memory_bytes")
+    isolation = {
+        **ISOLATION,
+        "memory_limit_bytes": memory,  # None where an NVIDIA device is present (see Limits.rlimits)
+    }
+    extra: dict[str, object] = {"isolation": isolation}
+    if gpu_summary is not None and gpu_summary.checks:
+        extra["gpu"] = gpu_summary.as_dict()
+    return extra
 
 
 def _display(path: Path) -> str:
@@ -138,7 +156,11 @@ def grade(
             load_failure=load_failure,
             max_examples=options.max_examples,
             cache_dir=_cache_dir(options, assignment.root),
+            gpu_policy=options.gpu_policy,
+            use_gpu=options.use_gpu,
         )
+        if run.gpu is not None and run.gpu.message():
+            messages.append(run.gpu.message())
         output, output_bytes = worker.output_text() if worker is not None else ("", 0)
         if worker is not None and worker.stats.timeouts:
             messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")
@@ -165,5 +187,5 @@ def grade(
         suite=options.suite,
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
-        extra={"isolation": dict(ISOLATION)},
+        extra=_extra(run.gpu, options.limits),
     )

@@ -33,13 +33,21 @@ class Limits:
     open_files: int = 256
     output_bytes: int = 64 * 1024
 
-    def rlimits(self) -> dict[str, int]:
-        """The limits the worker applies to itself with ``setrlimit``."""
+    def rlimits(self, *, cuda: bool = False) -> dict[str, int]:
+        """The limits the worker applies to itself with ``setrlimit``.
+
+        With ``cuda=True`` (an NVIDIA device is present) there is no address-space limit: the CUDA driver
+        reserves address space far beyond any sensible RLIMIT_AS (tens of GiB, mapped but not used), and
+        would fail to initialise under it. CPU time, file size and descriptors stay limited.
+        """
         values = asdict(self)
-        return {
+        limits = {
             "memory_bytes": values["memory_bytes"],
             "cpu_seconds": values["cpu_seconds"],
             "file_size_bytes": values["file_size_bytes"],
             "open_files": values["open_files"],
             "core_bytes": 0,
         }
+        if cuda:
+            del limits["memory_bytes"]
+        return limits

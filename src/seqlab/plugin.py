@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from seqlab import gpu
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.proxy import SubmissionProxy
 from seqlab.replay import ExampleCache, run_hypothesis_test
-from seqlab.testing import MARKER, SubmissionFailed, SubmissionUnavailable
+from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable
 
 _COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
@@ -71,25 +72,36 @@ def _message(exc: BaseException) -> str:
     return f"the returned value could not be checked ({type(exc).__name__}: {exc})"
 
 
-_FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference)=.*,$")
+_FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference|data=data\(\.\.\.\)).*,$")
+_DRAW = re.compile(r"^Draw [0-9]+ \((?P<label>[^)]*)\): (?P<value>.*)$", re.DOTALL)
 
 
 def _counterexample(exc: BaseException) -> str:
-    """Hypothesis' failing example without the fixtures, e.g. ``texts=['a b'],`` (one argument a line)."""
+    """Hypothesis' failing example without the fixtures, e.g. ``texts=['a b'],`` (one argument a line).
+
+    Values drawn inside the test with ``data.draw(strategy, label="problem")`` follow as ``problem=...``.
+    """
     notes = getattr(exc, "__notes__", None) or []
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions and not notes:
         return _counterexample(exc.exceptions[0])
+    kept: list[str] = []
+    found = False
     for note in notes:
-        if isinstance(note, str) and note.startswith(_COUNTEREXAMPLE_PREFIXES):
+        if not isinstance(note, str):
+            continue
+        if note.startswith(_COUNTEREXAMPLE_PREFIXES) and not found:
+            found = True
             lines = note.splitlines()[1:-1]  # drop "Falsifying example: test(" and ")"
-            kept = [line.strip() for line in lines if not _FIXTURE_ARGUMENT.match(line)]
-            return "\n".join(kept)
-    return ""
+            kept += [line[4:].rstrip() for line in lines if not _FIXTURE_ARGUMENT.match(line)]
+        elif found and (draw := _DRAW.match(note)):
+            kept.append(f"{draw['label'] or 'drawn'}={draw['value']}")
+    return "\n".join(kept)
 
 
 def register_marker(config: pytest.Config) -> None:
     """Declare the ``@graded`` marker so pytest does not warn about it."""
     config.addinivalue_line("markers", f"{MARKER}(function, points): the student function a test grades")
+    config.addinivalue_line("markers", f"{GPU_MARKER}: a GPU check, run only where CUDA is available")
 
 
 class SeqlabPlugin:
@@ -106,6 +118,8 @@ class SeqlabPlugin:
         load_failure: str | None = None,
         require_marker: bool = True,
         example_cache: ExampleCache | None = None,
+        gpu_policy: gpu.GpuPolicy = "exclude",
+        use_gpu: bool = True,
     ) -> None:
         self.assignment = assignment
         self.submission_proxy = submission
@@ -114,6 +128,11 @@ class SeqlabPlugin:
         self.load_failure = load_failure
         self.require_marker = require_marker
         self.example_cache = example_cache
+        gpu.policy_effect(gpu_policy)  # rejects an unknown policy before anything runs
+        self.gpu_policy = gpu_policy
+        self.use_gpu = use_gpu
+        self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
@@ -147,6 +166,29 @@ class SeqlabPlugin:
             target.called.clear()
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
+        if item.get_closest_marker(GPU_MARKER) is not None:
+            available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
+            if not available:
+                self.gpu_reason = reason
+                pytest.skip(f"GPU check not run: {reason}")
+
+    def gpu_summary(self) -> gpu.GpuSummary:
+        """How many GPU checks there were, how many did not run, and the policy applied to them."""
+        not_run = [r for r in self.gpu_checks if r.message.startswith("GPU check not run")]
+        return gpu.GpuSummary(
+            policy=self.gpu_policy,
+            checks=len(self.gpu_checks),
+            not_run=len(not_run),
+            points_not_run=sum(r.max_points for r in not_run),
+            reason=self.gpu_reason if not_run else "",
+        )
+
+    def _gpu_outcome(self, record: TestOutcome) -> TestOutcome:
+        """Apply the GPU policy to a GPU check that did not run (see :mod:`seqlab.gpu`)."""
+        effect = gpu.policy_effect(self.gpu_policy, checks=1)
+        message = f"{record.message}; by the '{self.gpu_policy}' policy {effect}"
+        outcome = {"exclude": SKIPPED, "award": PASSED, "zero": FAILED}[self.gpu_policy]
+        return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
@@ -187,6 +229,10 @@ class SeqlabPlugin:
                 record = TestOutcome(
                     outcome=FAILED, message=_message(exc), counterexample=_counterexample(exc), **common
                 )
+        if record is not None and item.get_closest_marker(GPU_MARKER) is not None:
+            if record.outcome == SKIPPED and self.gpu_reason:
+                record = self._gpu_outcome(record)
+            self.gpu_checks.append(record)
         if record is not None:
             self.outcomes.append(record)
         return report

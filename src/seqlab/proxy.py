@@ -101,16 +101,23 @@ class SubmissionProxy:
             raise AttributeError(name)
         return RemoteFunction(self, name)
 
-    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], trace: bool = False) -> Any:
+        """The value of one call; with ``trace=True`` the pair ``(value, CallTrace)``."""
         self.called.append(name)
         if name in self.broken:
             raise self._failure(name, self.broken[name])
         self.calls += 1
         generation = self.worker.generation
-        result = self.worker.call(name, args, kwargs)
-        if result.ok and isinstance(result.value, IteratorHandle):
+        result = self.worker.call(name, args, kwargs, trace=trace)
+        if result.ok and isinstance(result.value, IteratorHandle) and not trace:
             return RemoteIterator(self, name, result.value, self.worker.generation or generation)
-        return self._unwrap(name, result)
+        value = self._unwrap(name, result)
+        if not trace:
+            return value
+        if result.trace is None:
+            missing = w.CallResult(w.PROTOCOL, message="the call's operator trace is missing")
+            raise self._failure(name, missing)
+        return value, result.trace
 
     def _unwrap(self, name: str, result: w.CallResult) -> Any:
         if result.ok:

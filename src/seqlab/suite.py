@@ -20,6 +20,7 @@ from typing import Any
 
 from seqlab import plugin as fixtures
 from seqlab.errors import CourseError
+from seqlab.gpu import GpuSummary
 from seqlab.model import TestOutcome
 from seqlab.plugin import SeqlabPlugin
 from seqlab.replay import ExampleCache, suite_fingerprint
@@ -32,6 +33,7 @@ class SuiteRun:
     """The outcomes of one suite run."""
 
     outcomes: tuple[TestOutcome, ...]
+    gpu: GpuSummary | None = None
 
 
 @contextlib.contextmanager
@@ -99,6 +101,8 @@ def run_suite(
     load_failure: str | None = None,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     cache_dir: Path | None = None,
+    gpu_policy: str = "exclude",
+    use_gpu: bool = True,
 ) -> SuiteRun:
     """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken."""
     import pytest
@@ -117,6 +121,8 @@ def run_suite(
         load_failure=load_failure,
         require_marker=not public,
         example_cache=cache,
+        gpu_policy=gpu_policy,
+        use_gpu=use_gpu,
     )
     ini = resources.files("seqlab") / "data" / "grading.ini"
     args = [
@@ -161,4 +167,4 @@ def run_suite(
             f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
             f"{captured.getvalue()[-3000:]}"
         )
-    return SuiteRun(tuple(plugin.outcomes))
+    return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary())

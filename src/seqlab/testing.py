@@ -20,9 +20,24 @@ from typing import Any
 import numpy as np
 import pytest
 
-__all__ = ["graded", "assert_matches", "expect_raises", "SubmissionFailed", "SubmissionUnavailable", "MARKER"]
+__all__ = [
+    "GPU_MARKER",
+    "MARKER",
+    "SubmissionFailed",
+    "SubmissionUnavailable",
+    "assert_close",
+    "assert_matches",
+    "expect_tuple",
+    "assert_tensor_matches",
+    "expect_raises",
+    "float_tolerance",
+    "graded",
+    "on_devices",
+    "traced",
+]
 
 MARKER = "seqlab"
+GPU_MARKER = "seqlab_gpu"
 _MAX_SHOWN = 200
 
 
@@ -31,6 +46,123 @@ def graded(function: str, points: float) -> pytest.MarkDecorator:
     if points <= 0:
         raise ValueError("points must be positive")
     return getattr(pytest.mark, MARKER)(function=function, points=float(points))
+
+
+def on_devices() -> pytest.MarkDecorator:
+    """Parametrize a test over ``device``: ``"cpu"`` always, ``"cuda"`` as a *GPU check*.
+
+    A GPU check runs where the grader sees a CUDA device; elsewhere it is reported as not run, with the
+    reason, and its points follow the run's GPU policy (see :mod:`seqlab.gpu`).
+    """
+    cuda = pytest.param("cuda", marks=getattr(pytest.mark, GPU_MARKER))
+    return pytest.mark.parametrize("device", ["cpu", cuda])
+
+
+def traced(function: Any) -> Callable[..., tuple[Any, Any]]:
+    """Wrap a function of the ``submission`` fixture so that a call returns ``(value, trace)``.
+
+    The trace (:class:`seqlab.worker.CallTrace`) counts the torch operators the call dispatched and lists
+    data moved off the inputs' device; the call runs in the worker like any other.
+    """
+    proxy = getattr(function, "_proxy", None)
+    if proxy is None:
+        raise TypeError("traced() needs a function of the `submission` fixture")
+    name = function.__name__
+
+    def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        return proxy._call(name, args, kwargs, trace=True)
+
+    return call
+
+
+def float_tolerance(dtype: Any, device: str = "cpu") -> tuple[float, float]:
+    """``(rtol, atol)`` for comparing a result computed in ``dtype`` on ``device`` with a float64 reference.
+
+    float64: 1e-7 / 1e-9. float32 on a CPU: 1e-4 / 1e-4 (float32 roundings, amplified step after step by the
+    recurrent weights over a short sequence). float32 on CUDA: 2e-3 / 2e-3, because matrix products may run
+    in TF32 (10-bit mantissa, relative error ~5e-4 per product) when
+    ``torch.backends.cuda.matmul.allow_tf32`` is on. float16/bfloat16: 2e-2 / 2e-2.
+    """
+    name = str(dtype).removeprefix("torch.")
+    if name in ("float16", "bfloat16"):
+        return 2e-2, 2e-2
+    if name == "float32":
+        return (2e-3, 2e-3) if str(device).startswith("cuda") else (1e-4, 1e-4)
+    return 1e-7, 1e-9
+
+
+def _computed_dtype(value: Any) -> str:
+    """``"float32"`` when any floating array in ``value`` is float32 (or narrower), else ``"float64"``."""
+    if isinstance(value, np.ndarray | np.generic):
+        return "float32" if value.dtype.kind == "f" and value.dtype.itemsize <= 4 else "float64"
+    if isinstance(value, list | tuple):
+        return "float32" if "float32" in map(_computed_dtype, value) else "float64"
+    if isinstance(value, Mapping):
+        return _computed_dtype(list(value.values()))
+    return "float64"
+
+
+def assert_close(
+    actual: Any, expected: Any, *, what: str, mistakes: Mapping[str, Callable[[], Any]] | None = None
+) -> None:
+    """:func:`assert_matches` with the tolerance of the precision the student computed in.
+
+    A result in float32 (even for float64 inputs) is compared with :func:`float_tolerance` of float32, so a
+    correct float32 implementation is never failed; a float64 result gets the float64 tolerance.
+    """
+    rtol, atol = float_tolerance(_computed_dtype(actual))
+    assert_matches(actual, expected, what=what, rtol=rtol, atol=atol, mistakes=mistakes)
+
+
+def expect_tuple(result: Any, names: Sequence[str], *, what: str) -> tuple[Any, ...]:
+    """Check that a function returned a tuple (or list) of ``len(names)`` items and return it as a tuple."""
+    if not isinstance(result, tuple | list) or len(result) != len(names):
+        shape = f"a tuple ({', '.join(names)})"
+        raise AssertionError(f"{what} returned {_describe(result)}; expected {shape}")
+    return tuple(result)
+
+
+def _is_tensor(value: Any) -> bool:
+    return type(value).__module__.startswith("torch") and hasattr(value, "device") and hasattr(value, "dtype")
+
+
+def assert_tensor_matches(
+    actual: Any,
+    expected: np.ndarray,
+    *,
+    what: str,
+    device: str,
+    dtype: Any,
+    rtol: float | None = None,
+    atol: float | None = None,
+) -> None:
+    """Assert that ``actual`` is a torch tensor on ``device``, of ``dtype``, with the values ``expected``.
+
+    ``device`` is compared by type (``"cuda"`` matches ``cuda:0``); ``expected`` is a numpy array (usually
+    the float64 reference); tolerances default to :func:`float_tolerance` for ``dtype`` and ``device``.
+    """
+    if not _is_tensor(actual):
+        raise AssertionError(f"{what} returned {_describe(actual)}; expected a torch tensor")
+    got_device = str(actual.device)
+    if got_device.split(":")[0] != device.split(":")[0]:
+        raise AssertionError(
+            f"{what} returned a tensor on {got_device}; expected it on {device}, the device of its inputs "
+            "(create new tensors with x.new_zeros(...) or device=x.device)"
+        )
+    if str(actual.dtype) != str(dtype):
+        raise AssertionError(
+            f"{what} returned a tensor of dtype {actual.dtype}; expected {dtype}, the dtype of its inputs"
+        )
+    default_rtol, default_atol = float_tolerance(dtype, device)
+    values = actual.detach().cpu().double().numpy()
+    _compare_arrays(
+        values,
+        np.asarray(expected, dtype=np.float64),
+        what,
+        default_rtol if rtol is None else rtol,
+        default_atol if atol is None else atol,
+        exact_tolerances=True,
+    )
 
 
 class _CallFailure:
@@ -125,6 +257,8 @@ def _kind(value: Any) -> str:
 
 
 def _describe(value: Any) -> str:
+    if _is_tensor(value):
+        return f"a torch tensor of shape {tuple(value.shape)} and dtype {value.dtype} on {value.device}"
     kind = _kind(value)
     if kind == "array":
         return f"an array of shape {value.shape} and dtype {value.dtype}"
@@ -149,7 +283,14 @@ def _tolerances(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> tuple
     return rtol, atol
 
 
-def _compare_arrays(actual: np.ndarray, expected: np.ndarray, what: str, rtol: float, atol: float) -> None:
+def _compare_arrays(
+    actual: np.ndarray,
+    expected: np.ndarray,
+    what: str,
+    rtol: float,
+    atol: float,
+    exact_tolerances: bool = False,
+) -> None:
     if actual.shape != expected.shape:
         raise AssertionError(f"{what} returned shape {actual.shape}; expected shape {expected.shape}")
     kinds = {actual.dtype.kind, expected.dtype.kind}
@@ -157,7 +298,8 @@ def _compare_arrays(actual: np.ndarray, expected: np.ndarray, what: str, rtol: f
     if kinds <= numeric or kinds == {"b"}:
         a = actual.astype(np.float64) if actual.dtype.kind != "b" else actual
         e = expected.astype(np.float64) if expected.dtype.kind != "b" else expected
-        rtol, atol = _tolerances(actual, expected, rtol, atol)
+        if not exact_tolerances:
+            rtol, atol = _tolerances(actual, expected, rtol, atol)
         if kinds <= {"b", "i", "u"}:  # integers and booleans must be exact
             close = actual == expected
         else:
@@ -182,13 +324,47 @@ def _compare_arrays(actual: np.ndarray, expected: np.ndarray, what: str, rtol: f
     raise AssertionError(f"{what} returned wrong values at {len(wrong)} of {expected.size} positions{where}")
 
 
-def assert_matches(actual: Any, expected: Any, *, what: str, rtol: float = 1e-7, atol: float = 1e-12) -> None:
+def assert_matches(
+    actual: Any,
+    expected: Any,
+    *,
+    what: str,
+    rtol: float = 1e-7,
+    atol: float = 1e-12,
+    mistakes: Mapping[str, Callable[[], Any]] | None = None,
+) -> None:
     """Assert that the student's ``actual`` equals the reference's ``expected``, with a message for students.
 
     Arrays must agree in shape and values (numeric dtypes are interchangeable, float32 gets a float32
     tolerance, NaN equals NaN); lists and tuples element-wise and in length (a list may stand for a tuple);
     dicts in keys and values; scalars in value. ``what`` names the call, e.g. ``"tokenize('a b')"``.
+
+    ``mistakes`` maps a known mistake, described for a student (``"z and 1 - z swapped"``), to a function
+    computing what that mistake returns. When ``actual`` is wrong but equals one of them, the failure
+    message ends with a hint naming the mistake.
     """
+    try:
+        _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
+    except AssertionError as failure:
+        hint = _recognise(actual, mistakes or {}, rtol, atol)
+        if hint is None:
+            raise
+        raise AssertionError(f"{failure}\nHint: this is exactly what you get with {hint}.") from None
+
+
+def _recognise(
+    actual: Any, mistakes: Mapping[str, Callable[[], Any]], rtol: float, atol: float
+) -> str | None:
+    for description, wrong in mistakes.items():
+        try:
+            _assert_matches(actual, wrong(), what="", rtol=rtol, atol=atol)
+        except (AssertionError, ArithmeticError, ValueError):
+            continue
+        return description
+    return None
+
+
+def _assert_matches(actual: Any, expected: Any, *, what: str, rtol: float, atol: float) -> None:
     kind_a, kind_e = _kind(actual), _kind(expected)
     if "array" in (kind_a, kind_e) and {kind_a, kind_e} <= {"array", "sequence", "number", "bool"}:
         a, e = _as_array(actual), _as_array(expected)
@@ -205,7 +381,7 @@ def assert_matches(actual: Any, expected: Any, *, what: str, rtol: float = 1e-7,
                 f"expected a {type(expected).__name__} of length {len(expected)}"
             )
         for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            assert_matches(a, e, what=f"{what}[{index}]", rtol=rtol, atol=atol)
+            _assert_matches(a, e, what=f"{what}[{index}]", rtol=rtol, atol=atol)
     elif kind_e == "dict":
         missing = [k for k in expected if k not in actual]
         extra = [k for k in actual if k not in expected]
@@ -217,7 +393,7 @@ def assert_matches(actual: Any, expected: Any, *, what: str, rtol: float = 1e-7,
                 parts.append(f"unexpected keys {_short(extra[:5])}")
             raise AssertionError(f"{what} returned a dict with {' and '.join(parts)}")
         for key in expected:
-            assert_matches(actual[key], expected[key], what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
+            _assert_matches(actual[key], expected[key], what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
     elif kind_e == "number":
         _compare_arrays(np.asarray(actual), np.asarray(expected), what, rtol, atol)
     elif actual != expected:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seqlab import codec
+from seqlab.gpu import nvidia_device_present
 from seqlab.limits import Limits
 from seqlab.loader import SubmissionSource
 
@@ -54,7 +55,37 @@ ISOLATION_WARNING = (
     "sandbox: it can read files the grading user can read and open network connections"
 )
 
-_PASSED_ENV = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "CUDA_VISIBLE_DEVICES")
+_PASSED_ENV = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "CUDA_VISIBLE_DEVICES",
+    "LD_LIBRARY_PATH",  # where a CUDA driver or toolkit outside the wheel lives
+)
+
+
+@dataclass(frozen=True)
+class CallTrace:
+    """What a traced call did (see :mod:`seqlab._worker_trace`), as reported by the worker.
+
+    Attributes:
+        ops: torch operators the call dispatched.
+        transfers: descriptions of operators that moved data off the inputs' device or read a device value
+            on the host (at most a few).
+    """
+
+    ops: int
+    transfers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_reply(cls, data: Any) -> CallTrace | None:
+        if type(data) is not dict or type(data.get("ops")) is not int:
+            return None
+        if type(data.get("transfers")) is not list:
+            return None
+        return cls(data["ops"], tuple(str(t)[:200] for t in data["transfers"][:8]))
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class CallResult:
     message: str = ""
     traceback: str = ""
     duration: float = 0.0
+    trace: CallTrace | None = None
 
     @property
     def ok(self) -> bool:
@@ -211,7 +243,7 @@ class Worker:
         setup = {
             "module_name": self.source.module_name,
             "chunks": [list(chunk) for chunk in self.source.chunks],
-            "limits": self.limits.rlimits(),
+            "limits": self.limits.rlimits(cuda=nvidia_device_present()),
         }
         try:
             self._send(setup, [])
@@ -252,14 +284,26 @@ class Worker:
         return self._spent
 
     # -- requests --------------------------------------------------------------------------------------
-    def call(self, name: str, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> CallResult:
-        """Call the student's function ``name`` with plain-data arguments."""
+    def call(
+        self,
+        name: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        trace: bool = False,
+    ) -> CallResult:
+        """Call the student's function ``name`` with plain-data arguments.
+
+        With ``trace=True`` the call runs under the worker's torch operator trace and the result carries a
+        :class:`CallTrace`.
+        """
         blobs: list[bytes] = []
         request = {
             "op": "call",
             "name": name,
             "args": codec.encode(tuple(args), blobs),
             "kwargs": codec.encode(dict(kwargs or {}), blobs),
+            "trace": bool(trace),
         }
         return self._request(request, blobs, what=f"{name}()")
 
@@ -337,7 +381,8 @@ class Worker:
             except codec.CodecError as exc:
                 self._kill()
                 return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
-            return CallResult(OK, value=value, duration=duration)
+            trace = CallTrace.from_reply(reply.get("trace"))
+            return CallResult(OK, value=value, duration=duration, trace=trace)
         return CallResult(
             str(status) if status in _KNOWN else PROTOCOL,
             error_type=str(reply.get("error_type", "")),
