@@ -1,4 +1,7 @@
-"""Hidden tests: count_parameters (6 points), the lecture's parameter-count question as a function."""
+"""Hidden tests: the lecture's parameter-count questions as functions (9 points).
+
+count_parameters (5), count_bidirectional_parameters (2), concat_weight_shape (2).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ def test_count_parameters_returns_an_exact_int(submission):
     assert_matches(count, expected, what=what)
 
 
-@graded("count_parameters", points=2)
+@graded("count_parameters", points=1)
 def test_count_parameters_rejects_bad_arguments(submission):
     """an unknown cell, a negative size or a bias count other than 0, 1, 2 raises ValueError"""
     for args, kwargs in (
@@ -53,3 +56,50 @@ def test_count_parameters_rejects_bad_arguments(submission):
             submission.count_parameters, *args, kwargs=kwargs, exception="ValueError",
             what=f"count_parameters({shown})",
         )  # fmt: skip
+
+
+@graded("count_bidirectional_parameters", points=1)
+@given(
+    cell=st.sampled_from(["rnn", "lstm", "gru"]),
+    input_size=st.integers(min_value=0, max_value=300),
+    hidden_size=st.integers(min_value=0, max_value=300),
+    biases=st.sampled_from([0, 1, 2]),
+)
+def test_count_bidirectional_parameters_formula(submission, reference, cell, input_size, hidden_size, biases):
+    """two directions, each with its own weights: twice one layer's count"""
+    what = f"count_bidirectional_parameters({cell!r}, {input_size}, {hidden_size}, biases={biases})"
+    expected = reference.count_bidirectional_parameters(cell, input_size, hidden_size, biases=biases)
+    actual = submission.count_bidirectional_parameters(cell, input_size, hidden_size, biases=biases)
+    assert_matches(actual, expected, what=what)
+
+
+@graded("count_bidirectional_parameters", points=1)
+def test_count_bidirectional_parameters_lecture_example_and_errors(submission, reference):
+    """the lecture's 190 -> 380, and ValueError for an unknown cell or a negative size"""
+    expected = reference.count_bidirectional_parameters("rnn", 8, 10)
+    actual = submission.count_bidirectional_parameters("rnn", 8, 10)
+    assert_matches(actual, expected, what="count_bidirectional_parameters('rnn', 8, 10)")
+    for args in (("transformer", 3, 5), ("gru", -3, 5)):
+        expect_raises(
+            submission.count_bidirectional_parameters, *args, exception="ValueError",
+            what=f"count_bidirectional_parameters{args}",
+        )  # fmt: skip
+
+
+@graded("concat_weight_shape", points=1)
+@given(input_size=st.integers(0, 500), hidden_size=st.integers(0, 500))
+def test_concat_weight_shape_any_sizes(submission, reference, input_size, hidden_size):
+    """(H + D, H): the hidden state's rows first, then the input's"""
+    what = f"concat_weight_shape({input_size}, {hidden_size})"
+    expected = reference.concat_weight_shape(input_size, hidden_size)
+    assert_matches(submission.concat_weight_shape(input_size, hidden_size), expected, what=what)
+
+
+@graded("concat_weight_shape", points=1)
+def test_concat_weight_shape_lecture_example_and_errors(submission, reference):
+    """the lecture's W_C of 7 x 4 (H = 4, D = 3), and ValueError for a negative size"""
+    expected = reference.concat_weight_shape(3, 4)
+    assert_matches(submission.concat_weight_shape(3, 4), expected, what="concat_weight_shape(3, 4)")
+    expect_raises(
+        submission.concat_weight_shape, -1, 4, exception="ValueError", what="concat_weight_shape(-1, 4)"
+    )

@@ -413,6 +413,62 @@ def count_parameters(cell: str, input_size: int, hidden_size: int, biases: int =
     ### END SOLUTION
 
 
+def count_bidirectional_parameters(cell: str, input_size: int, hidden_size: int, biases: int = 1) -> int:
+    """Number of trainable parameters of one *bidirectional* recurrent layer with ``k`` gates (k = 1, 4, 3)::
+
+        count = 2 * k * (D*H + H*H + biases*H)
+
+    The forward and the backward direction are two independent cells of the same sizes, each with its own
+    weights (``p_f`` and ``p_b`` in ``bidirectional_forward``), so the count doubles: the lecture's
+    "complexity 190 -> 380" for a bidirectional layer. Example: a bidirectional RNN with D = 8, H = 10 has
+    2 * (80 + 100 + 10) = 380 parameters; ``biases=2`` is PyTorch's ``nn.RNN(..., bidirectional=True)``.
+
+    Args:
+        cell: ``"rnn"``, ``"lstm"`` or ``"gru"``.
+        input_size: D >= 0.
+        hidden_size: H >= 0 (of each direction; the layer outputs 2H features).
+        biases: 0, 1 or 2 bias vectors per gate (as in ``count_parameters``).
+
+    Returns:
+        The parameter count (a Python ``int``).
+
+    Raises:
+        ValueError: for an unknown ``cell``, a negative size, or ``biases`` not in {0, 1, 2}.
+    """
+    ### BEGIN SOLUTION
+    return 2 * count_parameters(cell, input_size, hidden_size, biases)
+    ### END SOLUTION
+
+
+def concat_weight_shape(input_size: int, hidden_size: int) -> tuple[int, int]:
+    """Shape of one gate's weight matrix in the lecture's concatenated notation, row-vector layout.
+
+    The lecture writes a gate as ``sigma(W . [h_{t-1}, x_t] + b)``: one matrix ``W`` multiplies the
+    concatenation of the previous hidden state (H values) and the input (D values). In this assignment's
+    row-vector layout that is ``[h_prev, x] @ W`` with ``W = vstack([Wh_gate, Wx_gate])``::
+
+        [h_prev, x] @ W  =  h_prev @ Wh_gate + x @ Wx_gate        W: (H + D, H)
+
+    (the lecture's column-vector formula uses the transpose, ``(H, H + D)``). The lecture's GRU example
+    has ``h_{t-1} = [0.6, 0.6, 0.7, 0.1]`` (H = 4) and a candidate weight ``W_C`` of 7 x 4, so D = 3.
+
+    Args:
+        input_size: D >= 0.
+        hidden_size: H >= 0.
+
+    Returns:
+        ``(hidden_size + input_size, hidden_size)``, a tuple of two Python ``int``.
+
+    Raises:
+        ValueError: for a negative size.
+    """
+    ### BEGIN SOLUTION
+    if input_size < 0 or hidden_size < 0:
+        raise ValueError(f"sizes must be >= 0, got input_size={input_size}, hidden_size={hidden_size}")
+    return int(hidden_size) + int(input_size), int(hidden_size)
+    ### END SOLUTION
+
+
 def rnn_forward_torch(x: torch.Tensor, h0: torch.Tensor, p: dict[str, torch.Tensor]) -> torch.Tensor:
     """``rnn_forward`` in torch: ``h_t = tanh(x_t @ Wx + h_{t-1} @ Wh + b)``, ``h_{-1} = h0``.
 

@@ -170,6 +170,17 @@ class _Session:
                 self.send(self.error(exc))
                 return
             self.reply(value)
+        elif op == "warm_cuda":
+            try:
+                import torch
+
+                ones = torch.ones((8, 8), device="cuda")
+                (ones @ ones).sum().item()  # context, allocator and cuBLAS handle
+                torch.cuda.synchronize()
+            except BaseException as exc:  # noqa: BLE001 - reported, the first GPU call pays instead
+                self.send(self.error(exc))
+                return
+            self.send({"status": "ok", "value": True})
         else:
             self.send({"status": "protocol", "message": f"unknown operation {op!r}"})
 

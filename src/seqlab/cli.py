@@ -14,6 +14,7 @@ from pathlib import Path
 from seqlab import __version__
 from seqlab.course import ASSIGNMENTS
 from seqlab.errors import SeqlabError
+from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
 from seqlab.worker import ISOLATION_WARNING
 
@@ -66,6 +67,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
     grade.add_argument(
+        "--gpu-policy",
+        choices=GPU_POLICIES,
+        default="exclude",
+        help="what GPU checks that cannot run (no CUDA device) are worth: left out of score and maximum "
+        "(exclude, the default), counted as earned (award) or as lost (zero)",
+    )
+    grade.add_argument(
+        "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
+    )
+    grade.add_argument(
         "--startup-timeout",
         type=_positive,
         default=Limits.startup_timeout,
@@ -111,6 +122,8 @@ def _grade(args: argparse.Namespace) -> int:
             course_root=args.course_root,
             example_cache=not args.no_example_cache,
             cache_dir=args.cache_dir,
+            gpu_policy=args.gpu_policy,
+            use_gpu=not args.no_gpu,
         ),
     )
     text = WRITERS[args.format]().render(result)

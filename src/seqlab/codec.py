@@ -52,7 +52,7 @@ TENSOR_DTYPES = (
     "float64", "float32", "float16", "bfloat16", "complex64", "complex128",
     "int64", "int32", "int16", "int8", "uint8", "bool",
 )  # fmt: skip
-_DEVICE = re.compile(r"^(cpu|cuda(:[0-9]{1,3})?|mps(:0)?)$")
+_DEVICE = re.compile(r"cpu|cuda(:[0-9]{1,3})?|mps(:0)?")
 
 
 class CodecError(ValueError):
@@ -130,13 +130,13 @@ def _encode_tensor(value: Any, tensor_type: type, blobs: list[bytes]) -> dict[st
     if dtype not in TENSOR_DTYPES:
         raise CodecError(f"a tensor of dtype torch.{dtype} cannot be sent")
     device = str(tensor_type.device.__get__(value))  # type: ignore[attr-defined]
-    if not _DEVICE.match(device):
+    if not _DEVICE.fullmatch(device):
         raise CodecError(f"a tensor on device {device!r} cannot be sent (its values are not readable)")
     try:
         values = tensor_type.detach(value)  # type: ignore[attr-defined]
         if dtype == "bfloat16":
             values = tensor_type.float(values)  # type: ignore[attr-defined]
-        array = tensor_type.numpy(tensor_type.resolve_conj(tensor_type.cpu(values)))  # type: ignore[attr-defined]
+        array = tensor_type.numpy(tensor_type.resolve_neg(tensor_type.resolve_conj(tensor_type.cpu(values))))  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - a tensor whose values cannot be read is not plain data
         raise CodecError(f"the tensor's values cannot be read: {type(exc).__name__}: {exc}") from None
     blobs.append(_array_to_bytes(np.array(array)))
@@ -145,7 +145,7 @@ def _encode_tensor(value: Any, tensor_type: type, blobs: list[bytes]) -> dict[st
 
 def _decode_tensor(data: dict[str, Any], blobs: list[bytes]) -> Any:
     dtype, device, index = data.get("dtype"), data.get("device"), data.get("blob")
-    if dtype not in TENSOR_DTYPES or type(device) is not str or not _DEVICE.match(device):
+    if dtype not in TENSOR_DTYPES or type(device) is not str or not _DEVICE.fullmatch(device):
         raise CodecError("malformed tensor")
     if type(index) is not int or not 0 <= index < len(blobs):
         raise CodecError("array reference out of range")

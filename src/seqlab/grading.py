@@ -17,7 +17,7 @@ from types import ModuleType
 from seqlab import __version__
 from seqlab.course import get_assignment, load_reference
 from seqlab.errors import SubmissionNotFound
-from seqlab.gpu import GpuSummary, nvidia_device_present
+from seqlab.gpu import GpuSummary, nvidia_device_present, policy_effect
 from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
@@ -55,6 +55,9 @@ class GradeOptions:
     cache_dir: str | os.PathLike[str] | None = None
     gpu_policy: str = "exclude"
     use_gpu: bool = True
+
+    def __post_init__(self) -> None:
+        policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:

@@ -95,9 +95,19 @@ def _without_magics(source: str) -> str:
 _KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _binds_names_only(target: ast.expr) -> bool:
+    """``x`` or ``x, y`` (a constant's name), not ``q["b"][:3]`` or ``obj.attr`` (a change to some object)."""
+    if isinstance(target, ast.Name):
+        return True
+    return isinstance(target, ast.Tuple | ast.List) and all(_binds_names_only(e) for e in target.elts)
+
+
 def _is_kept(node: ast.stmt) -> bool:
     if isinstance(node, _KEPT_STATEMENTS):
         return True
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    if not all(target is not None and _binds_names_only(target) for target in targets):
+        return False
     if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
         try:
             ast.literal_eval(node.value)

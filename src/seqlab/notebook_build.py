@@ -237,6 +237,18 @@ def extract_definitions(source: str, filename: str = "<reference>") -> dict[str,
     return definitions
 
 
+def _is_type_checking_block(node: ast.stmt) -> bool:
+    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) holding only imports, without ``else``: it never
+    runs, so the notebook does not need it (its [imports] cell imports what the annotations name)."""
+    if not isinstance(node, ast.If) or node.orelse:
+        return False
+    test = node.test
+    named = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+    return named and all(isinstance(stmt, ast.Import | ast.ImportFrom) for stmt in node.body)
+
+
 def _check_coverage(
     cells: list[LessonCell], tree: ast.Module, definitions: dict[str, str], lesson: str, reference: str
 ) -> None:
@@ -258,7 +270,7 @@ def _check_coverage(
                 f"{lesson}:{cell.line}: no [solution] cell shows {cell.names[0]!r}, which this check checks"
             )
     for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, ast.Import | ast.ImportFrom) or _is_type_checking_block(node):
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # docstring
@@ -279,7 +291,12 @@ def _check_imports(cells: list[LessonCell], tree: ast.Module, lesson: str, refer
     for cell in cells:
         if cell.kind == "imports":
             provided.update(_import_names(_parse(cell.source, f"{lesson}:{cell.line}")))
-    for name, statement in _import_names(tree).items():
+    # Names imported under `if TYPE_CHECKING:` are needed too: notebooks have no `from __future__ import
+    # annotations`, so the annotations that name them are evaluated when the cell defines the function.
+    checked = [node for node in tree.body if _is_type_checking_block(node)]
+    needed = _import_names(ast.Module(body=[stmt for node in checked for stmt in node.body], type_ignores=[]))
+    needed.update(_import_names(tree))
+    for name, statement in needed.items():
         if name not in provided:
             raise CourseError(
                 f"{reference} binds {name!r} with `{statement}`, but no [imports] cell of {lesson} does; "

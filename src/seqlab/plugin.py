@@ -44,6 +44,7 @@ class _Unavailable:
             self.called.append(name)
             raise SubmissionUnavailable(name, "load_error", f"`{name}` could not be graded: {self._reason}")
 
+        fail.unavailable_submission = True  # type: ignore[attr-defined]  # seqlab.testing.traced passes it on
         return fail
 
 
@@ -171,6 +172,8 @@ class SeqlabPlugin:
             if not available:
                 self.gpu_reason = reason
                 pytest.skip(f"GPU check not run: {reason}")
+            if isinstance(target, SubmissionProxy):
+                target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
 
     def gpu_summary(self) -> gpu.GpuSummary:
         """How many GPU checks there were, how many did not run, and the policy applied to them."""

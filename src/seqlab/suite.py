@@ -91,6 +91,20 @@ def _environment(**values: str) -> Any:
                 os.environ[key] = value
 
 
+def _forget_modules_under(folder: Path) -> None:
+    """Drop the test modules pytest imported from ``folder``.
+
+    In importlib mode pytest names a test module after its file and reuses a ``sys.modules`` entry of that
+    name, so without this a second suite with a file of the same name (another assignment, another
+    student's public tests) would run the first suite's tests.
+    """
+    root = folder.resolve()
+    for name, module in list(sys.modules.items()):
+        filename = getattr(module, "__file__", None)
+        if isinstance(filename, str) and Path(filename).resolve().is_relative_to(root):
+            del sys.modules[name]
+
+
 def run_suite(
     suite_dir: Path,
     *,
@@ -159,7 +173,10 @@ def run_suite(
         _hypothesis_profile(max_examples),
         contextlib.redirect_stdout(captured),
     ):
-        exit_code = pytest.main(args, plugins=[plugin, fixtures])
+        try:
+            exit_code = pytest.main(args, plugins=[plugin, fixtures])
+        finally:
+            _forget_modules_under(suite_dir)
     if plugin.collection_errors:
         raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:

@@ -65,6 +65,8 @@ def traced(function: Any) -> Callable[..., tuple[Any, Any]]:
     data moved off the inputs' device; the call runs in the worker like any other.
     """
     proxy = getattr(function, "_proxy", None)
+    if proxy is None and getattr(function, "unavailable_submission", False):
+        return function  # every call fails with the reason the submission could not be loaded
     if proxy is None:
         raise TypeError("traced() needs a function of the `submission` fixture")
     name = function.__name__
@@ -149,7 +151,7 @@ def assert_tensor_matches(
             f"{what} returned a tensor on {got_device}; expected it on {device}, the device of its inputs "
             "(create new tensors with x.new_zeros(...) or device=x.device)"
         )
-    if str(actual.dtype) != str(dtype):
+    if str(actual.dtype).removeprefix("torch.") != str(dtype).removeprefix("torch."):
         raise AssertionError(
             f"{what} returned a tensor of dtype {actual.dtype}; expected {dtype}, the dtype of its inputs"
         )

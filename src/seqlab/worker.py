@@ -180,6 +180,7 @@ class Worker:
         self._spent = 0.0
         self._launched_at = 0.0
         self._awaiting_load = False
+        self._cuda_ready_in = 0  # the process generation in which CUDA was initialised (0: none)
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -317,6 +318,23 @@ class Worker:
     def generation(self) -> int:
         """Changes whenever a new process is started (iterators do not survive a restart)."""
         return self.stats.starts
+
+    def warm_cuda(self) -> CallResult:
+        """Initialise CUDA in the worker (driver, context, cuBLAS) before the first GPU check.
+
+        That takes seconds and is nobody's mistake, so it runs under the start-up timeout and is not charged
+        to the submission's budget; once per process (a restarted worker is warmed again).
+        """
+        load = self.start()
+        if not load.ok:
+            return load
+        if self._cuda_ready_in == self.stats.starts:
+            return CallResult(OK, value=True)
+        request = {"op": "warm_cuda"}
+        result = self._exchange(request, [], self.limits.startup_timeout, what="initialising CUDA")
+        if result.ok:
+            self._cuda_ready_in = self.stats.starts
+        return result
 
     def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
         if self._spent < self.limits.submission_timeout:

@@ -13,10 +13,11 @@ import pytest
 from seqlab.course import ASSIGNMENTS, find_course_root
 from seqlab.grading import GradeOptions, grade
 from seqlab.limits import Limits
-from seqlab.model import GradeResult
+from seqlab.model import GradeResult, TestOutcome
 
 ROOT = find_course_root()
 MUTANTS = Path(__file__).resolve().parents[1] / "data" / "mutants"
+VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants"
 FAST_LIMITS = Limits(call_timeout=2.0, submission_timeout=120.0, startup_timeout=30.0)
 #: Recorded examples shared by this session's gradings (see seqlab.replay), never the course's own cache.
 EXAMPLE_CACHE = Path(tempfile.mkdtemp(prefix="seqlab-e2e-examples-"))
@@ -42,6 +43,22 @@ def mutant_target(path: Path) -> str:
     first = path.read_text().splitlines()[0]
     assert first.startswith("# mutant-of:"), f"{path} lacks its '# mutant-of:' line"
     return first.split(":", 1)[1].strip()
+
+
+def header_names(path: Path, key: str) -> set[str]:
+    """The function names listed on a ``# key: a, b`` header line of a mutant or variant (none: empty)."""
+    for line in path.read_text().splitlines():
+        if not line.startswith("#"):
+            break
+        if line.startswith(f"# {key}:"):
+            return {name.strip() for name in line.split(":", 1)[1].split(",") if name.strip()}
+    return set()
+
+
+def variant_files(assignment: str | None = None) -> list[Path]:
+    """Correct alternative implementations (``# variant-of: ...``) that must score full marks."""
+    assignments = [assignment] if assignment else list(ASSIGNMENTS)
+    return sorted(p for a in assignments for p in (VARIANTS / a).glob("*.py"))
 
 
 def notebook_with_extra_cell(notebook: Path, source: str, out: Path) -> Path:
@@ -73,6 +90,11 @@ def notebook_with_extra_cell(notebook: Path, source: str, out: Path) -> Path:
 def grade_fast(path: Path, assignment: str, **options: object) -> GradeResult:
     settings = {"limits": FAST_LIMITS, "cache_dir": EXAMPLE_CACHE, **options}
     return grade(path, assignment, GradeOptions(**settings))  # type: ignore[arg-type]
+
+
+def ran(result: GradeResult) -> list[TestOutcome]:
+    """The tests that ran (GPU checks are not run where this machine has no CUDA device)."""
+    return [t for t in result.tests if not t.message.startswith("GPU check not run")]
 
 
 def scores(result: GradeResult) -> dict[str, tuple[float, float]]:

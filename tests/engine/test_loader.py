@@ -243,6 +243,10 @@ def test_demo_cell_keeps_imports_and_definitions_only():
         ("W: int", False),
         ("N += 1", False),
         ("result = [i for i in range(3)]", False),
+        ("[A, (B, C)] = 1, (2, 3)", True),
+        ('q["b"][:3] = 50.0', False),  # changes an object a demo made, which the grader never sees
+        ("model.size = 4", False),
+        ("A = q[0] = 1", False),
     ],
 )
 def test_only_literal_constants_are_kept_from_demo_cells(statement, kept):

@@ -173,6 +173,28 @@ def test_counterexample_has_no_fixtures_or_addresses(tmp_path, student):
         assert banned not in outcome.counterexample
 
 
+def test_counterexample_lists_values_drawn_inside_the_test(tmp_path, student):
+    """Values drawn with ``data.draw(..., label=...)`` appear as ``label=value``; ``data`` itself does not."""
+    suite = write_suite(
+        tmp_path / "suite",
+        "test_hidden_labels.py",
+        """
+        import pytest
+
+
+        @pytest.mark.parametrize("scale", [3])
+        @graded("double", points=1)
+        @given(data=st.data())
+        def test_double(submission, reference, scale, data):
+            x = data.draw(st.integers(0, 10**6), label="problem")
+            assert_matches(submission.double(x * scale), reference.double(x * scale), what="double")
+        """,
+    )
+    run = run_suite(suite, assignment="toy", submission=student, reference=reference_module())
+    [outcome] = run.outcomes
+    assert outcome.counterexample.splitlines() == ["scale=3,", "problem=334"]
+
+
 SECRET_SUITE = """
 SECRET_VALUE = 424242
 

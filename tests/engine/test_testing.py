@@ -10,8 +10,11 @@ from seqlab.testing import (
     MARKER,
     SubmissionFailed,
     SubmissionUnavailable,
+    assert_close,
     assert_matches,
     expect_raises,
+    expect_tuple,
+    float_tolerance,
     graded,
 )
 
@@ -270,3 +273,61 @@ def test_expect_raises_through_a_real_worker(make_worker):
         expect_raises(submission.windows, 2, exception="ValueError")
     with pytest.raises(SubmissionUnavailable, match="not implemented yet"):
         expect_raises(submission.stub, 1, exception="ValueError")
+
+
+# -- known-mistake hints, precision-aware comparison, tuple results ----------------------------------------
+
+
+def test_a_recognised_mistake_is_named_in_a_hint():
+    expected, swapped = np.array([0.25, 0.75]), np.array([0.75, 0.25])
+    message = mismatch(swapped, expected, mistakes={"z and 1 - z swapped": lambda: swapped})
+    assert "wrong values" in message
+    assert message.endswith("Hint: this is exactly what you get with z and 1 - z swapped.")
+
+
+def test_no_hint_when_the_wrong_answer_is_not_a_known_mistake():
+    message = mismatch(
+        np.array([9.0, 9.0]),
+        np.array([0.25, 0.75]),
+        mistakes={"z and 1 - z swapped": lambda: np.array([0.75, 0.25]), "broken": lambda: 1 / 0},
+    )
+    assert "Hint" not in message
+
+
+def test_mistakes_are_not_consulted_when_the_answer_is_right():
+    def never():
+        raise AssertionError("a mistake was computed for a right answer")
+
+    assert_matches(np.array([1.0]), np.array([1.0]), what="f", mistakes={"never": never})
+
+
+def test_assert_close_uses_the_tolerance_of_the_precision_computed_in():
+    expected = np.linspace(-1, 1, 7)
+    float32_result = (expected + 5e-5).astype(np.float32)  # a float32 computation's error
+    assert_close(float32_result, expected, what="f(x)")  # float32: 1e-4
+    with pytest.raises(AssertionError, match="wrong values"):
+        assert_close(expected + 5e-5, expected, what="f(x)")  # float64 result: 1e-7
+    assert_close((float32_result, {"c": float32_result}), (expected, {"c": expected}), what="g(x)")
+
+
+def test_float_tolerance_is_looser_for_narrower_types_and_for_cuda_float32():
+    f64, f32 = float_tolerance("float64"), float_tolerance("torch.float32")
+    assert f64 < f32 < float_tolerance("float32", "cuda:0") < float_tolerance("bfloat16")
+
+
+@pytest.mark.parametrize(
+    ("result", "phrase"),
+    [
+        (np.zeros(3), "an array of shape (3,) and dtype float64"),
+        ((1, 2, 3), "a tuple of length 3"),
+        ({"h": 1}, "a dict with 1 entries"),
+    ],
+)
+def test_expect_tuple_describes_what_came_instead(result, phrase):
+    with pytest.raises(AssertionError) as error:
+        expect_tuple(result, ("h", "cache"), what="rnn_forward(x)")
+    assert str(error.value) == f"rnn_forward(x) returned {phrase}; expected a tuple (h, cache)"
+
+
+def test_expect_tuple_accepts_a_list_and_returns_a_tuple():
+    assert expect_tuple([1, 2], ("h", "cache"), what="f") == (1, 2)

@@ -447,6 +447,47 @@ def test_count_parameters_lecture_values_and_errors():
         ref.count_parameters("rnn", 3, 5, biases=3)
 
 
+@settings(max_examples=25, deadline=None)
+@given(d=st.integers(1, 64), h=st.integers(1, 64), cell=cells)
+def test_count_bidirectional_parameters_matches_torch(d, h, cell):
+    """Both directions of nn.RNN/LSTM/GRU(bidirectional=True); one bias = without the *_hh biases."""
+    layer_cls = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+    with_bias = layer_cls(d, h, bias=True, bidirectional=True)
+    without_hh = sum(p.numel() for name, p in with_bias.named_parameters() if not name.startswith("bias_hh"))
+    assert ref.count_bidirectional_parameters(cell, d, h, biases=2) == _numel(with_bias)
+    assert ref.count_bidirectional_parameters(cell, d, h, biases=1) == without_hh
+    assert ref.count_bidirectional_parameters(cell, d, h, biases=0) == _numel(
+        layer_cls(d, h, bias=False, bidirectional=True)
+    )
+
+
+def test_count_bidirectional_parameters_lecture_example_and_errors():
+    """The notes' "complexity 190 -> 380" (an RNN with D = 8, H = 10: 80 + 100 + 10 = 190 per direction)."""
+    assert ref.count_bidirectional_parameters("rnn", 8, 10) == 380
+    for args in (("elman", 3, 5), ("rnn", -1, 5), ("lstm", 3, -1)):
+        with pytest.raises(ValueError):
+            ref.count_bidirectional_parameters(*args)
+
+
+@settings(max_examples=25, deadline=None)
+@given(d=st.integers(1, 32), h=st.integers(1, 32))
+def test_concat_weight_shape_is_a_linear_layer_on_the_concatenation(d, h):
+    """nn.Linear(H + D, H) on cat([h, x]) is one gate's product; it stores its weight as (H, H + D)."""
+    gate = torch.nn.Linear(h + d, h)
+    assert ref.concat_weight_shape(d, h) == tuple(gate.weight.T.shape)
+    assert all(type(n) is int for n in ref.concat_weight_shape(d, h))
+    hx = torch.cat([torch.zeros(2, h), torch.zeros(2, d)], dim=1)
+    assert gate(hx).shape == (2, h)
+
+
+def test_concat_weight_shape_lecture_example_and_errors():
+    """The notes' GRU example: h has 4 values and W_C is 7 x 4, so the input has 3."""
+    assert ref.concat_weight_shape(3, 4) == (7, 4)
+    for args in ((-1, 4), (3, -4)):
+        with pytest.raises(ValueError):
+            ref.concat_weight_shape(*args)
+
+
 # --------------------------------------------------------------------------------------------------
 # The torch versions: against the numpy reference and against torch.nn, batched, on the input's device
 # --------------------------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""End to end: what GPU checks are worth where they cannot run, for the real ``cells`` suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seqlab.model import FAILED, PASSED, SKIPPED
+
+from .conftest import grade_fast, reference_source, write_module
+
+pytestmark = pytest.mark.e2e
+
+TORCH_FUNCTIONS = ("rnn_forward_torch", "lstm_forward_torch", "gru_forward_torch")
+
+
+@pytest.fixture(scope="module")
+def reference_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_module(tmp_path_factory.mktemp("cells"), "cells", reference_source("cells"))
+
+
+@pytest.mark.parametrize(
+    ("policy", "outcome", "earned"),
+    [("exclude", SKIPPED, False), ("award", PASSED, True), ("zero", FAILED, False)],
+)
+def test_gpu_checks_that_cannot_run_follow_the_policy(reference_folder, policy, outcome, earned):
+    result = grade_fast(reference_folder, "cells", gpu_policy=policy, use_gpu=False)
+    gpu_checks = [t for t in result.tests if t.id.endswith("-cuda]")]
+    assert gpu_checks and {t.function for t in gpu_checks} == set(TORCH_FUNCTIONS)
+    assert {t.outcome for t in gpu_checks} == {outcome}
+    points = sum(t.max_points for t in gpu_checks)
+    cpu_points = sum(t.max_points for t in result.tests) - points
+    assert result.score == cpu_points + (points if earned else 0)
+    assert result.max_score == cpu_points + (0 if policy == "exclude" else points)
+    summary = result.extra["gpu"]
+    assert summary == {
+        "policy": policy,
+        "checks": len(gpu_checks),
+        "not_run": len(gpu_checks),
+        "points_not_run": points,
+        "reason": "GPU checks are turned off",
+    }
+    sentence = next(m for m in result.messages if "GPU checks" in m)
+    assert f"{len(gpu_checks)} of {len(gpu_checks)} GPU checks ({points:g} points) did not run" in sentence
+    assert f"'{policy}' policy" in sentence
+
+
+def test_reference_scores_every_point_of_the_suite_under_the_award_policy(reference_folder):
+    """With the GPU checks counted, the reference earns the suite's 100 points."""
+    result = grade_fast(reference_folder, "cells", gpu_policy="award", use_gpu=False)
+    assert (result.score, result.max_score) == (100, 100)
