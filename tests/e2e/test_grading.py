@@ -167,15 +167,31 @@ def test_another_seed_draws_other_examples_and_still_passes_the_reference(tmp_pa
     assert result.seed == 12345 and result.score == result.max_score
 
 
-def test_gradescope_results_of_a_real_grading_validate_against_the_schema(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("example", "assignment", "wrong"),
+    [("encoding-student", "encoding", "one_hot_encode"), ("cells-student", "cells", "gru_cell_forward")],
+)
+def test_gradescope_results_of_a_real_grading_validate_against_the_schema(
+    example: str, assignment: str, wrong: str
+) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text())
-    result = grade_fast(ROOT / "examples" / "submissions" / "encoding-student", "encoding")
+    result = grade_fast(ROOT / "examples" / "submissions" / example, assignment)
     document = json.loads(GradescopeReport().render(result))
     jsonschema.validate(document, schema)
     assert document["score"] == result.score < result.max_score
     assert sum(t["max_score"] for t in document["tests"]) == result.max_score
-    assert any(t["status"] == "failed" and "one_hot_encode" in t["name"] for t in document["tests"])
+    assert any(t["status"] == "failed" and wrong in t["name"] for t in document["tests"])
+
+
+def test_the_cells_example_loses_points_only_where_its_gru_mistake_reaches() -> None:
+    """The sample notebook swaps z and 1 - z: the GRU cell, sequence and layers lose points, with a hint."""
+    result = grade_fast(ROOT / "examples" / "submissions" / "cells-student", "cells")
+    assert result.kind == "notebook"
+    lost = {name for name, (score, maximum) in scores(result).items() if score < maximum}
+    assert lost == {"gru_cell_forward", "gru_forward", "bidirectional_forward", "stacked_forward"}
+    gru_cell = [t for t in result.tests if t.function == "gru_cell_forward"]
+    assert any("z and 1 - z swapped" in t.message for t in gru_cell)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -137,19 +137,23 @@ def assert_cpu_tests_untouched(outcomes: dict) -> None:
     assert "policy" not in other.message
 
 
+def run_toy_suite(tmp_path: Path, student, **options):
+    """The toy GPU suite run against ``student`` with ``options`` (gpu_policy, use_gpu)."""
+    return run_suite(
+        write_suite(tmp_path / "suite"),
+        assignment="toy",
+        submission=student,
+        reference=reference_module(),
+        **options,
+    )
+
+
 # -- run_suite ---------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("policy", GPU_POLICIES)
 def test_policy_decides_what_gpu_checks_that_did_not_run_are_worth(tmp_path, student, policy):
-    run = run_suite(
-        write_suite(tmp_path / "suite"),
-        assignment="toy",
-        submission=student,
-        reference=reference_module(),
-        gpu_policy=policy,
-        use_gpu=False,
-    )
+    run = run_toy_suite(tmp_path, student, gpu_policy=policy, use_gpu=False)
     outcomes = by_name(run.outcomes)
     assert sorted(outcomes) == sorted(CPU_TESTS + GPU_CHECKS)
     gpu_outcome, expected_score, expected_max = EXPECTED[policy]
@@ -172,14 +176,7 @@ def test_policy_decides_what_gpu_checks_that_did_not_run_are_worth(tmp_path, stu
 
 @pytest.mark.parametrize("policy", GPU_POLICIES)
 def test_summary_names_count_points_reason_and_policy(tmp_path, student, policy):
-    run = run_suite(
-        write_suite(tmp_path / "suite"),
-        assignment="toy",
-        submission=student,
-        reference=reference_module(),
-        gpu_policy=policy,
-        use_gpu=False,
-    )
+    run = run_toy_suite(tmp_path, student, gpu_policy=policy, use_gpu=False)
     assert run.gpu == GpuSummary(policy=policy, checks=2, not_run=2, points_not_run=3.0, reason=TURNED_OFF)
     message = run.gpu.message()
     assert message.startswith("2 of 2 GPU checks (3 points) did not run"), message
@@ -195,13 +192,7 @@ def test_summary_names_count_points_reason_and_policy(tmp_path, student, policy)
 
 
 def test_default_policy_is_exclude(tmp_path, student):
-    run = run_suite(
-        write_suite(tmp_path / "suite"),
-        assignment="toy",
-        submission=student,
-        reference=reference_module(),
-        use_gpu=False,
-    )
+    run = run_toy_suite(tmp_path, student, use_gpu=False)
     assert run.gpu is not None and run.gpu.policy == "exclude"
     assert {by_name(run.outcomes)[name].outcome for name in GPU_CHECKS} == {SKIPPED}
 
@@ -229,14 +220,7 @@ def test_a_suite_without_gpu_checks_has_nothing_to_say(tmp_path, student):
 
 @pytest.mark.skipif(CUDA, reason="checks a machine without CUDA")
 def test_without_cuda_the_reason_says_so_even_when_gpu_use_is_on(tmp_path, student):
-    run = run_suite(
-        write_suite(tmp_path / "suite"),
-        assignment="toy",
-        submission=student,
-        reference=reference_module(),
-        gpu_policy="zero",
-        use_gpu=True,
-    )
+    run = run_toy_suite(tmp_path, student, gpu_policy="zero", use_gpu=True)
     assert run.gpu.not_run == 2 and run.gpu.reason
     assert TURNED_OFF not in run.gpu.reason
     assert "CUDA" in run.gpu.reason or "torch is not installed" in run.gpu.reason
@@ -275,14 +259,7 @@ def test_unknown_policy_raises_before_anything_runs(tmp_path, student, policy):
 
 @needs_cuda
 def test_with_cuda_gpu_checks_really_run(tmp_path, student):
-    run = run_suite(
-        write_suite(tmp_path / "suite"),
-        assignment="toy",
-        submission=student,
-        reference=reference_module(),
-        gpu_policy="award",
-        use_gpu=True,
-    )
+    run = run_toy_suite(tmp_path, student, gpu_policy="award", use_gpu=True)
     outcomes = by_name(run.outcomes)
     assert outcomes["test_double[cuda]"].outcome == PASSED
     assert outcomes["test_double[cuda]"].message == ""

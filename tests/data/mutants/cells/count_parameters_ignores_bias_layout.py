@@ -1,4 +1,5 @@
 # mutant-of: count_parameters
+# cascades-to: count_bidirectional_parameters
 # mistake: always one bias per gate, whatever `biases` says (PyTorch's two-bias layout counted wrong)
 def count_parameters(cell, input_size, hidden_size, biases=1):
     gates = {"rnn": 1, "lstm": 4, "gru": 3}
