@@ -6,8 +6,9 @@ and, where the grader sees a CUDA device, on the GPU too (the ``device`` paramet
 
 * values (float64 over all regimes on the CPU; float64 and float32 on each device, float32 on CUDA within a
   TF32-aware tolerance) against the numpy reference in float64;
-* the output stays where the inputs are: same device, same dtype, and no data moved off the device (no
-  ``.cpu()``, ``.numpy()``, ``.item()`` round trip through the host);
+* built from tensor operations (no ``nn.RNN``/``nn.LSTM``/``nn.GRU`` or their cells inside), and the output
+  stays where the inputs are: same device, same dtype, and no data moved off the device (no ``.cpu()``,
+  ``.numpy()``, ``.item()`` round trip through the host);
 * batched: the number of torch operators a call dispatches must not grow with the batch size (a Python
   loop over the examples of the batch makes it grow).
 """
@@ -99,7 +100,7 @@ def fixed_spec(batch: int, dtype: str = "float32") -> dict[str, Any]:
 @on_devices()
 @per_function(1)
 def test_torch_stays_on_device(submission, reference, function, device):
-    """the output keeps the inputs' device and dtype, and no data goes through the host"""
+    """tensor operations only, on the inputs' device and dtype, and no data goes through the host"""
     for dtype in ("float32", "float64"):
         problem = sst.sequence_problem(TORCH_FORWARDS[function], fixed_spec(3, dtype))
         what = describe(function, problem, device)
@@ -111,6 +112,12 @@ def test_torch_stays_on_device(submission, reference, function, device):
             device=device,
             dtype=getattr(torch, dtype),
         )
+        if trace.builtins:
+            raise AssertionError(
+                f"{what} used torch's own recurrent layers ({', '.join(trace.builtins)}: nn.RNN, nn.LSTM, "
+                "nn.GRU or their *Cell versions). Build the cell from tensor operations (@, torch.tanh, "
+                "torch.sigmoid, ...): that is the exercise."
+            )
         if trace.transfers:
             raise AssertionError(
                 f"{what} moved data off the {device} device: {'; '.join(trace.transfers)}. Keep every "

@@ -5,6 +5,9 @@ The trace answers two questions the GPU checks ask, the same way on every device
 * **Is it batched?** ``ops`` counts the aten operators the call dispatched. A function that loops over
   time runs the same operators whatever the batch size; one that loops over the batch runs more of them
   for a larger batch. The grader compares the counts of two calls that differ only in batch size.
+* **Is it built from tensor operations?** ``builtins`` lists the recurrent layers of torch the call used
+  (``torch.nn.RNN``/``LSTM``/``GRU`` and their ``*Cell`` versions reach ``torch._VF.rnn_tanh``, ``lstm``,
+  ``gru_cell``, ...), seen by a :class:`torch.overrides.TorchFunctionMode`.
 * **Does it stay on the device?** ``transfers`` lists every operator that moved data *off* the device the
   inputs live on (``.cpu()``, ``.to("cpu")``, ``.numpy()`` after a copy, ``.tolist()``) and every read of a
   device value on the host (``.item()``, ``float(t)``, ``if t > 0``) — a host round trip on a GPU.
@@ -20,6 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_TRANSFERS_SHOWN = 8
+#: The functions torch's own recurrent modules call (``torch._VF``): using them is not building the cell.
+RECURRENT_BUILTINS = frozenset(
+    {"rnn_tanh", "rnn_relu", "lstm", "gru", "rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"}
+)
 
 
 def _devices(tree: Any) -> set[str]:
@@ -32,11 +39,12 @@ def _devices(tree: Any) -> set[str]:
 def traced_call(
     function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> tuple[Any, dict[str, Any]]:
-    """Call ``function(*args, **kwargs)`` and return its value and ``{"ops": n, "transfers": [...]}``.
+    """Call ``function(*args, **kwargs)``; return its value and ``{"ops", "transfers", "builtins"}``.
 
     Exceptions of the call propagate (the caller reports them as the student's errors).
     """
     import torch
+    from torch.overrides import TorchFunctionMode
     from torch.utils._python_dispatch import TorchDispatchMode
 
     home = _devices((args, kwargs))
@@ -60,6 +68,15 @@ def traced_call(
                     note(f"{name} moved data from {min(inputs)} to {device}")
             return out
 
-    with Trace():
+    builtins: list[str] = []
+
+    class Calls(TorchFunctionMode):
+        def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            name = getattr(func, "__name__", "")
+            if name in RECURRENT_BUILTINS and name not in builtins:
+                builtins.append(name)
+            return func(*args, **(kwargs or {}))
+
+    with Calls(), Trace():
         value = function(*args, **kwargs)
-    return value, {"ops": counts["ops"], "transfers": transfers}
+    return value, {"ops": counts["ops"], "transfers": transfers, "builtins": builtins}

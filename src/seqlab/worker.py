@@ -74,10 +74,12 @@ class CallTrace:
         ops: torch operators the call dispatched.
         transfers: descriptions of operators that moved data off the inputs' device or read a device value
             on the host (at most a few).
+        builtins: torch's own recurrent functions the call used (``lstm``, ``gru_cell``, ...).
     """
 
     ops: int
     transfers: tuple[str, ...] = ()
+    builtins: tuple[str, ...] = ()
 
     @classmethod
     def from_reply(cls, data: Any) -> CallTrace | None:
@@ -85,7 +87,12 @@ class CallTrace:
             return None
         if type(data.get("transfers")) is not list:
             return None
-        return cls(data["ops"], tuple(str(t)[:200] for t in data["transfers"][:8]))
+        builtins = data.get("builtins") if type(data.get("builtins")) is list else []
+        return cls(
+            data["ops"],
+            tuple(str(t)[:200] for t in data["transfers"][:8]),
+            tuple(str(b)[:40] for b in builtins[:8]),
+        )
 
 
 @dataclass(frozen=True)

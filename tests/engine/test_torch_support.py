@@ -297,6 +297,10 @@ def returns_meta(x):
 def boom(x):
     raise Bad(f"student boom on shape {tuple(x.shape)}")
 
+def through_gru_cell(x):
+    cell = torch.nn.GRUCell(x.shape[1], 2, dtype=x.dtype)
+    return cell(x)
+
 def stay_and_leave(x):
     y = x * 2
     back = y.cpu()
@@ -640,3 +644,12 @@ def test_warming_cuda_initialises_it_once_per_process_and_not_on_the_budget():
         assert worker.warm_cuda().duration == 0.0  # already warm: no request sent
         x = torch.ones(2, 3, device="cuda")
         assert worker.call("double", (x,)).ok
+
+
+def test_torch_recurrent_builtins_are_reported_and_tensor_operations_are_not(torch_worker):
+    x = torch.ones(3, 4)
+    through_module = torch_worker.call("through_gru_cell", (x,), trace=True)
+    assert through_module.ok, through_module
+    assert through_module.trace.builtins == ("gru_cell",)
+    plain = torch_worker.call("batched", (x,), trace=True)
+    assert plain.ok and plain.trace.builtins == ()
