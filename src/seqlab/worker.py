@@ -114,20 +114,34 @@ class CallResult:
 
 
 class _DeadlineReader:
-    """A file-like reader over a pipe whose reads give up at a deadline."""
+    """A file-like reader over a pipe whose reads give up at a deadline.
+
+    It reads what the pipe holds (up to 1 MiB) and serves later reads from that buffer, so a reply made of
+    many small parts (a header, then a length and a blob per array) costs one ``select`` per pipe-full
+    rather than one per part. The worker sends one reply per request, so nothing read ahead belongs to
+    the next exchange.
+    """
 
     def __init__(self, fd: int, deadline: float) -> None:
         self.fd = fd
         self.deadline = deadline
+        self._buffer = b""
+        self._position = 0
 
     def read(self, size: int) -> bytes:
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        ready, _, _ = select.select([self.fd], [], [], remaining)
-        if not ready:
-            raise TimeoutError
-        return os.read(self.fd, min(size, 1 << 20))
+        if self._position >= len(self._buffer):
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            self._buffer, self._position = os.read(self.fd, 1 << 20), 0
+            if not self._buffer:
+                return b""
+        chunk = self._buffer[self._position : self._position + size]
+        self._position += len(chunk)
+        return chunk
 
 
 class _OutputTail:
