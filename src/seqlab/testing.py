@@ -105,15 +105,45 @@ def _computed_dtype(value: Any) -> str:
 
 
 def assert_close(
-    actual: Any, expected: Any, *, what: str, mistakes: Mapping[str, Callable[[], Any]] | None = None
+    actual: Any,
+    expected: Any,
+    *,
+    what: str,
+    mistakes: Mapping[str, Callable[[], Any]] | None = None,
+    computed_with: Any = None,
+    term_scale: float = 1.0,
 ) -> None:
     """:func:`assert_matches` with the tolerance of the precision the student computed in.
 
-    A result in float32 (even for float64 inputs) is compared with :func:`float_tolerance` of float32, so a
-    correct float32 implementation is never failed; a float64 result gets the float64 tolerance.
+    When either side is float32 (a float32 implementation given float64 inputs, or a float64 one given
+    float32 inputs and compared with the reference's float32 result), the comparison uses
+    :func:`float_tolerance` of float32, with the absolute tolerance scaled by the largest magnitude in
+    ``expected`` (a sum of float32 terms is only as exact as its largest terms), so neither correct
+    implementation is failed; float64 against float64 gets the float64 tolerance.
+
+    ``computed_with`` is other output of the same call whose precision counts too (a loss returned as a
+    Python float next to float32 gradients); ``term_scale`` is the magnitude of the terms the result was
+    summed from when it exceeds the result's own (``dW = x.T @ da`` with ``|x|`` ~ 1000).
     """
-    rtol, atol = float_tolerance(_computed_dtype(actual))
+    computed = {_computed_dtype(actual), _computed_dtype(expected), _computed_dtype(computed_with)}
+    single = "float32" in computed
+    rtol, atol = float_tolerance("float32" if single else "float64")
+    if single:  # float32 keeps ~7 digits of the largest terms of a sum: entries near 0 get the same error
+        atol *= max(1.0, _largest_magnitude(expected), term_scale)
     assert_matches(actual, expected, what=what, rtol=rtol, atol=atol, mistakes=mistakes)
+
+
+def _largest_magnitude(value: Any) -> float:
+    """The largest finite absolute value among the numbers and arrays in ``value`` (0 when none)."""
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return max((_largest_magnitude(v) for v in value), default=0.0)
+    array = _as_array(value)
+    if array is None or array.dtype.kind not in "iuf" or array.size == 0:
+        return 0.0
+    finite = np.abs(array[np.isfinite(array)]) if array.dtype.kind == "f" else np.abs(array)
+    return float(finite.max()) if finite.size else 0.0
 
 
 def expect_tuple(result: Any, names: Sequence[str], *, what: str) -> tuple[Any, ...]:

@@ -331,3 +331,9 @@ def test_expect_tuple_describes_what_came_instead(result, phrase):
 
 def test_expect_tuple_accepts_a_list_and_returns_a_tuple():
     assert expect_tuple([1, 2], ("h", "cache"), what="f") == (1, 2)
+
+
+def test_assert_close_uses_float32_tolerance_when_the_reference_is_float32():
+    """A float64 computation from float32 inputs is compared with the reference's float32 result."""
+    exact = np.linspace(-1, 1, 7)
+    assert_close(exact, (exact + 5e-5).astype(np.float32), what="f(x)")

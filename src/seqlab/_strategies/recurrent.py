@@ -31,6 +31,7 @@ __all__ = [
     "sequence_problem",
     "bidirectional_problem",
     "stacked_problem",
+    "upstream_gradient",
 ]
 
 #: Gate blocks per cell, in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).
@@ -147,3 +148,9 @@ def stacked_problem(cell: str, spec: dict[str, Any]) -> dict[str, Any]:
         "ps": [cell_params(rng, cell, i, h, dtype, regime) for i, h in zip(inputs, hidden, strict=True)],
         "cell": cell,
     }
+
+
+def upstream_gradient(spec: dict[str, Any], shape: tuple[int, ...], scale: float = 1.0) -> np.ndarray:
+    """A random upstream gradient of ``shape`` in the spec's dtype, seeded by the spec (not by its arrays)."""
+    rng = np.random.default_rng([spec["seed"], 1])
+    return (scale * rng.standard_normal(shape)).astype(spec["dtype"])

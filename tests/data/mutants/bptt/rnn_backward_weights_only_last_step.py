@@ -1,0 +1,17 @@
+# mutant-of: rnn_backward
+# cascades-to: many_to_one_loss
+# mistake: the weight gradients are not accumulated over time steps: only the last step's contribution
+import numpy as np
+
+
+def rnn_backward(dhs, cache):
+    dx = np.zeros_like(cache["x"])
+    dh_next = np.zeros_like(dhs[:, 0])
+    last = None
+    for t in reversed(range(dhs.shape[1])):
+        step = rnn_cell_backward(dhs[:, t] + dh_next, step_cache(cache, t))
+        dx[:, t] = step["dx"]
+        dh_next = step["dh_prev"]
+        if last is None:
+            last = step
+    return {"dx": dx, "dh0": dh_next, "dWx": last["dWx"], "dWh": last["dWh"], "db": last["db"]}
