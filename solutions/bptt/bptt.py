@@ -43,6 +43,8 @@ def sigmoid(a: np.ndarray) -> np.ndarray:
 
 def stack_step_caches(step_caches: Sequence[Cache]) -> Cache:
     """Stack ``T >= 1`` cell caches along a new time axis 1 (``"p"`` kept once): the sequence cache."""
+    if not step_caches:
+        raise ValueError("a sequence needs at least one time step (T >= 1)")
     keys = [key for key in step_caches[0] if key != "p"]
     cache: Cache = {key: np.stack([step[key] for step in step_caches], axis=1) for key in keys}
     cache["p"] = step_caches[0]["p"]
