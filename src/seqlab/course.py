@@ -17,7 +17,7 @@ from types import ModuleType
 
 from seqlab.errors import CourseError
 
-ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing", "cells", "bptt")
+ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing", "cells", "bptt", "cnn")
 
 
 def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:

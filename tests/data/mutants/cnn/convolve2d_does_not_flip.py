@@ -1,0 +1,4 @@
+# mutant-of: convolve2d
+# mistake: the kernel is not flipped, so "convolution" is cross-correlation
+def convolve2d(image, kernel):
+    return cross_correlate2d(image, kernel)
