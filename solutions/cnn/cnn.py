@@ -294,6 +294,8 @@ def convolve2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         ValueError: as ``cross_correlate2d``.
     """
     ### BEGIN SOLUTION
+    if kernel.ndim != 2:
+        raise ValueError(f"need a 2-D kernel, got shape {kernel.shape}")
     return cross_correlate2d(image, kernel[::-1, ::-1])
     ### END SOLUTION
 
