@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from seqlab import strategies as sst
@@ -39,15 +39,27 @@ def check_table(submission: Any, reference: Any, input_shape: tuple, layers: lis
 
 @st.composite
 def networks(draw: st.DrawFn) -> tuple[tuple[int, int, int], list[dict]]:
-    shape = (draw(st.integers(6, 28)), draw(st.integers(6, 28)), draw(st.integers(1, 4)))
-    layer = st.one_of(
-        st.fixed_dictionaries(
-            {"type": st.just("conv"), "filters": st.integers(1, 8), "f": st.integers(1, 5),
-             "stride": st.integers(1, 2), "padding": st.integers(0, 2)}
-        ),
-        st.fixed_dictionaries({"type": st.sampled_from(["maxpool", "avgpool"]), "f": st.integers(1, 3)}),
-    )  # fmt: skip
-    layers = draw(st.lists(layer, min_size=1, max_size=4))
+    """A valid stack: every conv and pooling window fits the (padded) image it is applied to."""
+    height, width = draw(st.integers(6, 28)), draw(st.integers(6, 28))
+    shape = (height, width, draw(st.integers(1, 4)))
+    layers: list[dict] = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.booleans()):
+            padding, stride = draw(st.integers(0, 2)), draw(st.integers(1, 2))
+            f = draw(st.integers(1, min(5, height + 2 * padding, width + 2 * padding)))
+            layer = {
+                "type": "conv",
+                "filters": draw(st.integers(1, 8)),
+                "f": f,
+                "stride": stride,
+                "padding": padding,
+            }
+            height, width = (height + 2 * padding - f) // stride + 1, (width + 2 * padding - f) // stride + 1
+        else:
+            f = draw(st.integers(1, min(3, height, width)))
+            layer = {"type": draw(st.sampled_from(["maxpool", "avgpool"])), "f": f}
+            height, width = (height - f) // f + 1, (width - f) // f + 1
+        layers.append(layer)
     if draw(st.booleans()):
         layers.append({"type": "dense", "units": draw(st.integers(1, 50))})
     return shape, layers
@@ -64,10 +76,6 @@ def test_shape_table_of_the_lecture_network(submission, reference):
 def test_shape_table_of_random_networks(submission, reference, net):
     """random stacks of conv (with stride and padding) and pooling layers, with or without a dense head"""
     shape, layers = net
-    try:
-        reference.shape_table(shape, layers)
-    except ValueError:
-        assume(False)  # a stack that shrinks the image to nothing is not a valid network
     check_table(submission, reference, shape, layers)
 
 
@@ -212,7 +220,6 @@ def pool_problems(draw: st.DrawFn, *, pairs: bool = False) -> tuple:
     height, width = x.shape[2:]
     fh = draw(st.integers(1, min(4, height)))
     fw = draw(st.integers(1, min(4, width))) if pairs else fh
-    assume(fw <= width)
     stride = draw(st.one_of(st.none(), st.integers(1, 3)))
     if pairs and stride is not None:
         stride = (stride, draw(st.integers(1, 3)))
