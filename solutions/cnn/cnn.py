@@ -301,6 +301,7 @@ def convolve2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 
 def _pool_windows(x: np.ndarray, f: int | Sequence[int], stride: int | Sequence[int] | None) -> np.ndarray:
+    """The pooling windows of ``x`` (N, C, H, W) as a view ``(N, C, H', W', fh, fw)`` (optional helper)."""
     ### BEGIN SOLUTION
     fh, fw = _pair(f, "f")
     sh, sw = _pair(stride if stride is not None else (fh, fw), "stride")
@@ -333,7 +334,7 @@ def avgpool2d_forward(
 ) -> np.ndarray:
     r"""Average pooling on ``(N, C, H, W)`` (as ``torch.nn.functional.avg_pool2d``, no padding, floor mode)::
 
-    out[n, c, i, j] = mean_{u < fh, v < fw} x[n, c, i*sh + u, j*sw + v]
+        out[n, c, i, j] = mean_{u < fh, v < fw} x[n, c, i*sh + u, j*sw + v]
     """
     ### BEGIN SOLUTION
     return _pool_windows(x, f, stride).mean(axis=(-2, -1))
