@@ -47,6 +47,18 @@ def _apply_limits(limits: dict[str, int]) -> None:
             pass  # reported by the grader's probe, not fatal here
 
 
+def _drop_privileges(drop_to: list[int] | None) -> None:
+    """Become the unprivileged user the grader chose (it runs as root), before any student code runs."""
+    if not drop_to:
+        return
+    uid, gid = drop_to
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise SystemExit("could not drop privileges")
+
+
 def _student_traceback(exc: BaseException, filenames: set[str]) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in filenames]
     lines = traceback.format_list(frames) if frames else []
@@ -192,6 +204,7 @@ def main(argv: list[str]) -> int:
     session = _Session(reader, writer)
     setup, _ = codec.read_message(reader)
     _apply_limits(setup.get("limits", {}))
+    _drop_privileges(setup.get("drop_to"))
     session.send(session.load(setup["module_name"], setup["chunks"]))
     while True:
         try:

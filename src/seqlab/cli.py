@@ -16,6 +16,7 @@ from seqlab.course import ASSIGNMENTS
 from seqlab.errors import SeqlabError
 from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
+from seqlab.sandbox import SANDBOX_MODES
 from seqlab.worker import ISOLATION_WARNING
 
 
@@ -77,11 +78,29 @@ def _parser() -> argparse.ArgumentParser:
         "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
     )
     grade.add_argument(
+        "--sandbox",
+        choices=SANDBOX_MODES,
+        default="auto",
+        help="isolation of student code: every layer that works here, the others reported (auto, the "
+        "default), refuse to grade unless every layer is active (require), or only the process "
+        "boundary and limits (off; for debugging)",
+    )
+    grade.add_argument(
+        "--require-sandbox",
+        dest="sandbox",
+        action="store_const",
+        const="require",
+        help="the same as --sandbox require: fail closed where a layer is missing",
+    )
+    grade.add_argument(
         "--startup-timeout",
         type=_positive,
         default=Limits.startup_timeout,
         help="seconds the submission's top level may take to run (default %(default)s)",
     )
+
+    probe = commands.add_parser("probe", help="show which isolation layers protect grading on this machine")
+    probe.add_argument("--require-sandbox", action="store_true", help="exit 1 unless every layer is active")
 
     check = commands.add_parser("check", help="run the public tests on your work (students)")
     check.add_argument(
@@ -124,10 +143,11 @@ def _grade(args: argparse.Namespace) -> int:
             cache_dir=args.cache_dir,
             gpu_policy=args.gpu_policy,
             use_gpu=not args.no_gpu,
+            sandbox=args.sandbox,
         ),
     )
     text = WRITERS[args.format]().render(result)
-    if not all(result.extra.get("isolation", {}).values()):
+    if result.extra.get("isolation", {}).get("inactive_because"):
         print(f"seqlab: warning: {ISOLATION_WARNING}", file=sys.stderr)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -179,10 +199,24 @@ def _release(args: argparse.Namespace) -> int:
     return 1 if stale else 0
 
 
+def _probe(args: argparse.Namespace) -> int:
+    from seqlab.sandbox import plan_sandbox
+
+    plan = plan_sandbox("auto")
+    for layer, active in plan.layers.items():
+        reason = f"  ({plan.notes[layer]})" if layer in plan.notes else ""
+        print(f"{'active  ' if active else 'MISSING '} {layer}{reason}")
+    if plan.confined:
+        print(f"worker command prefix: {' '.join(plan.prefix)}")
+    if plan.drop_to:
+        print(f"worker user: uid {plan.drop_to[0]}, gid {plan.drop_to[1]}")
+    return 1 if args.require_sandbox and plan.notes else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seqlab`` console script."""
     args = _parser().parse_args(argv)
-    handlers = {"grade": _grade, "check": _check, "release": _release}
+    handlers = {"grade": _grade, "check": _check, "release": _release, "probe": _probe}
     try:
         return handlers[args.command](args)
     except SeqlabError as exc:

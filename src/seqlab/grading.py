@@ -22,8 +22,9 @@ from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.proxy import SubmissionProxy
+from seqlab.sandbox import plan_sandbox
 from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
-from seqlab.worker import ISOLATION, OK, CallResult, Worker
+from seqlab.worker import OK, CallResult, Worker
 
 __all__ = ["GradeOptions", "grade", "score"]
 
@@ -44,6 +45,8 @@ class GradeOptions:
         gpu_policy: what GPU checks that cannot run (no CUDA device) are worth: ``exclude``, ``award`` or
             ``zero`` (see :mod:`seqlab.gpu`).
         use_gpu: ``False`` treats the machine as having no CUDA device.
+        sandbox: ``auto`` (every isolation layer that works here, the others reported), ``require`` (refuse
+            to grade without all of them) or ``off`` (see :mod:`seqlab.sandbox`).
     """
 
     seed: int = 0
@@ -55,9 +58,11 @@ class GradeOptions:
     cache_dir: str | os.PathLike[str] | None = None
     gpu_policy: str = "exclude"
     use_gpu: bool = True
+    sandbox: str = "auto"
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
+        plan_sandbox(self.sandbox)  # an unknown mode, or a required but incomplete sandbox, fails here too
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
@@ -97,10 +102,10 @@ def _load_failure(loaded: CallResult) -> str:
     return loaded.message
 
 
-def _extra(gpu_summary: GpuSummary | None, limits: Limits) -> dict[str, object]:
+def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict[str, object]:
     memory = limits.rlimits(cuda=nvidia_device_present()).get("memory_bytes")
     isolation = {
-        **ISOLATION,
+        **plan_sandbox(sandbox).describe(),
         "memory_limit_bytes": memory,  # None where an NVIDIA device is present (see Limits.rlimits)
     }
     extra: dict[str, object] = {"isolation": isolation}
@@ -137,7 +142,7 @@ def grade(
     else:
         kind = source.kind
         messages.extend(source.notes)
-        worker = Worker(source, options.limits)
+        worker = Worker(source, options.limits, sandbox=plan_sandbox(options.sandbox))
         worker.launch()  # the student's code loads while the grader imports the reference and pytest
         if options.suite == "hidden":
             reference = load_reference(assignment_id, options.course_root)
@@ -190,5 +195,5 @@ def grade(
         suite=options.suite,
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
-        extra=_extra(run.gpu, options.limits),
+        extra=_extra(run.gpu, options.limits, options.sandbox),
     )

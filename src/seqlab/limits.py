@@ -21,6 +21,8 @@ class Limits:
         cpu_seconds: CPU-time limit of one worker process (RLIMIT_CPU).
         file_size_bytes: largest file the worker may write (RLIMIT_FSIZE).
         open_files: most file descriptors the worker may hold (RLIMIT_NOFILE).
+        processes: most processes and threads the worker's user may run (RLIMIT_NPROC; applies to an
+            unprivileged user only, so it holds where the grader is not root or the worker drops to one).
         output_bytes: how much of the worker's stdout/stderr is kept for the report.
     """
 
@@ -31,6 +33,7 @@ class Limits:
     cpu_seconds: int = 600
     file_size_bytes: int = 64 * MIB
     open_files: int = 256
+    processes: int = 512
     output_bytes: int = 64 * 1024
 
     def rlimits(self, *, cuda: bool = False) -> dict[str, int]:
@@ -46,6 +49,7 @@ class Limits:
             "cpu_seconds": values["cpu_seconds"],
             "file_size_bytes": values["file_size_bytes"],
             "open_files": values["open_files"],
+            "processes": values["processes"],
             "core_bytes": 0,
         }
         if cuda:

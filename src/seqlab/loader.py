@@ -194,6 +194,10 @@ def _notebook_chunks(raw: str, filename: str) -> tuple[list[tuple[str, str]], li
     return chunks, notes
 
 
+#: The largest submission file the grader reads (a notebook with big outputs stays far below it).
+MAX_SUBMISSION_BYTES = 64 * 1024 * 1024
+
+
 def load_submission(path: str | Path, assignment: str, prefer: str = "module") -> SubmissionSource:
     """Find and read a submission; raises :class:`SubmissionNotFound` with a student-readable reason.
 
@@ -203,6 +207,11 @@ def load_submission(path: str | Path, assignment: str, prefer: str = "module") -
     if prefer not in ("module", "newest"):
         raise ValueError(f"prefer must be 'module' or 'newest', not {prefer!r}")
     file, notes = _find_file(Path(path), assignment, prefer)
+    if file.is_symlink():  # the grader reads it with its own rights: a link could point at the reference
+        raise SubmissionNotFound(f"{file.name} is a symbolic link; submit the file itself")
+    size = file.stat().st_size
+    if size > MAX_SUBMISSION_BYTES:
+        raise SubmissionNotFound(f"{file.name} is {size} bytes; the limit is {MAX_SUBMISSION_BYTES} bytes")
     try:
         raw = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -23,6 +23,7 @@ from seqlab import codec
 from seqlab.gpu import nvidia_device_present
 from seqlab.limits import Limits
 from seqlab.loader import SubmissionSource
+from seqlab.sandbox import SANDBOX_WORKDIR, SandboxPlan, plan_sandbox
 
 __all__ = ["CallResult", "Worker"]
 
@@ -40,19 +41,10 @@ BUDGET = "budget"  # the submission's time budget is spent
 PROTOCOL = "protocol"  # the worker answered nonsense
 STOP = "stop"  # an iterator is exhausted
 
-#: What this worker isolates, reported with every grade: student code runs in its own process with
-#: resource limits and a scrubbed environment, but without a filesystem or network sandbox yet.
-ISOLATION = {
-    "separate_process": True,
-    "plain_data_codec": True,
-    "resource_limits": True,
-    "scrubbed_environment": True,
-    "filesystem_sandbox": False,
-    "network_sandbox": False,
-}
 ISOLATION_WARNING = (
-    "student code runs in a separate, resource-limited process, but without a filesystem or network "
-    "sandbox: it can read files the grading user can read and open network connections"
+    "student code runs in a separate, resource-limited process, but not every isolation layer is active "
+    "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
+    "user can read or open network connections"
 )
 
 _PASSED_ENV = (
@@ -191,9 +183,16 @@ class WorkerStats:
 class Worker:
     """Runs one submission in a separate, resource-limited process."""
 
-    def __init__(self, source: SubmissionSource, limits: Limits | None = None, python: str | None = None):
+    def __init__(
+        self,
+        source: SubmissionSource,
+        limits: Limits | None = None,
+        python: str | None = None,
+        sandbox: SandboxPlan | None = None,
+    ):
         self.source = source
         self.limits = limits or Limits()
+        self.sandbox = sandbox if sandbox is not None else plan_sandbox("auto")
         self.python = python or sys.executable
         self.stats = WorkerStats()
         self.load_result: CallResult | None = None
@@ -235,9 +234,10 @@ class Worker:
         from_worker_r, from_worker_w = os.pipe()
         workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
         env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+        home = SANDBOX_WORKDIR if self.sandbox.confined else workdir.name
         env.update(
-            HOME=workdir.name,
-            TMPDIR=workdir.name,
+            HOME=home,
+            TMPDIR=home,
             PYTHONHASHSEED="0",
             PYTHONDONTWRITEBYTECODE="1",
             OMP_NUM_THREADS="1",
@@ -248,7 +248,11 @@ class Worker:
         popen = subprocess.Popen(
             # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
             # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
-            [self.python, "-s", "-P", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)],
+            [
+                *self.sandbox.prefix,
+                self.python,
+                *("-s", "-P", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -266,6 +270,7 @@ class Worker:
             "module_name": self.source.module_name,
             "chunks": [list(chunk) for chunk in self.source.chunks],
             "limits": self.limits.rlimits(cuda=nvidia_device_present()),
+            "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
         }
         try:
             self._send(setup, [])

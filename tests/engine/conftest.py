@@ -14,6 +14,7 @@ import pytest
 
 from seqlab.limits import Limits
 from seqlab.loader import SubmissionSource
+from seqlab.sandbox import plan_sandbox
 from seqlab.worker import Worker
 
 #: Limits for workers whose calls are expected to return at once.
@@ -37,13 +38,18 @@ def toy_source(source: str, filename: str = "toy.py") -> SubmissionSource:
     )
 
 
+#: The worker's own mechanics (restarts, process groups, pids) are tested unconfined; the sandbox layers
+#: have their own tests (test_sandbox.py, tests/attacks/).
+UNCONFINED = plan_sandbox("off")
+
+
 @pytest.fixture
 def make_worker() -> Iterator[MakeWorker]:
-    """``make_worker(source, limits=FAST)``: a real Worker on ``source``, closed after the test."""
+    """``make_worker(source, limits=FAST)``: a real unconfined Worker on ``source``, closed afterwards."""
     workers: list[Worker] = []
 
     def make(source: str, limits: Limits = FAST) -> Worker:
-        worker = Worker(toy_source(source), limits)
+        worker = Worker(toy_source(source), limits, sandbox=UNCONFINED)
         workers.append(worker)
         return worker
 

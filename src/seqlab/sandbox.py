@@ -1,0 +1,212 @@
+"""Confining the worker: which isolation layers are available here, and the command that applies them.
+
+Layers, from the outermost (see the threat model in the README):
+
+``separate_process``, ``plain_data_codec``, ``scrubbed_environment``, ``resource_limits``
+    always on: student code runs in its own process, talks plain data, gets a built-from-scratch
+    environment and setrlimit limits (address space, CPU time, file size, open files, processes, no core
+    dumps); the grader kills its whole process group on a timeout.
+``unprivileged_user``
+    when the grader runs as root (CI and Gradescope containers do), the worker switches to an unprivileged
+    user (``nobody``) before it runs any student code, so the process limit applies and root's files
+    are out of reach.
+``filesystem_sandbox``, ``network_sandbox``
+    bubblewrap (``bwrap``): a new mount namespace that holds only the operating system's ``/usr``, the
+    Python installation and seqlab's own package, read-only, plus a private ``/tmp``; no ``grader/``,
+    ``solutions/``, submissions, reports or home folders. New network, PID, IPC and UTS namespaces, so
+    no network at all; ``--die-with-parent`` and ``--new-session``.
+
+:func:`plan_sandbox` probes what works on this machine once per process. In ``auto`` mode a missing layer
+is reported (every grade carries ``extra.isolation`` and the CLI warns); ``require`` refuses to grade
+without every layer; ``off`` turns the optional layers off (for debugging).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seqlab.errors import SeqlabError
+
+__all__ = ["SANDBOX_MODES", "SandboxPlan", "SandboxUnavailable", "plan_sandbox"]
+
+SANDBOX_MODES = ("auto", "require", "off")
+#: The user the worker becomes when the grader is root.
+UNPRIVILEGED = (65534, 65534)
+#: Where the worker runs inside the sandbox (a private tmpfs).
+SANDBOX_WORKDIR = "/tmp"
+_ALWAYS = ("separate_process", "plain_data_codec", "resource_limits", "scrubbed_environment")
+_OPTIONAL = ("unprivileged_user", "filesystem_sandbox", "network_sandbox")
+
+
+class SandboxUnavailable(SeqlabError):
+    """``--require-sandbox`` was asked for, but a layer cannot be applied on this machine."""
+
+
+@dataclass(frozen=True)
+class SandboxPlan:
+    """How the worker is started here.
+
+    Attributes:
+        prefix: the command put before the worker's Python command (bubblewrap and its options), or ().
+        drop_to: ``(uid, gid)`` the worker switches to before loading student code, or None.
+        layers: every layer and whether it is active.
+        notes: for each inactive optional layer, why.
+    """
+
+    prefix: tuple[str, ...] = ()
+    drop_to: tuple[int, int] | None = None
+    layers: dict[str, bool] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def confined(self) -> bool:
+        """Whether the worker runs inside bubblewrap (its working folder is then the private ``/tmp``)."""
+        return bool(self.prefix)
+
+    def describe(self) -> dict[str, object]:
+        """The report's ``extra.isolation``: each layer's state, and why an inactive one is off."""
+        return {**self.layers, "inactive_because": dict(self.notes)}
+
+
+def _python_roots() -> list[Path]:
+    """The folders the worker's Python needs: installation, virtual environment, seqlab's package."""
+    import seqlab
+
+    roots = {Path(sys.base_prefix), Path(sys.prefix), Path(seqlab.__file__).resolve().parent}
+    for entry in sys.path:
+        path = Path(entry or ".").resolve()
+        if path.is_dir() and "site-packages" in path.parts:
+            roots.add(path)
+    return sorted(_outermost(roots))
+
+
+def _outermost(paths: set[Path]) -> set[Path]:
+    return {p for p in paths if not any(other != p and p.is_relative_to(other) for other in paths)}
+
+
+def bwrap_command(python_roots: list[Path], *, as_root: bool, devices: list[str]) -> list[str]:
+    """The bubblewrap command prefix (ending in ``--``) for a worker that needs ``python_roots``."""
+    command = [
+        "bwrap",
+        "--die-with-parent",
+        "--new-session",
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
+    if not as_root:
+        command.insert(1, "--unshare-user")
+    for name in ("bin", "lib", "lib64", "sbin"):
+        host = Path("/") / name
+        if host.is_symlink():
+            command += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            command += ["--ro-bind", str(host), str(host)]
+    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives"):
+        if Path(name).exists():
+            command += ["--ro-bind", name, name]
+    command += ["--perms", "1777", "--tmpfs", SANDBOX_WORKDIR]  # first: a root under /tmp is bound into it
+    ancestors = sorted(
+        {a for root in python_roots for a in root.parents if a != Path("/")}, key=lambda a: len(a.parts)
+    )
+    for folder in ancestors:  # bwrap would create them 0700; the unprivileged worker must traverse them
+        if folder != Path(SANDBOX_WORKDIR) and not str(folder).startswith(
+            ("/usr", "/bin", "/lib", "/sbin", "/etc")
+        ):
+            command += ["--perms", "0755", "--dir", str(folder)]
+    for root in python_roots:
+        command += ["--ro-bind", str(root), str(root)]
+    command += ["--proc", "/proc", "--dev", "/dev"]
+    for device in devices:  # CUDA's device nodes, where there are some
+        command += ["--dev-bind", device, device]
+    command += ["--chdir", SANDBOX_WORKDIR, "--"]
+    return command
+
+
+def _nvidia_devices() -> list[str]:
+    return sorted(str(p) for p in Path("/dev").glob("nvidia*"))
+
+
+@functools.cache
+def _bwrap_works(as_root: bool) -> tuple[bool, str]:
+    if shutil.which("bwrap") is None:
+        return False, "bubblewrap (bwrap) is not installed; install the Debian package `bubblewrap`"
+    probe = [
+        *bwrap_command(_python_roots(), as_root=as_root, devices=[]),
+        sys.executable,
+        "-c",
+        "import numpy",
+    ]
+    try:
+        done = subprocess.run(
+            probe, capture_output=True, timeout=60, check=False, env={"PATH": "/usr/bin:/bin"}
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bubblewrap could not start: {exc}"
+    if done.returncode != 0:
+        detail = (done.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        return False, f"bubblewrap failed here ({detail[0]}); user namespaces may be disabled"
+    return True, ""
+
+
+def _readable_by_anyone(path: Path) -> bool:
+    """Whether every folder above ``path`` can be traversed by any user (so ``nobody`` reaches it)."""
+    for folder in [path, *path.parents]:
+        try:
+            if not folder.stat().st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+@functools.cache
+def plan_sandbox(mode: str = "auto") -> SandboxPlan:
+    """Probe this machine and return how workers are started (cached per mode).
+
+    Raises:
+        ValueError: for an unknown mode.
+        SandboxUnavailable: in ``require`` mode, when a layer cannot be applied.
+    """
+    if mode not in SANDBOX_MODES:
+        raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(SANDBOX_MODES)}")
+    layers = dict.fromkeys(_ALWAYS, True) | dict.fromkeys(_OPTIONAL, False)
+    notes: dict[str, str] = {}
+    if mode == "off":
+        notes = dict.fromkeys(_OPTIONAL, "turned off (sandbox mode 'off')")
+        return SandboxPlan(layers=layers, notes=notes)
+    as_root = os.geteuid() == 0
+    works, why = _bwrap_works(as_root)
+    prefix: tuple[str, ...] = ()
+    if works:
+        prefix = tuple(bwrap_command(_python_roots(), as_root=as_root, devices=_nvidia_devices()))
+        layers["filesystem_sandbox"] = layers["network_sandbox"] = True
+    else:
+        notes["filesystem_sandbox"] = notes["network_sandbox"] = why
+    drop_to = None
+    if not as_root:
+        layers["unprivileged_user"] = True  # the grader's own user is not root
+    elif works or all(_readable_by_anyone(root) for root in _python_roots()):
+        drop_to = UNPRIVILEGED
+        layers["unprivileged_user"] = True
+    else:
+        notes["unprivileged_user"] = (
+            f"the Python installation ({sys.base_prefix}) is not readable by other users and there is no "
+            "bubblewrap to expose it"
+        )
+    plan = SandboxPlan(prefix=prefix, drop_to=drop_to, layers=layers, notes=notes)
+    if mode == "require" and notes:
+        missing = "; ".join(f"{layer}: {reason}" for layer, reason in notes.items())
+        raise SandboxUnavailable(f"the sandbox is required but incomplete here: {missing}")
+    return plan
