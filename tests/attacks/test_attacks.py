@@ -79,6 +79,10 @@ def no_traces():
 @pytest.mark.parametrize("attack", attacks(), ids=lambda p: p.stem)
 def test_the_attack_earns_nothing_and_the_grader_reports(attack: Path, tmp_path: Path) -> None:
     assert header(description(attack), "attack"), f"{attack} lacks its '# attack:' line"
+    needs = header(description(attack), "needs")
+    plan = plan_sandbox("auto")
+    if needs and not plan.layers.get(needs):
+        pytest.skip(f"this attack is only safe to run with {needs} active: {plan.notes.get(needs)}")
     began = time.monotonic()
     result = grade(
         as_submission(attack, tmp_path),
