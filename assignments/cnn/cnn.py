@@ -224,7 +224,7 @@ def avgpool2d_forward(
 ) -> np.ndarray:
     r"""Average pooling on ``(N, C, H, W)`` (as ``torch.nn.functional.avg_pool2d``, no padding, floor mode)::
 
-        out[n, c, i, j] = mean_{u < fh, v < fw} x[n, c, i*sh + u, j*sw + v]
+    out[n, c, i, j] = mean_{u < fh, v < fw} x[n, c, i*sh + u, j*sw + v]
     """
     raise NotImplementedError("avgpool2d_forward is not implemented yet")
 
