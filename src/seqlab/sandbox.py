@@ -130,6 +130,8 @@ def bwrap_command(python_roots: list[Path], *, as_root: bool, devices: list[str]
     command += ["--proc", "/proc", "--dev", "/dev"]
     for device in devices:  # CUDA's device nodes, where there are some
         command += ["--dev-bind", device, device]
+    if devices:  # the CUDA driver reads the PCI topology from /sys (read-only, nothing of the course)
+        command += ["--ro-bind", "/sys", "/sys"]
     command += ["--chdir", SANDBOX_WORKDIR, "--"]
     return command
 

@@ -163,3 +163,13 @@ def test_a_fork_bomb_hits_the_process_limit():
 def test_a_plan_without_prefix_runs_the_worker_unconfined():
     plan = SandboxPlan(layers={"separate_process": True})
     assert not plan.confined
+
+
+def test_cuda_devices_are_passed_through_with_sys(tmp_path):
+    """Where NVIDIA device nodes exist they are bound into the sandbox, with /sys for the driver."""
+    from seqlab.sandbox import bwrap_command
+
+    command = bwrap_command([tmp_path], as_root=True, devices=["/dev/nvidia0", "/dev/nvidiactl"])
+    assert command[command.index("/dev/nvidia0") - 1] == "--dev-bind"
+    assert "/sys" in command and command[-1] == "--"
+    assert "/sys" not in bwrap_command([tmp_path], as_root=True, devices=[])
