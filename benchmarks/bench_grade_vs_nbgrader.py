@@ -9,9 +9,10 @@ Two submissions of one assignment, both notebooks:
 For each, the script times (wall clock, whole command, N repetitions, median):
 
 * ``python -m seqlab.cli grade <folder> --assignment <id> --format json --out <file>``: the hidden
-  suite, student code in isolated worker processes, timed twice: replaying the examples recorded by the
+  suite, student code in isolated worker processes, timed three ways: replaying the examples recorded by the
   untimed warm-up run (the normal case once a suite version has graded one passing submission, see
-  seqlab.replay) and with ``--no-example-cache`` (hypothesis generates every example);
+  seqlab.replay), with ``--no-example-cache`` (hypothesis generates every example), and with
+  ``--sandbox off`` (no bubblewrap, no user switch: the cost of isolation is the difference);
 * ``python -m nbgrader autograde <id> --student <name> --force`` in a temporary stock nbgrader course
   (source/, release/, submitted/<student>/<id>/<id>.ipynb) made with ``nbgrader generate_assignment``:
   the notebook runs top to bottom in a Jupyter kernel and the visible check cells give the points.
@@ -49,6 +50,7 @@ class Case:
     seqlab_times: list[float]
     nbgrader_times: list[float]
     generated_times: list[float] = dataclasses.field(default_factory=list)
+    unsandboxed_times: list[float] = dataclasses.field(default_factory=list)
     seqlab_score: str = "?"
     nbgrader_score: str = "?"
 
@@ -133,17 +135,18 @@ def render(assignment: str, cases: list[Case], repeat: int, load: tuple[float, f
         f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
         f"1-minute load average {load[0]:.1f} before, {load[1]:.1f} after.",
         "",
-        "| submission | seqlab grade | seqlab grade --no-example-cache | nbgrader autograde "
-        "| seqlab / nbgrader | (no cache) / nbgrader | seqlab score | nbgrader score |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| submission | seqlab grade | seqlab grade --no-example-cache | seqlab grade --sandbox off "
+        "| nbgrader autograde | seqlab / nbgrader | (no cache) / nbgrader | sandbox cost / nbgrader "
+        "| seqlab score | nbgrader score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case in cases:
         seqlab, nbgrader = _median(case.seqlab_times), _median(case.nbgrader_times)
-        generated = _median(case.generated_times)
+        generated, unsandboxed = _median(case.generated_times), _median(case.unsandboxed_times)
         lines.append(
-            f"| {case.name} ({case.description}) | {seqlab:.2f} | {generated:.2f} | {nbgrader:.2f} "
-            f"| {seqlab / nbgrader:.2f} | {generated / nbgrader:.2f} "
-            f"| {case.seqlab_score} | {case.nbgrader_score} |"
+            f"| {case.name} ({case.description}) | {seqlab:.2f} | {generated:.2f} | {unsandboxed:.2f} "
+            f"| {nbgrader:.2f} | {seqlab / nbgrader:.2f} | {generated / nbgrader:.2f} "
+            f"| {(seqlab - unsandboxed) / nbgrader:+.2f} | {case.seqlab_score} | {case.nbgrader_score} |"
         )
     lines += [
         "",
@@ -151,6 +154,7 @@ def render(assignment: str, cases: list[Case], repeat: int, load: tuple[float, f
         + "; ".join(
             f"{case.name}: seqlab {', '.join(f'{t:.2f}' for t in case.seqlab_times)} / "
             f"no cache {', '.join(f'{t:.2f}' for t in case.generated_times)} / "
+            f"sandbox off {', '.join(f'{t:.2f}' for t in case.unsandboxed_times)} / "
             f"nbgrader {', '.join(f'{t:.2f}' for t in case.nbgrader_times)}"
             for case in cases
         ),
@@ -193,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--course-root", str(root), "--cache-dir", str(scratch_path / "examples"),
             ]  # fmt: skip
             generated_cmd = [*seqlab_cmd, "--no-example-cache"]
+            unsandboxed_cmd = [*seqlab_cmd, "--sandbox", "off"]  # the cost of isolation: same run without it
             nbgrader_cmd = [
                 sys.executable, "-m", "nbgrader", "autograde", assignment,
                 "--student", student, "--force", "--NbGrader.logfile=",
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.repeat):
                 case.seqlab_times.append(_run(seqlab_cmd, root))
                 case.generated_times.append(_run(generated_cmd, root))
+                case.unsandboxed_times.append(_run(unsandboxed_cmd, root))
                 case.nbgrader_times.append(_run(nbgrader_cmd, course))
                 last = (
                     f"seqlab {case.seqlab_times[-1]:.2f} s, no cache {case.generated_times[-1]:.2f} s, "
