@@ -14,9 +14,6 @@ The reference is never its own oracle. Expectations come from
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
@@ -24,20 +21,11 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seqlab.course import load_reference
 from seqlab.gradcheck import numerical_gradient, numerical_gradient_array
 
-
-def _load(assignment: str):
-    path = Path(__file__).resolve().parents[2] / "solutions" / assignment / f"{assignment}.py"
-    spec = importlib.util.spec_from_file_location(f"seqlab_reference_{assignment}_bptt_oracles", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-ref = _load("bptt")
-cells = _load("cells")
+ref = load_reference("bptt")
+cells = load_reference("cells")
 
 ORACLE_SETTINGS = settings(max_examples=25, deadline=None)
 TOL = 1e-10

@@ -13,20 +13,15 @@ saturated at 1 (``r * (h Un) == (r * h) Un``) and the update gate's weights nega
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-_REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "cells" / "cells.py"
-_spec = importlib.util.spec_from_file_location("seqlab_reference_cells_oracles", _REFERENCE)
-assert _spec is not None and _spec.loader is not None
-ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ref)
+from seqlab.course import load_reference
+
+ref = load_reference("cells")
 
 ORACLE_SETTINGS = settings(max_examples=25, deadline=None)
 TOL = 1e-10

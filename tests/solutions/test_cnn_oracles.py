@@ -12,9 +12,7 @@ lecture's worked examples are written out as literal numbers (with the lecture's
 
 from __future__ import annotations
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,11 +21,9 @@ import torch.nn.functional as F
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-_REFERENCE = Path(__file__).resolve().parents[2] / "solutions" / "cnn" / "cnn.py"
-_spec = importlib.util.spec_from_file_location("seqlab_reference_cnn_oracles", _REFERENCE)
-assert _spec is not None and _spec.loader is not None
-ref = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ref)
+from seqlab.course import load_reference
+
+ref = load_reference("cnn")
 
 ORACLE_SETTINGS = settings(max_examples=25, deadline=None)
 TOL = 1e-10
