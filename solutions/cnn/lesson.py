@@ -178,6 +178,7 @@ assert np.array_equal(cross_correlate2d(impulse, K), [[7, 9, -1], [2, 0, 1], [5,
 
 # %%
 # The erratum on the slide's own 6 x 6 image: the true flip agrees with convolve2d, the slide's does not.
+K = np.array([[3.0, 4, 5], [1, 0, 2], [-1, 9, 7]])  # the lecture's kernel (again: this cell stands alone)
 slide_image = np.array(
     [
         [2.0, 3, 7, 4, 6, 2],
