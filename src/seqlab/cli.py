@@ -122,6 +122,49 @@ def _parser() -> argparse.ArgumentParser:
     )
     release.add_argument("--check", action="store_true", help="only report whether assignments/ is in sync")
     release.add_argument("--course-root", type=Path)
+
+    export = commands.add_parser(
+        "export", help="build a grading platform's autograder for one assignment (instructors)"
+    )
+    export.add_argument(
+        "target", choices=["gradescope"], help="the platform (gradescope: the autograder zip)"
+    )
+    export.add_argument("assignment", choices=ASSIGNMENTS)
+    export.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        help="the zip file (a path ending in .zip) or a folder for seqlab-<assignment>-gradescope.zip "
+        "(default: the current folder)",
+    )
+    export.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
+    export.add_argument("--seed", type=int, default=0, help="seqlab grade's --seed (default 0)")
+    export.add_argument(
+        "--call-timeout", type=_positive, default=Limits.call_timeout, help="seqlab grade's --call-timeout"
+    )
+    export.add_argument(
+        "--timeout", type=_positive, default=Limits.submission_timeout, help="seqlab grade's --timeout"
+    )
+    export.add_argument(
+        "--startup-timeout",
+        type=_positive,
+        default=Limits.startup_timeout,
+        help="seqlab grade's --startup-timeout",
+    )
+    export.add_argument(
+        "--gpu-policy",
+        choices=GPU_POLICIES,
+        default="exclude",
+        help="seqlab grade's --gpu-policy (Gradescope's machines have no CUDA device; default exclude)",
+    )
+    export.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help="seqlab grade's --sandbox")
+    export.add_argument(
+        "--deadline",
+        type=int,
+        default=540,
+        help="seconds a whole grading may take before run_autograder stops it and writes a score-0 "
+        "results.json; keep it under the autograder timeout set in Gradescope (default %(default)s)",
+    )
     return parser
 
 
@@ -213,10 +256,29 @@ def _probe(args: argparse.Namespace) -> int:
     return 1 if args.require_sandbox and plan.notes else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from seqlab.export import GradescopeOptions, export_gradescope
+
+    if args.deadline <= 0:
+        raise SeqlabError(f"--deadline must be positive, got {args.deadline}")
+    options = GradescopeOptions(
+        seed=args.seed,
+        call_timeout=args.call_timeout,
+        submission_timeout=args.timeout,
+        startup_timeout=args.startup_timeout,
+        gpu_policy=args.gpu_policy,
+        sandbox=args.sandbox,
+        deadline=args.deadline,
+    )
+    path = export_gradescope(args.assignment, args.out, args.course_root, options)
+    print(f"{args.assignment}: Gradescope autograder -> {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seqlab`` console script."""
     args = _parser().parse_args(argv)
-    handlers = {"grade": _grade, "check": _check, "release": _release, "probe": _probe}
+    handlers = {"grade": _grade, "check": _check, "release": _release, "probe": _probe, "export": _export}
     try:
         return handlers[args.command](args)
     except SeqlabError as exc:

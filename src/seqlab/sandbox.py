@@ -93,7 +93,7 @@ def _outermost(paths: set[Path]) -> set[Path]:
 def bwrap_command(python_roots: list[Path], *, as_root: bool, devices: list[str]) -> list[str]:
     """The bubblewrap command prefix (ending in ``--``) for a worker that needs ``python_roots``."""
     command = [
-        "bwrap",
+        shutil.which("bwrap") or "bwrap",  # the same binary the probe checked
         "--die-with-parent",
         "--new-session",
         "--unshare-net",

@@ -1,0 +1,210 @@
+"""``seqlab export gradescope``: the autograder zip of one assignment for Gradescope.
+
+Gradescope unpacks the zip into ``/autograder/source``, runs its ``setup.sh`` once when it builds the
+autograder image, and runs ``run_autograder`` (copied to ``/autograder/run_autograder``) for every
+submission, which must leave ``/autograder/results/results.json``. The zip is a self-contained course root
+for ONE assignment::
+
+    setup.sh                  installs bubblewrap (best effort), Python >= 3.11 and this project
+    run_autograder            grades /autograder/submission into /autograder/results/results.json
+    pyproject.toml, README.md, constraints.txt, src/seqlab/    the seqlab project, installed by setup.sh
+    solutions/<id>/<id>.py    the reference
+    grader/<id>/              the hidden suite
+
+and nothing of the other assignments, the project's tests or its history. Both scripts come from the
+templates in ``seqlab/data/gradescope/``, with the assignment, the grading options and what to install
+filled in; the archive is byte-for-byte reproducible (fixed timestamps and order).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shlex
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from seqlab import __version__
+from seqlab.course import get_assignment
+from seqlab.errors import CourseError
+from seqlab.gpu import policy_effect
+from seqlab.limits import Limits
+from seqlab.sandbox import SANDBOX_MODES
+
+__all__ = ["EXPORT_TARGETS", "GradescopeOptions", "autograder_files", "export_gradescope"]
+
+EXPORT_TARGETS = ("gradescope",)
+#: Files of the project itself the zip carries (README.md because pyproject.toml names it as the readme).
+PROJECT_FILES = ("pyproject.toml", "README.md", "constraints.txt")
+#: Where the CPU builds of torch are (PyPI's default Linux wheel is the multi-GB CUDA build).
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+_EXECUTABLE = 0o755
+_REGULAR = 0o644
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
+_TORCH_IMPORT = re.compile(r"^\s*(import\s+torch\b|from\s+torch[\s.])|importorskip\(\s*['\"]torch['\"]", re.M)
+
+
+@dataclass(frozen=True)
+class GradescopeOptions:
+    """The ``seqlab grade`` options ``run_autograder`` uses (and ``setup.sh``'s check of the reference).
+
+    Attributes:
+        seed, call_timeout, submission_timeout, startup_timeout, gpu_policy, sandbox: as ``seqlab grade``'s
+            ``--seed``, ``--call-timeout``, ``--timeout``, ``--startup-timeout``, ``--gpu-policy`` and
+            ``--sandbox``. Gradescope's machines have no CUDA device, so GPU checks never run there.
+        deadline: seconds the whole grading may take before ``run_autograder`` stops it and writes a
+            score-0 ``results.json``; keep it under the autograder timeout set in Gradescope (10 minutes
+            by default), after which Gradescope keeps no result at all.
+    """
+
+    seed: int = 0
+    call_timeout: float = Limits.call_timeout
+    submission_timeout: float = Limits.submission_timeout
+    startup_timeout: float = Limits.startup_timeout
+    gpu_policy: str = "exclude"
+    sandbox: str = "auto"
+    deadline: int = 540
+
+    def __post_init__(self) -> None:
+        policy_effect(self.gpu_policy)
+        if self.sandbox not in SANDBOX_MODES:
+            choices = ", ".join(SANDBOX_MODES)
+            raise ValueError(f"unknown sandbox mode {self.sandbox!r}; choose one of {choices}")
+        for name in ("call_timeout", "submission_timeout", "startup_timeout", "deadline"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+
+    def grade_arguments(self) -> list[str]:
+        """The options as ``seqlab grade`` arguments."""
+        return [
+            "--seed",
+            str(self.seed),
+            "--call-timeout",
+            f"{self.call_timeout:g}",
+            "--timeout",
+            f"{self.submission_timeout:g}",
+            "--startup-timeout",
+            f"{self.startup_timeout:g}",
+            "--gpu-policy",
+            self.gpu_policy,
+            "--sandbox",
+            self.sandbox,
+        ]
+
+
+def _tree(folder: Path, prefix: str) -> dict[str, Path]:
+    """Every regular file under ``folder`` as ``prefix/relative/path``, caches and links left out."""
+    files: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if _SKIPPED_PARTS & set(relative.parts) or path.suffix in {".pyc", ".pyo"}:
+            continue
+        if path.is_symlink():
+            raise CourseError(f"{path} is a symbolic link; the autograder zip carries regular files only")
+        if path.is_file():
+            files[f"{prefix}/{relative.as_posix()}"] = path
+    return files
+
+
+def needs_torch(assignment_id: str, root: Path) -> bool:
+    """Whether grading or the students' notebooks of the assignment import torch.
+
+    Looks at the reference, the lesson (a notebook's top-level imports run in the worker) and the hidden
+    suite, whose torch tests would otherwise be skipped (``pytest.importorskip``).
+    """
+    sources = [root / "solutions" / assignment_id / f"{assignment_id}.py"]
+    sources.append(root / "solutions" / assignment_id / "lesson.py")
+    sources += sorted((root / "grader" / assignment_id).rglob("*.py"))
+    return any(path.is_file() and _TORCH_IMPORT.search(path.read_text(encoding="utf-8")) for path in sources)
+
+
+def _script(name: str, values: dict[str, str]) -> bytes:
+    text = (resources.files("seqlab") / "data" / "gradescope" / name).read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace(f"@@{key}@@", value)
+    leftover = re.search(r"@@[A-Z_]+@@", text)
+    if leftover:  # a template and this module disagree: refuse rather than ship a broken script
+        raise CourseError(f"the template {name} has a placeholder {leftover.group()} that nothing fills")
+    return text.encode("utf-8")
+
+
+def autograder_files(
+    assignment_id: str,
+    course_root: str | os.PathLike[str] | None = None,
+    options: GradescopeOptions | None = None,
+) -> dict[str, tuple[bytes, int]]:
+    """The zip's contents: archive path -> (bytes, Unix mode), scripts first, then in sorted order."""
+    options = options or GradescopeOptions()
+    assignment = get_assignment(assignment_id, course_root)
+    root = assignment.root
+    missing = [name for name in (*PROJECT_FILES, "src/seqlab") if not (root / name).exists()]
+    if missing:
+        raise CourseError(
+            f"{root} lacks {', '.join(missing)}: the autograder zip carries the seqlab project, so export "
+            "from the course repository (the folder with pyproject.toml, src/seqlab, solutions/ and grader/)"
+        )
+    if not assignment.suite_dir.is_dir():
+        raise CourseError(f"the hidden suite {assignment.suite_dir} is missing")
+    torch = needs_torch(assignment_id, root)
+    values = {
+        "ASSIGNMENT": shlex.quote(assignment_id),
+        "VERSION": __version__,
+        "GRADE_OPTIONS": shlex.join(options.grade_arguments()),
+        "DEADLINE": str(options.deadline),
+        # matplotlib: the lessons plot, so a notebook's top-level `import matplotlib` is common.
+        "PIP_TARGETS": shlex.join([".[torch]" if torch else ".", "matplotlib>=3.7"]),
+        "PIP_OPTIONS": shlex.join(["--extra-index-url", TORCH_CPU_INDEX] if torch else []),
+    }
+    files: dict[str, tuple[bytes, int]] = {
+        "setup.sh": (_script("setup.sh", values), _EXECUTABLE),
+        "run_autograder": (_script("run_autograder", values), _EXECUTABLE),
+    }
+    sources: dict[str, Path] = {name: root / name for name in PROJECT_FILES}
+    sources |= _tree(root / "src" / "seqlab", "src/seqlab")
+    sources[f"solutions/{assignment_id}/{assignment_id}.py"] = assignment.reference_path
+    sources |= _tree(assignment.suite_dir, f"grader/{assignment_id}")
+    for name in sorted(sources):
+        files[name] = (sources[name].read_bytes(), _REGULAR)
+    return files
+
+
+def _zip_bytes(files: dict[str, tuple[bytes, int]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, (data, mode) in files.items():
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.create_system = 3  # Unix, so unzip restores the modes (run_autograder is executable)
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def default_zip_name(assignment_id: str) -> str:
+    return f"seqlab-{assignment_id}-gradescope.zip"
+
+
+def export_gradescope(
+    assignment_id: str,
+    out: str | os.PathLike[str] | None = None,
+    course_root: str | os.PathLike[str] | None = None,
+    options: GradescopeOptions | None = None,
+) -> Path:
+    """Write the Gradescope autograder zip of one assignment and return its path.
+
+    ``out`` is the zip file when it ends in ``.zip``, otherwise a folder (created if needed) that receives
+    ``seqlab-<id>-gradescope.zip``; the default is that name in the current folder.
+    """
+    data = _zip_bytes(autograder_files(assignment_id, course_root, options))
+    target = Path(out) if out is not None else Path.cwd()
+    if target.suffix.lower() != ".zip":
+        target = target / default_zip_name(assignment_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return target
