@@ -27,6 +27,44 @@ def _positive(text: str) -> float:
     return value
 
 
+def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
+    """The options of one grading run, shared by ``grade`` and ``export`` (which bakes them into a script)."""
+    parser.add_argument("--seed", type=int, default=0, help=f"{lead}vary the generated examples (default 0)")
+    parser.add_argument(
+        "--call-timeout",
+        type=_positive,
+        default=Limits.call_timeout,
+        help=f"{lead}seconds one call of a student function may take (default %(default)s)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=Limits.submission_timeout,
+        help=f"{lead}seconds all calls of the submission may take together (default %(default)s)",
+    )
+    parser.add_argument(
+        "--startup-timeout",
+        type=_positive,
+        default=Limits.startup_timeout,
+        help=f"{lead}seconds the submission's top level may take to run (default %(default)s)",
+    )
+    parser.add_argument(
+        "--gpu-policy",
+        choices=GPU_POLICIES,
+        default="exclude",
+        help=f"{lead}what GPU checks that cannot run (no CUDA device) are worth: left out of score and "
+        "maximum (exclude, the default), counted as earned (award) or as lost (zero)",
+    )
+    parser.add_argument(
+        "--sandbox",
+        choices=SANDBOX_MODES,
+        default="auto",
+        help=f"{lead}isolation of student code: every layer that works here, the others reported (auto, "
+        "the default), refuse to grade unless every layer is active (require), or only the process "
+        "boundary and limits (off; for debugging)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seqlab", description="Autograded exercises on sequence models.")
     parser.add_argument("--version", action="version", version=f"seqlab {__version__}")
@@ -47,43 +85,16 @@ def _parser() -> argparse.ArgumentParser:
         help="report format (default: markdown)",
     )
     grade.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
-    grade.add_argument("--seed", type=int, default=0, help="vary the generated examples (default 0)")
     grade.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    grade.add_argument(
-        "--call-timeout",
-        type=_positive,
-        default=Limits.call_timeout,
-        help="seconds one call of a student function may take (default %(default)s)",
-    )
-    grade.add_argument(
-        "--timeout",
-        type=_positive,
-        default=Limits.submission_timeout,
-        help="seconds all calls of the submission may take together (default %(default)s)",
-    )
     grade.add_argument(
         "--no-example-cache",
         action="store_true",
         help="let hypothesis generate every example instead of replaying those of earlier passing runs",
     )
     grade.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
-    grade.add_argument(
-        "--gpu-policy",
-        choices=GPU_POLICIES,
-        default="exclude",
-        help="what GPU checks that cannot run (no CUDA device) are worth: left out of score and maximum "
-        "(exclude, the default), counted as earned (award) or as lost (zero)",
-    )
+    _add_grading_options(grade)
     grade.add_argument(
         "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
-    )
-    grade.add_argument(
-        "--sandbox",
-        choices=SANDBOX_MODES,
-        default="auto",
-        help="isolation of student code: every layer that works here, the others reported (auto, the "
-        "default), refuse to grade unless every layer is active (require), or only the process "
-        "boundary and limits (off; for debugging)",
     )
     grade.add_argument(
         "--require-sandbox",
@@ -92,13 +103,6 @@ def _parser() -> argparse.ArgumentParser:
         const="require",
         help="the same as --sandbox require: fail closed where a layer is missing",
     )
-    grade.add_argument(
-        "--startup-timeout",
-        type=_positive,
-        default=Limits.startup_timeout,
-        help="seconds the submission's top level may take to run (default %(default)s)",
-    )
-
     probe = commands.add_parser("probe", help="show which isolation layers protect grading on this machine")
     probe.add_argument("--require-sandbox", action="store_true", help="exit 1 unless every layer is active")
 
@@ -138,26 +142,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the current folder)",
     )
     export.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    export.add_argument("--seed", type=int, default=0, help="seqlab grade's --seed (default 0)")
-    export.add_argument(
-        "--call-timeout", type=_positive, default=Limits.call_timeout, help="seqlab grade's --call-timeout"
-    )
-    export.add_argument(
-        "--timeout", type=_positive, default=Limits.submission_timeout, help="seqlab grade's --timeout"
-    )
-    export.add_argument(
-        "--startup-timeout",
-        type=_positive,
-        default=Limits.startup_timeout,
-        help="seqlab grade's --startup-timeout",
-    )
-    export.add_argument(
-        "--gpu-policy",
-        choices=GPU_POLICIES,
-        default="exclude",
-        help="seqlab grade's --gpu-policy (Gradescope's machines have no CUDA device; default exclude)",
-    )
-    export.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help="seqlab grade's --sandbox")
+    _add_grading_options(export, "run_autograder grades with these: ")
     export.add_argument(
         "--deadline",
         type=int,
