@@ -25,3 +25,17 @@ c.CourseDirectory.ignore = [
     ".pytest_cache",
     ".hypothesis",
 ]
+
+# Each graded function has an autograder test cell that calls seqlab (see src/seqlab/nbgrader_cell.py): the
+# first one grades the whole notebook with `seqlab grade`, which bounds the student's code itself (10 s a
+# call, 300 s a submission by default). nbgrader's 30-second limit per cell would cut that grading short.
+c.Execute.timeout = 900
+
+# Feedback shows each test cell's result and seqlab's explanation, not its hidden-test region. (nbgrader keeps
+# hidden tests in the feedback by default; the region here is only the call into seqlab, the hidden suite
+# itself never leaves grader/, but students need not see even that.)
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

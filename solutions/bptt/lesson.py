@@ -167,7 +167,7 @@ import numpy as np
 
 # %% [solution] Params Cache Grads rnn_cell_forward rnn_cell_backward
 
-# %% [check] rnn_cell_backward points=2
+# %% [check] rnn_cell_backward
 p = {"Wx": np.array([[0.5]]), "Wh": np.array([[2.0]]), "b": np.array([0.0])}  # H = D = N = 1
 x, h_prev = np.array([[1.0]]), np.array([[3.0]])
 h, cache = rnn_cell_forward(x, h_prev, p)
@@ -264,7 +264,7 @@ for name, array in inputs.items():
 
 # %% [solution] stack_step_caches step_cache rnn_forward rnn_backward
 
-# %% [check] rnn_backward points=2
+# %% [check] rnn_backward
 p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.0])}
 hs, cache = rnn_forward(np.ones((1, 3, 1)), np.zeros((1, 1)), p)
 h1, h2, h3 = hs[0, :, 0]
@@ -351,7 +351,7 @@ for name, array in inputs.items():
 
 # %% [solution] sigmoid lstm_cell_forward lstm_cell_backward
 
-# %% [check] lstm_cell_backward points=2
+# %% [check] lstm_cell_backward
 p = {"Wx": np.zeros((1, 4)), "Wh": np.zeros((1, 4)), "b": np.zeros(4)}  # H = D = 1: i = f = o = 1/2, g = 0
 h, c, cache = lstm_cell_forward(np.array([[2.0]]), np.array([[1.0]]), np.array([[0.0]]), p)
 grads = lstm_cell_backward(np.array([[1.0]]), np.array([[0.0]]), cache)  # the path through h only
@@ -393,7 +393,7 @@ assert np.allclose(grads["dx"], [[da @ p["Wx"][0]]]) and np.allclose(grads["dWx"
 
 # %% [solution] lstm_forward lstm_backward
 
-# %% [check] lstm_backward points=2
+# %% [check] lstm_backward
 p = {"Wx": np.array([[0.0, 0.0, 1.0, 0.0]]), "Wh": np.zeros((1, 4)), "b": np.array([50.0, 50.0, 0.0, 50.0])}
 x = np.array([0.5, 0.5, -1.0]).reshape(1, 3, 1)
 hs, cache = lstm_forward(x, np.array([[0.9]]), p)
@@ -456,7 +456,7 @@ for name, array in inputs.items():
 
 # %% [solution] many_to_one_loss
 
-# %% [check] many_to_one_loss points=2
+# %% [check] many_to_one_loss
 p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.0])}
 x = np.stack([np.ones((3, 1)), np.zeros((3, 1))])  # N = 2, T = 3, D = 1
 loss, grads = many_to_one_loss(x, np.array([0, 2]), np.zeros((2, 1)), p, np.zeros((1, 3)), np.zeros(3))
@@ -555,7 +555,7 @@ if torch is not None:
 
 # %% [solution] hidden_jacobian_norms
 
-# %% [check] hidden_jacobian_norms points=2
+# %% [check] hidden_jacobian_norms
 zero_input = {"Wx": np.ones((1, 2)), "b": np.zeros(2)}
 x = np.zeros((1, 4, 1))
 norms = hidden_jacobian_norms(x, np.zeros((1, 2)), {**zero_input, "Wh": 0.5 * np.eye(2)})
@@ -769,7 +769,7 @@ if torch is not None:
 
 # %% [solution] clip_grad_norm
 
-# %% [check] clip_grad_norm points=2
+# %% [check] clip_grad_norm
 grads = {"dWx": np.array([[3.0]]), "db": np.array([4.0])}
 clipped, total = clip_grad_norm(grads, 1.0)
 assert isinstance(total, float) and np.isclose(total, 5.0)
@@ -819,7 +819,7 @@ if torch is not None:
 
 # %% [solution] clip_grad_value
 
-# %% [check] clip_grad_value points=1
+# %% [check] clip_grad_value
 grads = {"dWx": np.array([[3.0, -0.5], [-7.0, 1.0]]), "db": np.array([4.0, 0.25])}
 clipped = clip_grad_value(grads, 1.0)
 assert set(clipped) == {"dWx", "db"}
@@ -866,7 +866,7 @@ assert np.allclose(clip_grad_value({"g": np.array([3.0, 4.0])}, 1.0)["g"], [1.0,
 
 # %% [solution] truncated_bptt_grads
 
-# %% [check] truncated_bptt_grads points=2
+# %% [check] truncated_bptt_grads
 p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.0])}
 x, h0 = np.ones((1, 3, 1)), np.zeros((1, 1))
 hs, cache = rnn_forward(x, h0, p)

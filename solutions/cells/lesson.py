@@ -100,7 +100,7 @@ import torch
 
 # %% [solution] Params Cache CELLS rnn_cell_forward
 
-# %% [check] rnn_cell_forward points=1
+# %% [check] rnn_cell_forward
 p = {"Wx": np.zeros((2, 3)), "Wh": np.zeros((3, 3)), "b": np.zeros(3)}
 x, h_prev = np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones((2, 3))
 h, cache = rnn_cell_forward(x, h_prev, p)
@@ -147,7 +147,7 @@ assert np.array_equal(cache["h"], h) and np.array_equal(cache["h_prev"], [[1.0]]
 
 # %% [solution] stack_step_caches rnn_forward
 
-# %% [check] rnn_forward points=2
+# %% [check] rnn_forward
 p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.0])}
 h, cache = rnn_forward(np.ones((1, 3, 1)), np.zeros((1, 1)), p)  # the lecture's exercise
 h1 = np.tanh(0.5)
@@ -207,7 +207,7 @@ assert np.allclose(h, [[[h1], [h2]], [[0.0], [0.0]]])
 
 # %% [solution] sigmoid lstm_cell_forward
 
-# %% [check] lstm_cell_forward points=2
+# %% [check] lstm_cell_forward
 H = 2
 p = {"Wx": np.zeros((2, 4 * H)), "Wh": np.zeros((H, 4 * H)), "b": np.zeros(4 * H)}
 x, h_prev, c_prev = np.array([[1.0, 2.0]]), np.array([[0.3, -0.7]]), np.array([[1.0, -2.0]])
@@ -246,7 +246,7 @@ assert np.allclose(c, [[f * 1.0 + i * g]]) and np.allclose(h, [[o * np.tanh(f + 
 
 # %% [solution] lstm_forward
 
-# %% [check] lstm_forward points=1
+# %% [check] lstm_forward
 p = {"Wx": np.array([[0.0, 0.0, 1.0, 0.0]]), "Wh": np.zeros((1, 4)), "b": np.array([50.0, 50.0, 0.0, 50.0])}
 x = np.array([0.5, 0.5, -1.0]).reshape(1, 3, 1)
 h, cache = lstm_forward(x, np.array([[0.9]]), p)
@@ -290,7 +290,7 @@ for key, value in cache.items():
 
 # %% [solution] peephole_lstm_cell_forward
 
-# %% [check] peephole_lstm_cell_forward points=1
+# %% [check] peephole_lstm_cell_forward
 zeros = {"Wx": np.zeros((1, 4)), "Wh": np.zeros((1, 4)), "b": np.zeros(4)}
 p = {**zeros, "Pi": np.array([1.0]), "Pf": np.array([1.0]), "Po": np.array([1.0])}
 h, c, cache = peephole_lstm_cell_forward(np.array([[0.3]]), np.array([[0.2]]), np.array([[1.0]]), p)
@@ -351,7 +351,7 @@ assert np.allclose(c, [[c_new]]) and np.allclose(h, [[sigmoid(-c_new) * np.tanh(
 
 # %% [solution] gru_cell_forward
 
-# %% [check] gru_cell_forward points=2
+# %% [check] gru_cell_forward
 H = 2
 p = {"Wx": np.zeros((1, 3 * H)), "Wh": np.zeros((H, 3 * H)), "b": np.zeros(3 * H)}
 h, cache = gru_cell_forward(np.array([[3.0]]), np.array([[1.0, -2.0]]), p)  # r = z = 1/2, n = tanh(0) = 0
@@ -382,7 +382,7 @@ assert np.allclose(h, [[(1 - z) * 1.0 + z * np.tanh(1.5 + r * 1.0)]])
 
 # %% [solution] gru_forward
 
-# %% [check] gru_forward points=1
+# %% [check] gru_forward
 p = {"Wx": np.zeros((1, 6)), "Wh": np.zeros((2, 6)), "b": np.zeros(6)}
 h, cache = gru_forward(np.ones((1, 3, 1)), np.array([[1.0, -2.0]]), p)
 assert h.shape == (1, 3, 2) and np.allclose(h[0], [[0.5, -1.0], [0.25, -0.5], [0.125, -0.25]])
@@ -515,7 +515,7 @@ if plt is not None:
 
 # %% [solution] bidirectional_forward
 
-# %% [check] bidirectional_forward points=2
+# %% [check] bidirectional_forward
 p = {"Wx": np.array([[1.0]]), "Wh": np.array([[1.0]]), "b": np.array([0.0])}  # h_t = tanh(x_t + h_prev)
 x = np.array([0.0, 0.0, 1.0]).reshape(1, 3, 1)
 out = bidirectional_forward(x, np.zeros((1, 1)), np.zeros((1, 1)), p, p, "rnn")
@@ -545,7 +545,7 @@ assert np.allclose(out[0], [[0.5, 0.125], [0.25, 0.25], [0.125, 0.5]])
 
 # %% [solution] stacked_forward
 
-# %% [check] stacked_forward points=1
+# %% [check] stacked_forward
 x = np.array([0.5, 1.0]).reshape(1, 2, 1)
 layer1 = {"Wx": np.array([[1.0, 2.0]]), "Wh": np.zeros((2, 2)), "b": np.zeros(2)}  # D = 1 -> H = 2
 layer2 = {"Wx": np.array([[1.0], [-1.0]]), "Wh": np.zeros((1, 1)), "b": np.zeros(1)}  # 2 -> 1
@@ -590,7 +590,7 @@ assert np.array_equal(stacked_forward(x, [], [], "rnn"), x)
 
 # %% [solution] count_parameters
 
-# %% [check] count_parameters points=1
+# %% [check] count_parameters
 assert count_parameters("rnn", 3, 5) == 45  # 15 + 25 + 5
 assert count_parameters("lstm", 3, 5) == 180 and count_parameters("gru", 3, 5) == 135
 assert count_parameters("lstm", 3, 5, biases=2) == 200  # PyTorch's layout
@@ -606,7 +606,7 @@ assert count_parameters("rnn", 3, 4, biases=0) == 28
 
 # %% [solution] count_bidirectional_parameters
 
-# %% [check] count_bidirectional_parameters points=1
+# %% [check] count_bidirectional_parameters
 assert count_parameters("rnn", 8, 10) == 190 and count_bidirectional_parameters("rnn", 8, 10) == 380
 assert count_bidirectional_parameters("lstm", 3, 4) == 256
 assert count_bidirectional_parameters("gru", 3, 4, biases=2) == 216
@@ -622,7 +622,7 @@ assert count_bidirectional_parameters("gru", 3, 4, biases=2) == 216
 
 # %% [solution] concat_weight_shape
 
-# %% [check] concat_weight_shape points=1
+# %% [check] concat_weight_shape
 assert tuple(concat_weight_shape(3, 4)) == (7, 4)
 assert tuple(concat_weight_shape(1, 1)) == (2, 1)
 rng = np.random.default_rng(0)
@@ -660,7 +660,7 @@ assert np.allclose(np.hstack([h_prev, x]) @ W, h_prev @ Wh_gate + x @ Wx_gate)  
 
 # %% [solution] rnn_forward_torch
 
-# %% [check] rnn_forward_torch points=1
+# %% [check] rnn_forward_torch
 p = {"Wx": torch.tensor([[0.5]]), "Wh": torch.tensor([[0.5]]), "b": torch.tensor([0.0])}
 p = {key: value.double() for key, value in p.items()}
 h = rnn_forward_torch(torch.ones(1, 3, 1, dtype=torch.float64), torch.zeros(1, 1, dtype=torch.float64), p)
@@ -675,7 +675,7 @@ assert np.allclose(h.detach().numpy(), [[[h1], [h2]], [[0.0], [0.0]]], atol=1e-6
 
 # %% [solution] lstm_forward_torch
 
-# %% [check] lstm_forward_torch points=1
+# %% [check] lstm_forward_torch
 p = {
     "Wx": torch.tensor([[0.0, 0.0, 1.0, 0.0]]),
     "Wh": torch.zeros(1, 4),
@@ -691,7 +691,7 @@ assert h.shape == (2, 3, 1) and h.dtype == torch.float64 and torch.equal(h[0], h
 
 # %% [solution] gru_forward_torch
 
-# %% [check] gru_forward_torch points=1
+# %% [check] gru_forward_torch
 p = {"Wx": torch.zeros(1, 6), "Wh": torch.zeros(2, 6), "b": torch.zeros(6)}
 h = gru_forward_torch(torch.ones(1, 3, 1), torch.tensor([[1.0, -2.0]]), p)  # zero weights halve the state
 assert isinstance(h, torch.Tensor) and h.shape == (1, 3, 2) and h.dtype == torch.float32

@@ -86,7 +86,7 @@ import numpy as np
 
 # %% [solution] cross_correlate2d
 
-# %% [check] cross_correlate2d points=2
+# %% [check] cross_correlate2d
 bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)  # the lecture's 6 x 6 image
 vertical = np.array([[1.0, 0, -1]] * 3)  # the vertical-edge detector
 out = cross_correlate2d(bright_left, vertical)
@@ -156,7 +156,7 @@ print("horizontal detector, bright-top image:\n", cross_correlate2d(bright_left.
 
 # %% [solution] convolve2d
 
-# %% [check] convolve2d points=1
+# %% [check] convolve2d
 bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
 vertical = np.array([[1.0, 0, -1]] * 3)
 assert np.array_equal(convolve2d(bright_left, vertical), [[0, -30, -30, 0]] * 4)  # flipped: (-1, 0, 1)
@@ -292,7 +292,7 @@ print("the top-right patch times the filter:\n", stride_image[0:3, 4:7] * stride
 
 # %% [solution] conv_output_size
 
-# %% [check] conv_output_size points=2
+# %% [check] conv_output_size
 assert conv_output_size(7, 3, stride=2) == 3  # the lecture's stride example
 assert isinstance(conv_output_size(7, 3, stride=2), int)
 assert conv_output_size(6, 3) == 4  # the edge detector: 6 x 6 -> 4 x 4
@@ -332,7 +332,7 @@ for bad in ((4, 5), (5, 3, 0, 0), (5, 3, -1), (5, 3, 0, 1, 3)):  # too large, st
 
 # %% [solution] same_padding
 
-# %% [check] same_padding points=1
+# %% [check] same_padding
 assert same_padding(3) == 1 and same_padding(5) == 2 and same_padding(7) == 3
 assert same_padding(1) == 0  # a 1 x 1 convolution never changes the size
 assert same_padding(3, dilation=2) == 2  # effective size 5
@@ -383,7 +383,7 @@ for f, d in ((4, 1), (2, 3), (0, 1)):  # even effective sizes 4 and 4, and no fi
 
 # %% [solution] _pair conv2d_forward
 
-# %% [check] conv2d_forward points=2
+# %% [check] conv2d_forward
 stride_image = np.array(
     [
         [2.0, 3, 7, 4, 6, 2, 9],
@@ -476,7 +476,7 @@ if torch is not None:
 
 # %% [solution] conv_param_count
 
-# %% [check] conv_param_count points=1
+# %% [check] conv_param_count
 assert conv_param_count(3, 3, 5) == 140  # the lecture: 5 * (3 * 3 * 3 + 1)
 assert conv_param_count(3, 3, 5, bias=False) == 135
 assert conv_param_count(3, 3, 1) == 28  # the single RGB filter of section 3
@@ -491,7 +491,7 @@ else:
 
 # %% [solution] dense_param_count
 
-# %% [check] dense_param_count points=1
+# %% [check] dense_param_count
 assert dense_param_count(3, 2) == 8 and dense_param_count(3, 2, bias=False) == 6
 assert dense_param_count(400, 120) == 48120  # FC3 of section 6
 assert dense_param_count(120, 84) == 10164 and dense_param_count(84, 10) == 850
@@ -546,7 +546,7 @@ if torch is not None:
 
 # %% [solution] pool_output_size
 
-# %% [check] pool_output_size points=2
+# %% [check] pool_output_size
 assert pool_output_size(4, 2) == 2  # the lecture's 4 x 4 map with f = 2 (stride 2 by default)
 assert pool_output_size(28, 2) == 14 and pool_output_size(10, 2) == 5  # POOL1 and POOL2 of section 6
 assert pool_output_size(4, 2, stride=1) == 3
@@ -612,7 +612,7 @@ if torch is not None:
 
 # %% [solution] _pool_windows maxpool2d_forward
 
-# %% [check] maxpool2d_forward points=2
+# %% [check] maxpool2d_forward
 fmap = np.array([[6.0, 4, 8, 5], [5, 4, 5, 8], [3, 6, 7, 7], [7, 9, 7, 2]]).reshape(1, 1, 4, 4)
 out = maxpool2d_forward(fmap, 2)  # the lecture's map, 2 x 2 windows, stride 2
 assert out.shape == (1, 1, 2, 2) and np.array_equal(out[0, 0], [[6, 8], [9, 7]])
@@ -627,7 +627,7 @@ assert np.array_equal(maxpool2d_forward(-x, 5), -x[:, :, :1, :1])  # one window:
 
 # %% [solution] avgpool2d_forward
 
-# %% [check] avgpool2d_forward points=1
+# %% [check] avgpool2d_forward
 fmap = np.array([[6.0, 4, 8, 5], [5, 4, 5, 8], [3, 6, 7, 7], [7, 9, 7, 2]]).reshape(1, 1, 4, 4)
 out = avgpool2d_forward(fmap, 2)
 assert out.shape == (1, 1, 2, 2) and np.allclose(out[0, 0], [[4.75, 6.5], [6.25, 5.75]])
@@ -674,7 +674,7 @@ assert out.shape == (2, 3, 2, 2) and np.allclose(out, x[:, :, 0:4:2, 0:4:2] + 3)
 
 # %% [solution] Layer shape_table
 
-# %% [check] shape_table points=2
+# %% [check] shape_table
 lecture_layers = [
     {"type": "conv", "filters": 8, "f": 5, "stride": 1, "name": "CONV1"},
     {"type": "maxpool", "f": 2, "stride": 2, "name": "POOL1"},
@@ -837,7 +837,7 @@ if torch is not None:
 
 # %% [solution] receptive_field
 
-# %% [check] receptive_field points=1
+# %% [check] receptive_field
 assert receptive_field([]) == 1
 assert receptive_field([{"f": 3}]) == 3
 assert receptive_field([{"f": 3}, {"f": 3}]) == 5  # two 3 x 3 see as much as one 5 x 5

@@ -60,7 +60,7 @@ TEXTS = [
 
 # %% [solution] tokenize
 
-# %% [check] tokenize points=1
+# %% [check] tokenize
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -85,7 +85,7 @@ assert tokenize("") == []
 
 # %% [solution] build_token_index
 
-# %% [check] build_token_index points=1
+# %% [check] build_token_index
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -117,7 +117,7 @@ assert build_token_index(["aba"], level="char") == {"a": 0, "b": 1}
 
 # %% [solution] one_hot_encode
 
-# %% [check] one_hot_encode points=1
+# %% [check] one_hot_encode
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -149,7 +149,7 @@ assert one_hot_encode(TEXTS, index, 3)[0].argmax(axis=1).tolist() == [0, 1, 2]  
 
 # %% [solution] one_hot_shape
 
-# %% [check] one_hot_shape points=1
+# %% [check] one_hot_shape
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -168,7 +168,7 @@ assert one_hot_shape(["Hi, Bo"], 8, level="char") == (1, 8, 6)
 
 # %% [solution] zero_rows_per_text
 
-# %% [check] zero_rows_per_text points=1
+# %% [check] zero_rows_per_text
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -190,7 +190,7 @@ assert zero_rows_per_text(TEXTS, 4) == [0, 0, 0]  # truncated: no padding
 
 # %% [solution] one_hot_row
 
-# %% [check] one_hot_row points=1
+# %% [check] one_hot_row
 WORDS = "i am from germany and eat lots of bratwurst god bless the queen life is like a box chocolate"
 index = {word: k for k, word in enumerate(WORDS.split())}  # = build_token_index(TEXTS)
 assert one_hot_row("queen", index).tolist() == np.eye(19)[12].tolist()
@@ -205,7 +205,7 @@ assert one_hot_row("schnitzel", index).shape == (19,)
 
 # %% [solution] one_hot_nbytes
 
-# %% [check] one_hot_nbytes points=1
+# %% [check] one_hot_nbytes
 assert one_hot_nbytes(3, 10, 500_000) == 120_000_000  # 120 MB of almost only zeros
 assert one_hot_nbytes(3, 10, 500_000, itemsize=4) == 60_000_000
 assert one_hot_nbytes(3, 10, 19) == np.zeros((3, 10, 19)).nbytes
@@ -218,7 +218,7 @@ assert one_hot_nbytes(3, 10, 19) == np.zeros((3, 10, 19)).nbytes
 
 # %% [solution] texts_to_indices
 
-# %% [check] texts_to_indices points=1
+# %% [check] texts_to_indices
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -273,7 +273,7 @@ for seed in ("1", "2"):
 
 # %% [solution] hashed_one_hot
 
-# %% [check] hashed_one_hot points=1
+# %% [check] hashed_one_hot
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -296,7 +296,7 @@ assert H[1, 0, zlib.crc32(b"god") % 97] == 1
 
 # %% [solution] ngrams
 
-# %% [check] ngrams points=1
+# %% [check] ngrams
 tokens = ["this", "takes", "too", "long"]
 assert ngrams(tokens, 2) == [("this", "takes"), ("takes", "too"), ("too", "long")]
 assert ngrams(tokens, 3) == [("this", "takes", "too"), ("takes", "too", "long")]

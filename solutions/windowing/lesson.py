@@ -60,7 +60,7 @@ import numpy as np
 
 # %% [solution] make_windows
 
-# %% [check] make_windows points=2
+# %% [check] make_windows
 data = np.arange(1, 11)
 X, y = make_windows(data, 3)
 assert X.shape == (7, 3) and y.shape == (7,)
@@ -92,7 +92,7 @@ for group, (window, target) in enumerate(zip(X, y, strict=True), start=1):
 
 # %% [solution] num_windows
 
-# %% [check] num_windows points=1
+# %% [check] num_windows
 assert num_windows(10, 3) == 7
 assert num_windows(50, 10, stride=2) == 20
 assert num_windows(50, 10, start_index=10, end_index=30) == 11
@@ -109,7 +109,7 @@ assert num_windows(10, 10) == 0
 
 # %% [solution] batch_windows
 
-# %% [check] batch_windows points=1
+# %% [check] batch_windows
 X, y = make_windows(np.arange(1, 11), 3)
 batches = batch_windows(X, y, 1)  # the lecture's batch_size = 1: 7 groups
 assert len(batches) == 7 and batches[0][0].tolist() == [[1, 2, 3]] and batches[0][1].tolist() == [4]
@@ -173,7 +173,7 @@ assert sorted(v for xb, yb in shuffled for v in yb.tolist()) == y.tolist()
 
 # %% [solution] lookback_generator
 
-# %% [check] lookback_generator points=2
+# %% [check] lookback_generator
 fake = np.arange(2000)[:, None] * 100.0 + np.arange(3)  # fake[r, c] = 100 r + c: values tell the row
 gen = lookback_generator(fake, lookback=1440, delay=144, min_index=0, max_index=None)
 samples, targets = next(gen)
@@ -205,13 +205,13 @@ for b, (samples, targets) in enumerate(itertools.islice(gen, 5)):
 
 # %% [solution] batch_shape
 
-# %% [check] batch_shape points=1
+# %% [check] batch_shape
 assert batch_shape(128, 1440, 6, 14) == (128, 240, 14)
 assert batch_shape(32, 10, 3, 2) == (32, 4, 2)
 
 # %% [solution] first_batch_sample
 
-# %% [check] first_batch_sample points=1
+# %% [check] first_batch_sample
 rows, target = first_batch_sample(0, 1440, 144)
 assert rows == list(range(0, 1440, 6)) and target == 1584
 rows, target = first_batch_sample(1, 1440, 144)
@@ -221,7 +221,7 @@ assert rows == list(range(127, 1567, 6)) and len(rows) == 240 and target == 1711
 
 # %% [solution] batches_per_pass
 
-# %% [check] batches_per_pass points=1
+# %% [check] batches_per_pass
 assert batches_per_pass(0, 200000, 1440, 128) == 1551
 assert batches_per_pass(0, 1855, 1440, 128) == 3
 assert batches_per_pass(0, 15, 10, 8) == 1
@@ -248,7 +248,7 @@ assert batches_per_pass(0, 15, 10, 8) == 1
 
 # %% [solution] standardize
 
-# %% [check] standardize points=1
+# %% [check] standardize
 train = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 10.0]])
 val = np.array([[7.0, 0.0], [3.0, 10.0]])
 train_std, val_std = standardize(train, val)

@@ -74,7 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "submission", type=Path, help="a folder holding <assignment>.py or .ipynb, or the file"
     )
-    grade.add_argument("--assignment", "-a", required=True, choices=ASSIGNMENTS)
+    grade.add_argument(
+        "--assignment",
+        "-a",
+        required=True,
+        help=f"{', '.join(ASSIGNMENTS)}, or another grader/<id>/ of the course root",
+    )
     from seqlab.reports import WRITERS
 
     grade.add_argument(

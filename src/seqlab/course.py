@@ -64,12 +64,27 @@ class Assignment:
         return self.release_dir / "tests"
 
 
+def course_assignments(root: Path) -> tuple[str, ...]:
+    """The assignments of the course at ``root``: this course's, then any other folder ``grader/<id>/``
+    whose reference ``solutions/<id>/<id>.py`` exists (a course built with seqlab's tools)."""
+    grader = root / "grader"
+    others = sorted(
+        folder.name
+        for folder in (grader.iterdir() if grader.is_dir() else ())
+        if folder.is_dir()
+        and folder.name not in ASSIGNMENTS
+        and (root / "solutions" / folder.name / f"{folder.name}.py").is_file()
+    )
+    return (*ASSIGNMENTS, *others)
+
+
 def get_assignment(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> Assignment:
     """Look up an assignment by id, with a clear error listing the known ids."""
-    if assignment_id not in ASSIGNMENTS:
-        known = ", ".join(ASSIGNMENTS)
-        raise CourseError(f"unknown assignment {assignment_id!r}; the course has: {known}")
-    assignment = Assignment(assignment_id, find_course_root(course_root))
+    root = find_course_root(course_root)
+    known = course_assignments(root)
+    if assignment_id not in known:
+        raise CourseError(f"unknown assignment {assignment_id!r}; the course has: {', '.join(known)}")
+    assignment = Assignment(assignment_id, root)
     if not assignment.reference_path.is_file():
         raise CourseError(f"the reference solution {assignment.reference_path} is missing")
     return assignment

@@ -80,6 +80,23 @@ class GradeResult:
     def tests(self) -> tuple[TestOutcome, ...]:
         return tuple(t for f in self.functions for t in f.tests)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeResult:
+        """Rebuild a result from :meth:`to_dict`'s form (a JSON report); derived totals are recomputed."""
+        fields = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        fields["functions"] = tuple(
+            FunctionScore(
+                function["name"],
+                tuple(
+                    TestOutcome(**{key: test[key] for key in TestOutcome.__dataclass_fields__ if key in test})
+                    for test in function["tests"]
+                ),
+            )
+            for function in data["functions"]
+        )
+        fields["messages"] = tuple(data.get("messages", ()))
+        return cls(**fields)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (stable key order) used by the JSON report."""
         data = asdict(self)

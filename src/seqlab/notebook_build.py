@@ -9,7 +9,7 @@ An assignment folder ``solutions/<id>/`` holds two hand-written sources:
         # %% [imports]               locked code cell with the imports students need
         # %% [solution] NAME [NAME]  solution cell; the body is ignored, the cell gets the exact source of
                                      the named top-level definitions of <id>.py
-        # %% [check] NAME points=N   visible, locked, autograded check cell for function NAME
+        # %% [check] NAME            visible, read-only check cell for function NAME (a few known cases)
         # %%                         plain demo code cell (ungraded, never sent to the grader)
 
 ``<id>.py``
@@ -17,7 +17,9 @@ An assignment folder ``solutions/<id>/`` holds two hand-written sources:
     ``### END SOLUTION`` markers.
 
 :func:`build_notebook` combines them into the nbgrader *source* notebook (solutions/<id>/<id>.ipynb) with
-nbgrader cell metadata (schema 3). The output is deterministic: cell ids derive from grade ids, so the
+nbgrader cell metadata (schema 3), and adds one autograder test cell per function the hidden suite
+``grader/<id>/`` grades, worth what the suite's ``@graded`` markers give that function (see
+:mod:`seqlab.nbgrader_cell`). The output is deterministic: cell ids derive from grade ids, so the
 committed notebook is byte-stable and a test can compare it with a fresh build.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +38,10 @@ from seqlab.errors import CourseError
 
 __all__ = [
     "LessonCell",
+    "HIDDEN_TESTS_SOURCE",
     "build_notebook",
     "extract_definitions",
+    "hidden_suite_points",
     "notebook_text",
     "parse_lesson",
     "write_notebook",
@@ -47,7 +52,6 @@ CELL_KINDS = ("markdown", "imports", "solution", "check", "demo")
 _MARKER = re.compile(r"^# %%(?P<rest>.*)$")
 _KIND = re.compile(r"^\s+\[(?P<kind>[a-z]+)\](?P<args>.*)$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_POINTS = re.compile(r"^points=(?P<value>[0-9]+(?:\.[0-9]+)?)$")
 # nbformat 4.5: cell ids match ^[a-zA-Z0-9-_]+$ and are 1..64 characters long.
 _MAX_CELL_ID = 64
 
@@ -58,15 +62,14 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 class LessonCell:
     """One cell of a lesson source, as written in ``lesson.py``.
 
-    ``names`` lists the definitions a solution cell shows or the function a check cell checks; ``points``
-    is set for check cells only; ``line`` is the 1-based line of the cell's marker (for error messages).
+    ``names`` lists the definitions a solution cell shows or the function a check cell checks; ``line`` is
+    the 1-based line of the cell's marker (for error messages).
     """
 
     kind: str
     source: str
     line: int
     names: tuple[str, ...] = ()
-    points: int | float | None = None
 
 
 def _trim_blank_lines(lines: list[str]) -> list[str]:
@@ -78,9 +81,9 @@ def _trim_blank_lines(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-def _parse_marker(rest: str, where: str) -> tuple[str, tuple[str, ...], int | float | None]:
+def _parse_marker(rest: str, where: str) -> tuple[str, tuple[str, ...]]:
     if not rest.strip():
-        return "demo", (), None
+        return "demo", ()
     match = _KIND.match(rest)
     if match is None:
         raise CourseError(f"{where}: expected '# %%' or '# %% [kind] ...', got '# %%{rest}'")
@@ -90,7 +93,7 @@ def _parse_marker(rest: str, where: str) -> tuple[str, tuple[str, ...], int | fl
     if kind in ("markdown", "imports"):
         if args:
             raise CourseError(f"{where}: a [{kind}] marker takes no arguments, got {' '.join(args)!r}")
-        return kind, (), None
+        return kind, ()
     if kind == "solution":
         if not args:
             raise CourseError(f"{where}: [solution] needs the name(s) of the definitions it shows")
@@ -99,15 +102,14 @@ def _parse_marker(rest: str, where: str) -> tuple[str, tuple[str, ...], int | fl
                 raise CourseError(f"{where}: {name!r} is not a Python name")
         if len(set(args)) != len(args):
             raise CourseError(f"{where}: a name is repeated in {' '.join(args)!r}")
-        return kind, tuple(args), None
+        return kind, tuple(args)
     # check
-    if len(args) != 2 or not _NAME.match(args[0]) or not _POINTS.match(args[1]):
-        raise CourseError(f"{where}: write a check marker as '# %% [check] FUNCTION points=N'")
-    value = _POINTS.match(args[1])["value"]  # type: ignore[index]
-    points = float(value) if "." in value else int(value)
-    if points <= 0:
-        raise CourseError(f"{where}: points must be positive, got {value}")
-    return kind, (args[0],), points
+    if len(args) != 1 or not _NAME.match(args[0]):
+        raise CourseError(
+            f"{where}: write a check marker as '# %% [check] FUNCTION' (a function's points come from the "
+            "@graded markers of its hidden tests)"
+        )
+    return kind, (args[0],)
 
 
 def parse_lesson(text: str, filename: str = "lesson.py") -> list[LessonCell]:
@@ -119,13 +121,13 @@ def parse_lesson(text: str, filename: str = "lesson.py") -> list[LessonCell]:
     the comment prefix.
     """
     cells: list[LessonCell] = []
-    current: tuple[str, tuple[str, ...], int | float | None, int] | None = None
+    current: tuple[str, tuple[str, ...], int] | None = None
     body: list[str] = []
 
     def flush() -> None:
         if current is None:
             return
-        kind, names, points, line = current
+        kind, names, line = current
         lines = _trim_blank_lines(body)
         if kind == "markdown":
             stripped = []
@@ -141,15 +143,15 @@ def parse_lesson(text: str, filename: str = "lesson.py") -> list[LessonCell]:
                     )
             lines = stripped
         source = "" if kind == "solution" else "\n".join(lines)
-        cells.append(LessonCell(kind=kind, source=source, line=line, names=names, points=points))
+        cells.append(LessonCell(kind=kind, source=source, line=line, names=names))
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         match = _MARKER.match(line)
         if match is not None:
             flush()
-            kind, names, points = _parse_marker(match["rest"], f"{filename}:{number}")
-            current, body = (kind, names, points, number), []
+            kind, names = _parse_marker(match["rest"], f"{filename}:{number}")
+            current, body = (kind, names, number), []
         elif current is None:
             if line.strip():
                 raise CourseError(f"{filename}:{number}: content before the first '# %%' cell marker")
@@ -315,7 +317,56 @@ def _cell_id(grade_id: str, index: int) -> str:
     return grade_id if len(grade_id) <= _MAX_CELL_ID else f"cell_{index}"
 
 
-def build_notebook(assignment_dir: Path) -> NotebookNode:
+HIDDEN_TESTS_SOURCE = """\
+# Hidden tests of `{function}` ({points} points): nbgrader runs them when it grades your notebook.
+### BEGIN HIDDEN TESTS
+from seqlab.nbgrader_cell import hidden_tests
+
+hidden_tests("{assignment}", "{function}")
+### END HIDDEN TESTS"""
+
+
+def hidden_suite_points(assignment_dir: Path) -> dict[str, float]:
+    """The points each function is worth in the hidden suite of ``solutions/<id>`` (``grader/<id>``)."""
+    from seqlab.suite import collect_points  # pytest is imported only when a notebook is built
+
+    assignment_dir = Path(assignment_dir)
+    return collect_points(assignment_dir.resolve().parents[1] / "grader" / assignment_dir.name)
+
+
+def _points_value(points: float) -> int | float:
+    return int(points) if float(points).is_integer() else float(points)
+
+
+def _hidden_test_anchors(
+    cells: list[LessonCell], points: Mapping[str, float], lesson: str
+) -> dict[int, list[str]]:
+    """Which functions' autograder cells follow which lesson cell: the last check of the function, or
+    the solution cell that shows it when it has no check."""
+    anchor: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        if cell.kind == "solution":
+            for name in cell.names:
+                if name in points:
+                    anchor[name] = index
+    for index, cell in enumerate(cells):
+        if cell.kind == "check" and cell.names[0] in points:
+            anchor[cell.names[0]] = index
+    missing = [name for name in points if name not in anchor]
+    if missing:
+        raise CourseError(
+            f"the hidden suite grades {', '.join(missing)}, which no [solution] cell of {lesson} shows"
+        )
+    by_cell: dict[int, list[str]] = {}
+    for cell_index in sorted(set(anchor.values())):
+        names = [name for name in anchor if anchor[name] == cell_index]
+        cell = cells[cell_index]
+        order = list(cell.names) if cell.kind == "solution" else names
+        by_cell[cell_index] = [name for name in order if name in names]
+    return by_cell
+
+
+def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = None) -> NotebookNode:
     """Build the instructor (nbgrader source) notebook of ``assignment_dir`` (``solutions/<id>``).
 
     Reads ``lesson.py`` and ``<id>.py`` (``<id>`` is the folder's name) and returns an nbformat 4.5
@@ -324,13 +375,19 @@ def build_notebook(assignment_dir: Path) -> NotebookNode:
     - markdown and imports cells: locked read-only (grade ids ``markdown_<n>``, ``imports_<n>``);
     - solution cells: the verbatim source of the named definitions, joined by two blank lines, with
       ``{"solution": true, "grade": false, "locked": false, "grade_id": <names joined by "__">}``;
-    - check cells: ``{"grade": true, "solution": false, "locked": true, "points": N,
-      "grade_id": "check_<name>"}`` (``check_<name>_2`` ... for further checks of the same function);
+    - check cells: locked read-only, ``"grade_id": "check_<name>"`` (``check_<name>_2`` ... for further
+      checks of the same function): students run them, they earn nothing;
+    - after the last check of each graded function (or its solution cell when it has none), an autograder
+      test cell ``{"grade": true, "solution": false, "locked": true, "points": P, "grade_id":
+      "tests_<name>"}`` whose hidden-test region calls :func:`seqlab.nbgrader_cell.hidden_tests`;
     - demo cells: plain code cells without nbgrader metadata.
 
-    Cell ids equal grade ids (``demo_<n>`` for demo cells), so the result is deterministic. Raises
-    :class:`CourseError` when a file is missing, a named definition does not exist, a top-level definition
-    or import of the reference is missing from the notebook, or a solution cell has no solution region.
+    ``points`` maps each graded function to its points; by default they are collected from the hidden
+    suite ``grader/<id>/`` beside ``solutions/`` (:func:`hidden_suite_points`), so the notebook's total is
+    the suite's. Cell ids equal grade ids (``demo_<n>`` for demo cells), so the result is deterministic.
+    Raises :class:`CourseError` when a file is missing, a named definition does not exist, a top-level
+    definition or import of the reference is missing from the notebook, a graded function is not shown, or
+    a solution cell has no solution region.
     """
     assignment_dir = Path(assignment_dir)
     assignment_id = assignment_dir.name
@@ -348,6 +405,9 @@ def build_notebook(assignment_dir: Path) -> NotebookNode:
     definitions = extract_definitions(reference_source, reference_name)
     _check_coverage(cells, tree, definitions, lesson_name, reference_name)
     _check_imports(cells, tree, lesson_name, reference_name)
+    if points is None:
+        points = hidden_suite_points(assignment_dir)
+    hidden_tests_after = _hidden_test_anchors(cells, points, lesson_name)
 
     counters: dict[str, int] = {}
     checks: dict[str, int] = {}
@@ -379,13 +439,24 @@ def build_notebook(assignment_dir: Path) -> NotebookNode:
             name = cell.names[0]
             checks[name] = checks.get(name, 0) + 1
             grade_id = f"check_{name}" if checks[name] == 1 else f"check_{name}_{checks[name]}"
-            meta = _nbgrader(grade_id, solution=False, grade=True, locked=True, points=cell.points)
+            meta = _nbgrader(grade_id, solution=False, grade=False, locked=True)
             source = cell.source
         else:
             grade_id = f"demo_{number}"
             meta = {}
             source = cell.source
+        if "### BEGIN HIDDEN TESTS" in source:
+            raise CourseError(
+                f"{lesson_name}:{cell.line}: a hidden-tests region outside an autograder test cell; hidden "
+                f"tests belong in grader/{assignment_id}/, whose tests the notebook's test cells run"
+            )
         nb_cells.append(nbformat.v4.new_code_cell(source, id=_cell_id(grade_id, index), metadata=meta))
+        for function in hidden_tests_after.get(index, []):
+            value = _points_value(points[function])
+            grade_id = f"tests_{function}"
+            meta = _nbgrader(grade_id, solution=False, grade=True, locked=True, points=value)
+            source = HIDDEN_TESTS_SOURCE.format(function=function, points=value, assignment=assignment_id)
+            nb_cells.append(nbformat.v4.new_code_cell(source, id=_cell_id(grade_id, index), metadata=meta))
 
     notebook = nbformat.v4.new_notebook(
         cells=nb_cells,

@@ -105,6 +105,38 @@ def _forget_modules_under(folder: Path) -> None:
             del sys.modules[name]
 
 
+def _pytest_args(suite_dir: Path, *, public: bool) -> list[str]:
+    """pytest's command line for a hermetic run of ``suite_dir`` (seqlab's ini file, no plugins, no cache)."""
+    ini = resources.files("seqlab") / "data" / "grading.ini"
+    return [
+        str(suite_dir),
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(suite_dir),
+        "--confcutdir",
+        str(suite_dir),
+        "--import-mode=importlib",
+        "--assert=rewrite" if public else "--assert=plain",  # hidden test code never shows
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:stepwise",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:unraisableexception",  # its gc.collect() calls cost a tenth of a second per run
+        "-p",
+        "no:threadexception",
+        "-q",
+        "--no-header",
+        "--tb=no",
+        "-rN",
+        "-o",
+        "console_output_style=classic",
+    ]
+
+
 def run_suite(
     suite_dir: Path,
     *,
@@ -138,34 +170,7 @@ def run_suite(
         gpu_policy=gpu_policy,
         use_gpu=use_gpu,
     )
-    ini = resources.files("seqlab") / "data" / "grading.ini"
-    args = [
-        str(suite_dir),
-        "-c",
-        str(ini),
-        "--rootdir",
-        str(suite_dir),
-        "--confcutdir",
-        str(suite_dir),
-        "--import-mode=importlib",
-        "--assert=rewrite" if public else "--assert=plain",  # hidden test code never shows
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:stepwise",
-        "-p",
-        "no:warnings",
-        "-p",
-        "no:unraisableexception",  # its gc.collect() calls cost a tenth of a second per run
-        "-p",
-        "no:threadexception",
-        "-q",
-        "--no-header",
-        "--tb=no",
-        "-rN",
-        "-o",
-        "console_output_style=classic",
-    ]
+    args = _pytest_args(suite_dir, public=public)
     captured = io.StringIO()
     with (
         _without_assertion_rewriting(enabled=not public),
@@ -185,3 +190,66 @@ def run_suite(
             f"{captured.getvalue()[-3000:]}"
         )
     return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary())
+
+
+class _PointsCollector:
+    """Collects each test's ``@graded`` function and points without running anything."""
+
+    name = "seqlab-points"
+
+    def __init__(self) -> None:
+        self.points: dict[str, float] = {}
+        self.errors: list[str] = []
+
+    def pytest_configure(self, config: Any) -> None:
+        fixtures.register_marker(config)
+
+    def pytest_collection_modifyitems(self, items: list[Any]) -> None:
+        from seqlab.testing import MARKER
+
+        for item in items:
+            marker = item.get_closest_marker(MARKER)
+            if marker is None:
+                self.errors.append(f"{item.nodeid} has no @graded marker")
+                continue
+            function = str(marker.kwargs.get("function", ""))
+            self.points[function] = self.points.get(function, 0.0) + float(marker.kwargs.get("points", 0.0))
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+
+def collect_points(suite_dir: Path) -> dict[str, float]:
+    """What each student function is worth in the hidden suite ``suite_dir``: the sum of its tests'
+    ``@graded`` points, GPU checks included, in the order the tests are collected.
+
+    Nothing runs (pytest ``--collect-only``). Raises :class:`CourseError` when the folder is missing, a
+    test module does not import, or a test lacks its marker.
+    """
+    import pytest
+
+    suite_dir = Path(suite_dir)
+    if not suite_dir.is_dir():
+        raise CourseError(f"the hidden suite folder {suite_dir} does not exist")
+    collector = _PointsCollector()
+    captured = io.StringIO()
+    with (
+        _without_assertion_rewriting(enabled=True),
+        _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""),
+        contextlib.redirect_stdout(captured),
+    ):
+        try:
+            exit_code = pytest.main(
+                [*_pytest_args(suite_dir, public=False), "--collect-only"], plugins=[collector, fixtures]
+            )
+        finally:
+            _forget_modules_under(suite_dir)
+    if collector.errors:
+        raise CourseError(f"the test suite in {suite_dir} is broken:\n" + "\n".join(collector.errors))
+    if exit_code != pytest.ExitCode.OK or not collector.points:
+        raise CourseError(
+            f"the test suite in {suite_dir} has no tests (pytest exit {exit_code}):\n"
+            f"{captured.getvalue()[-3000:]}"
+        )
+    return collector.points

@@ -31,13 +31,15 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
         ("code", "imports_1"),
         ("code", "SCALE__double"),
         ("code", "check_double"),
+        ("code", "tests_double"),
         ("code", None),
         ("markdown", "markdown_2"),
         ("code", "checksum___increment"),
         ("code", "check_checksum"),
         ("code", "check_checksum_2"),
+        ("code", "tests_checksum"),
     ]
-    markdown, imports, solution, check, demo = nb.cells[:5]
+    markdown, imports, solution, check, tests, demo = nb.cells[:6]
     assert _nbgrader(markdown) == {
         "grade": False,
         "grade_id": "markdown_1",
@@ -53,18 +55,19 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
         "schema_version": 3,
         "solution": True,
     }
-    assert _nbgrader(check) == {
+    assert _nbgrader(check) == {**_nbgrader(markdown), "grade_id": "check_double"}  # read-only: no points
+    assert _nbgrader(tests) == {
         "grade": True,
-        "grade_id": "check_double",
+        "grade_id": "tests_double",
         "locked": True,
-        "points": 2,
+        "points": 2,  # the hidden suite's @graded points for double
         "schema_version": 3,
         "solution": False,
     }
     assert demo.metadata == {}
-    assert _nbgrader(nb.cells[8])["points"] == 1.5
+    assert _nbgrader(nb.cells[10])["points"] == 1.5  # checksum: 1 + 0.5, after its last check
     ids = [cell.id for cell in nb.cells]
-    assert ids[:5] == ["markdown_1", "imports_1", "SCALE__double", "check_double", "demo_1"]
+    assert ids[:6] == ["markdown_1", "imports_1", "SCALE__double", "check_double", "tests_double", "demo_1"]
     assert nb.metadata.kernelspec.language == "python"
     nbformat.validate(nb)
 
@@ -74,7 +77,7 @@ def test_markdown_prefix_is_stripped_and_code_cells_are_verbatim(tiny_course: Pa
     assert nb.cells[0].source == "# Tiny assignment\n\nDoubling and hashing, in *two* steps."
     assert nb.cells[1].source == "import zlib\n\nimport numpy as np"
     assert nb.cells[3].source == "assert double(np.array([1, 2])).tolist() == [2, 4]"
-    assert nb.cells[4].source == "print(double(np.arange(3)))"
+    assert nb.cells[5].source == "print(double(np.arange(3)))"
 
 
 def test_solution_cells_hold_the_reference_source_verbatim(tiny_course: Path):
@@ -83,7 +86,7 @@ def test_solution_cells_hold_the_reference_source_verbatim(tiny_course: Path):
     assert nb.cells[2].source == "SCALE = 2\n\n\n" + double
     assert nb.cells[2].source.endswith("    ### END SOLUTION")
     checksum = TINY_REFERENCE[TINY_REFERENCE.index("def checksum") :].rstrip("\n")
-    assert nb.cells[6].source == checksum  # both functions, joined by two blank lines as in the module
+    assert nb.cells[7].source == checksum  # both functions, joined by two blank lines as in the module
     assert "(this body is ignored" not in notebook_text(nb)
 
 
@@ -128,8 +131,7 @@ def _write(folder: Path, name: str, text: str) -> None:
     [
         (("# %% [solution] checksum _increment", "# %% [solution] checksum"), r"_increment is not in any"),
         (("[solution] SCALE double", "[solution] SCALE double nothing"), r"no top-level .* 'nothing'"),
-        (("# %% [check] double points=2", "# %% [check] double"), r"'# %% \[check\] FUNCTION points=N'"),
-        (("# %% [check] double points=2", "# %% [check] double points=0"), r"points must be positive"),
+        (("# %% [check] double", "# %% [check] double points=2"), r"'# %% \[check\] FUNCTION' \(a function"),
         (("# %% [imports]", "# %% [setup]"), r"lesson.py:6: unknown cell kind \[setup\]"),
         (("import zlib\n", ""), r"binds 'zlib' with `import zlib`"),
         (("# Now hashing.", "Now hashing."), r"lesson.py:\d+: a markdown line must start with '# '"),
@@ -142,8 +144,7 @@ def _write(folder: Path, name: str, text: str) -> None:
     ids=[
         "helper-missing",
         "unknown-name",
-        "check-without-points",
-        "zero-points",
+        "check-with-points",
         "unknown-kind",
         "import-missing",
         "markdown-without-prefix",
@@ -177,4 +178,49 @@ def test_content_before_the_first_marker_and_missing_files_are_refused(tiny_cour
     folder = tiny_course / "solutions" / "tiny"
     (folder / "lesson.py").unlink()
     with pytest.raises(CourseError, match="lesson.py is missing"):
+        build_notebook(folder)
+
+
+def test_each_graded_function_gets_one_hidden_test_cell_worth_its_suite_points(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    tests = {_nbgrader(c)["grade_id"]: c for c in nb.cells if _nbgrader(c).get("grade")}
+    assert sorted(tests) == ["tests_checksum", "tests_double"]  # _increment is not graded: no cell
+    region = tests["tests_double"].source.split("### BEGIN HIDDEN TESTS\n")[1]
+    region = region.split("### END HIDDEN TESTS")[0]
+    assert region.strip().splitlines()[-1] == 'hidden_tests("tiny", "double")'
+    assert sum(_nbgrader(c)["points"] for c in tests.values()) == 3.5  # the hidden suite's total
+    # Explicit points replace the suite's.
+    explicit = build_notebook(tiny_course / "solutions" / "tiny", points={"double": 4})
+    assert [_nbgrader(c).get("points") for c in explicit.cells if _nbgrader(c).get("grade")] == [4]
+
+
+def test_a_graded_function_the_notebook_does_not_show_is_refused(tiny_course: Path):
+    suite = tiny_course / "grader" / "tiny" / "test_tiny.py"
+    suite.write_text(
+        suite.read_text(encoding="utf-8")
+        + '\n\n@graded("triple", points=1)\ndef test_triple(submission):\n    assert submission.triple(1)\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CourseError, match="the hidden suite grades triple, which no"):
+        build_notebook(tiny_course / "solutions" / "tiny")
+
+
+def test_a_missing_or_broken_hidden_suite_is_a_course_error(tiny_course: Path):
+    suite = tiny_course / "grader" / "tiny" / "test_tiny.py"
+    suite.write_text("def test_unmarked(submission):\n    pass\n", encoding="utf-8")
+    with pytest.raises(CourseError, match="has no @graded marker"):
+        build_notebook(tiny_course / "solutions" / "tiny")
+    suite.unlink()
+    (tiny_course / "grader" / "tiny").rmdir()
+    with pytest.raises(CourseError, match="hidden suite folder .* does not exist"):
+        build_notebook(tiny_course / "solutions" / "tiny")
+
+
+def test_a_hidden_tests_region_in_a_lesson_cell_is_refused(tiny_course: Path):
+    folder = tiny_course / "solutions" / "tiny"
+    lesson = (folder / "lesson.py").read_text(encoding="utf-8")
+    check = 'assert checksum("a") == zlib.crc32(b"a")\n'
+    hidden = "### BEGIN HIDDEN TESTS\nassert checksum('b')\n### END HIDDEN TESTS\n"
+    _write(folder, "lesson.py", lesson.replace(check, check + hidden, 1))
+    with pytest.raises(CourseError, match="hidden-tests region outside an autograder test cell"):
         build_notebook(folder)

@@ -88,8 +88,10 @@ def test_student_notebook_keeps_the_lesson_and_stubs_the_solutions(course: Path,
         if meta.get("solution"):
             assert "raise NotImplementedError()" in "".join(after["source"])
             assert after["metadata"]["nbgrader"]["solution"] is True
-        elif before["id"] == "check_checksum":  # nbgrader drops the hidden-tests region
-            assert "".join(after["source"]) == 'assert checksum("a") == zlib.crc32(b"a")'
+        elif meta.get("grade"):  # an autograder test cell: nbgrader drops its hidden-tests region
+            kept = "".join(before["source"]).split("### BEGIN HIDDEN TESTS")[0].rstrip("\n")
+            assert "".join(after["source"]) == kept
+            assert kept.startswith("# Hidden tests of `") and "hidden_tests(" not in kept
         else:
             assert after["source"] == before["source"], before["id"]
         if meta.get("locked"):
@@ -102,10 +104,11 @@ def test_student_notebook_keeps_the_lesson_and_stubs_the_solutions(course: Path,
 def test_checks_pass_on_the_source_and_fail_on_the_student_notebook(course: Path, released: Path):
     _run_cells(_cells(course / "solutions" / "tiny" / "tiny.ipynb"))  # every cell runs, checks pass
     student = _cells(released / "tiny.ipynb")
-    graded = [cell for cell in student if cell["metadata"].get("nbgrader", {}).get("grade")]
-    setup = [cell for cell in student if not cell["metadata"].get("nbgrader", {}).get("grade")]
-    for check in graded:
-        namespace = _run_cells([cell for cell in setup if not cell["id"].startswith("demo_")])
+    checks = [cell for cell in student if cell["id"].startswith("check_")]
+    setup = [cell for cell in student if not cell["id"].startswith(("check_", "tests_", "demo_"))]
+    assert len(checks) == 3
+    for check in checks:
+        namespace = _run_cells(setup)
         with pytest.raises(NotImplementedError):
             exec(compile("".join(check["source"]), check["id"], "exec"), namespace)
 
@@ -194,5 +197,5 @@ def test_stock_nbgrader_autogrades_the_release(course: Path, released: Path):
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {s: gradebook.find_submission("tiny", s).score for s in ("ref", "stub")}
-        assert gradebook.find_assignment("tiny").max_score == 4.5
-    assert scores == {"ref": 4.5, "stub": 0.0}
+        assert gradebook.find_assignment("tiny").max_score == 3.5  # the hidden suite's total
+    assert scores == {"ref": 3.5, "stub": 0.0}

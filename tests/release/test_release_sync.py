@@ -44,7 +44,7 @@ def test_release_is_in_sync_with_solutions(assignment_id: str):
 def test_sync_check_fails_when_the_release_is_stale(tmp_path: Path):
     assignment_id = ASSIGNMENTS[0]
     course = tmp_path / "course"
-    for folder in ("solutions", "assignments"):
+    for folder in ("solutions", "assignments", "grader"):
         shutil.copytree(
             REPO_ROOT / folder / assignment_id,
             course / folder / assignment_id,
@@ -67,7 +67,9 @@ def test_sync_check_fails_when_the_release_is_stale(tmp_path: Path):
 def test_source_notebook_runs_and_its_checks_pass(assignment_id: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
     cells = _cells(REPO_ROOT / "solutions" / assignment_id / f"{assignment_id}.ipynb")
-    assert any(_meta(cell).get("grade") for cell in cells), "the notebook has no check cell"
+    assert any(cell["id"].startswith("check_") for cell in cells), "the notebook has no check cell"
+    tests = [cell for cell in cells if _meta(cell).get("grade")]
+    assert sum(_meta(cell)["points"] for cell in tests) == 100  # the hidden suite's total
     namespace: dict = {}
     for cell in cells:
         if cell["cell_type"] == "code":
@@ -80,11 +82,11 @@ def test_every_check_fails_on_the_student_notebook(assignment_id: str):
     setup = [
         c for c in cells if c["cell_type"] == "code" and (_meta(c).get("solution") or _meta(c).get("locked"))
     ]
-    setup = [c for c in setup if not _meta(c).get("grade")]
+    setup = [c for c in setup if not c["id"].startswith(("check_", "tests_"))]
     namespace: dict = {}
     for cell in setup:
         _exec(cell, namespace)
-    checks = [cell for cell in cells if _meta(cell).get("grade")]
+    checks = [cell for cell in cells if cell["id"].startswith("check_")]
     assert checks
     for check in checks:
         with pytest.raises(NotImplementedError):

@@ -58,7 +58,7 @@ import numpy as np
 
 # %% [solution] SCALE double
 
-# %% [check] double points=2
+# %% [check] double
 assert double(np.array([1, 2])).tolist() == [2, 4]
 
 # %%
@@ -70,14 +70,30 @@ print(double(np.arange(3)))
 # %% [solution] checksum _increment
 # (this body is ignored: the tool inserts the functions' source)
 
-# %% [check] checksum points=1
+# %% [check] checksum
 assert checksum("a") == zlib.crc32(b"a")
-### BEGIN HIDDEN TESTS
-assert checksum("SENTINEL_HIDDEN") == zlib.crc32(b"SENTINEL_HIDDEN")
-### END HIDDEN TESTS
 
-# %% [check] checksum points=1.5
+# %% [check] checksum
 assert isinstance(checksum(""), int)
+"""
+
+TINY_HIDDEN_SUITE = """\
+from seqlab.testing import graded
+
+
+@graded("double", points=2)
+def test_double(submission):
+    assert list(submission.double([1, 2])) == [2, 4]
+
+
+@graded("checksum", points=1)
+def test_checksum_of_a(submission, reference):
+    assert submission.checksum("a") == reference.checksum("a")
+
+
+@graded("checksum", points=0.5)
+def test_checksum_of_nothing(submission, reference):
+    assert submission.checksum("") == reference.checksum("")
 """
 
 TINY_PUBLIC_TEST = """\
@@ -96,5 +112,6 @@ def make_tiny_course(root: Path) -> Path:
     (source / "public_tests" / "test_tiny_public.py").write_text(TINY_PUBLIC_TEST, encoding="utf-8")
     (source / "data" / "series.csv").write_text("t,value\n0,1.0\n1,2.0\n", encoding="utf-8")
     (root / "grader" / "tiny").mkdir(parents=True)
+    (root / "grader" / "tiny" / "test_tiny.py").write_text(TINY_HIDDEN_SUITE, encoding="utf-8")
     shutil.copyfile(REPO_ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
     return root

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from seqlab.model import FAILED, PASSED, SKIPPED, GradeResult
+from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports.base import Report, points
 
 
@@ -17,6 +17,25 @@ def _block(text: str) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
+
+
+def failure_lines(function: FunctionScore) -> list[str]:
+    """Markdown lines explaining a function's failed tests: name, points, message, counterexample."""
+    lines: list[str] = []
+    shown: set[str] = set()
+    for test in function.tests:
+        if test.outcome != FAILED:
+            continue
+        lines.append(f"- ❌ {test.name} ({points(test.max_points)} points)")
+        if test.message in shown and not test.counterexample:
+            lines.append("  (same problem as above)")
+            continue
+        shown.add(test.message)
+        lines += ["", _indent(_block(test.message))]
+        if test.counterexample:
+            lines += ["", "  Smallest failing input found:", "", _indent(_block(test.counterexample))]
+        lines.append("")
+    return lines
 
 
 class MarkdownReport(Report):
@@ -44,21 +63,7 @@ class MarkdownReport(Report):
         if failing:
             lines += ["", "## What to fix", ""]
         for function in failing:
-            lines += [f"### `{function.name}`", ""]
-            shown: set[str] = set()
-            for test in function.tests:
-                if test.outcome != FAILED:
-                    continue
-                lines.append(f"- ❌ {test.name} ({points(test.max_points)} points)")
-                if test.message in shown and not test.counterexample:
-                    lines.append("  (same problem as above)")
-                    continue
-                shown.add(test.message)
-                lines += ["", _indent(_block(test.message))]
-                if test.counterexample:
-                    lines += ["", "  Smallest failing input found:", "", _indent(_block(test.counterexample))]
-                lines.append("")
-            lines.append("")
+            lines += [f"### `{function.name}`", "", *failure_lines(function), ""]
         skipped = [t for t in result.tests if t.outcome == SKIPPED]
         if skipped:
             lines += ["", "## Skipped (not counted)", ""]
