@@ -182,6 +182,18 @@ class _Session:
                 self.send(self.error(exc))
                 return
             self.reply(value)
+        elif op == "warm_torch":
+            try:
+                import torch
+
+                from seqlab._worker_trace import traced_call
+
+                # torch's import, its first dispatch and the trace modes' first use (seconds in all)
+                traced_call(lambda t: (t + 1).sum().item(), (torch.zeros(2, dtype=torch.float64),), {})
+            except BaseException as exc:  # noqa: BLE001 - reported; the call then fails on its own
+                self.send(self.error(exc))
+                return
+            self.send({"status": "ok", "value": True})
         elif op == "warm_cuda":
             try:
                 import torch

@@ -53,7 +53,8 @@ def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> Non
         choices=GPU_POLICIES,
         default="exclude",
         help=f"{lead}what GPU checks that cannot run (no CUDA device) are worth: left out of score and "
-        "maximum (exclude, the default), counted as earned (award) or as lost (zero)",
+        "maximum (exclude, the default), counted as earned where the function passes its CPU tests (award) "
+        "or as lost (zero)",
     )
     parser.add_argument(
         "--sandbox",

@@ -8,7 +8,9 @@ reason, and its points are treated by the grading run's policy:
 ``exclude`` (default)
     left out of the score *and* the maximum: the percentage is that of the checks that ran.
 ``award``
-    counted as earned (the CPU twin of every GPU check still runs and still grades the same function).
+    counted as earned where every CPU test of the same function passed (the CPU twin of every GPU check
+    still runs and grades the same function); a function that fails on the CPU, or a submission that could
+    not be loaded, earns no GPU points.
 ``zero``
     counted as lost.
 
@@ -29,7 +31,7 @@ GpuPolicy = str
 GPU_POLICIES: tuple[str, ...] = ("exclude", "award", "zero")
 _EFFECT = {
     "exclude": "left out of the score and of the maximum",
-    "award": "counted as earned",
+    "award": "counted as earned where the function passed its CPU tests",
     "zero": "counted as lost",
 }
 

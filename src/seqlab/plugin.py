@@ -187,11 +187,35 @@ class SeqlabPlugin:
         )
 
     def _gpu_outcome(self, record: TestOutcome) -> TestOutcome:
-        """Apply the GPU policy to a GPU check that did not run (see :mod:`seqlab.gpu`)."""
+        """Apply the GPU policy to a GPU check that did not run (see :mod:`seqlab.gpu`); under ``award``
+        the verdict is provisional until :meth:`pytest_sessionfinish` has seen the function's CPU tests."""
         effect = gpu.policy_effect(self.gpu_policy, checks=1)
         message = f"{record.message}; by the '{self.gpu_policy}' policy {effect}"
         outcome = {"exclude": SKIPPED, "award": PASSED, "zero": FAILED}[self.gpu_policy]
         return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
+
+    def pytest_sessionfinish(self) -> None:
+        """Settle ``award``: a GPU check that did not run is earned only where every CPU test of the same
+        function passed, so a wrong function, or a submission that could not be loaded, earns nothing."""
+        if self.gpu_policy != "award":
+            return
+        gpu_ids = {record.id for record in self.gpu_checks}
+        failing = {
+            record.function
+            for record in self.outcomes
+            if record.id not in gpu_ids and record.outcome == FAILED
+        }
+        settled: dict[str, TestOutcome] = {}
+        for record in self.gpu_checks:
+            if (
+                record.outcome == PASSED
+                and record.message.startswith("GPU check not run")
+                and (record.function in failing)
+            ):
+                message = f"{record.message}, but `{record.function}` failed a CPU test, so it earns nothing"
+                settled[record.id] = TestOutcome(**{**record.__dict__, "outcome": FAILED, "message": message})
+        self.outcomes = [settled.get(record.id, record) for record in self.outcomes]
+        self.gpu_checks = [settled.get(record.id, record) for record in self.gpu_checks]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:

@@ -169,6 +169,15 @@ class _Process:
     workdir: tempfile.TemporaryDirectory[str]
 
 
+def _holds_tensor(encoded: Any) -> bool:
+    """Whether an encoded value (:func:`seqlab.codec.encode`) holds a torch tensor anywhere."""
+    if isinstance(encoded, dict):
+        return encoded.get("$") == "tensor" or any(_holds_tensor(v) for v in encoded.values())
+    if isinstance(encoded, list):
+        return any(_holds_tensor(v) for v in encoded)
+    return False
+
+
 @dataclass
 class WorkerStats:
     """Counters the report uses: how many starts, crashes, timeouts, and the output seen."""
@@ -201,6 +210,7 @@ class Worker:
         self._launched_at = 0.0
         self._awaiting_load = False
         self._cuda_ready_in = 0  # the process generation in which CUDA was initialised (0: none)
+        self._torch_ready_in = 0  # the process generation in which torch was imported for arguments
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -332,6 +342,10 @@ class Worker:
             "kwargs": codec.encode(dict(kwargs or {}), blobs),
             "trace": bool(trace),
         }
+        if _holds_tensor(request["args"]) or _holds_tensor(request["kwargs"]):
+            warmed = self._warm("warm_torch", "importing torch")
+            if not warmed.ok:
+                return warmed
         return self._request(request, blobs, what=f"{name}()")
 
     def next(self, handle: codec.IteratorHandle, generation: int) -> CallResult:
@@ -351,15 +365,23 @@ class Worker:
         That takes seconds and is nobody's mistake, so it runs under the start-up timeout and is not charged
         to the submission's budget; once per process (a restarted worker is warmed again).
         """
+        return self._warm("warm_cuda", "initialising CUDA")
+
+    def _warm(self, op: str, what: str) -> CallResult:
+        """Run a warm-up ``op`` (``warm_torch``, ``warm_cuda``) once per process, under the start-up timeout.
+
+        ``warm_torch`` imports torch (and runs the call trace once) before the first call whose arguments hold
+        tensors: the worker needs torch to rebuild them, and its import (seconds) is not the student's time.
+        """
         load = self.start()
         if not load.ok:
             return load
-        if self._cuda_ready_in == self.stats.starts:
+        attribute = f"_{op.removeprefix('warm_')}_ready_in"
+        if getattr(self, attribute) == self.stats.starts:
             return CallResult(OK, value=True)
-        request = {"op": "warm_cuda"}
-        result = self._exchange(request, [], self.limits.startup_timeout, what="initialising CUDA")
+        result = self._exchange({"op": op}, [], self.limits.startup_timeout, what=what)
         if result.ok:
-            self._cuda_ready_in = self.stats.starts
+            setattr(self, attribute, self.stats.starts)
         return result
 
     def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:

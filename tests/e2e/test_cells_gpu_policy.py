@@ -8,7 +8,7 @@ import pytest
 
 from seqlab.model import FAILED, PASSED, SKIPPED
 
-from .conftest import grade_fast, reference_source, write_module
+from .conftest import MUTANTS, grade_fast, reference_source, write_module
 
 pytestmark = pytest.mark.e2e
 
@@ -50,3 +50,23 @@ def test_reference_scores_every_point_of_the_suite_under_the_award_policy(refere
     """With the GPU checks counted, the reference earns the suite's 100 points."""
     result = grade_fast(reference_folder, "cells", gpu_policy="award", use_gpu=False)
     assert (result.score, result.max_score) == (100, 100)
+
+
+def test_award_gives_no_gpu_points_to_a_function_that_fails_on_the_cpu(tmp_path: Path):
+    """A wrong torch function (float32 output for float64 input) earns none of its GPU checks' points, the
+    correct ones earn theirs; a submission that cannot be loaded earns no GPU point at all."""
+    mutant = (MUTANTS / "cells" / "lstm_forward_torch_float32_output.py").read_text()
+    folder = write_module(tmp_path / "wrong", "cells", reference_source("cells") + "\n\n" + mutant)
+    result = grade_fast(folder, "cells", gpu_policy="award", use_gpu=False)
+    gpu_checks = [t for t in result.tests if t.id.endswith("-cuda]")]
+    by_function = {f: {t.outcome for t in gpu_checks if t.function == f} for f in TORCH_FUNCTIONS}
+    assert by_function == {
+        "rnn_forward_torch": {PASSED},
+        "lstm_forward_torch": {FAILED},
+        "gru_forward_torch": {PASSED},
+    }
+    lost = next(t for t in gpu_checks if t.function == "lstm_forward_torch")
+    assert "failed a CPU test, so it earns nothing" in lost.message
+    broken = write_module(tmp_path / "broken", "cells", "import keras  # not installed\n")
+    nothing = grade_fast(broken, "cells", gpu_policy="award", use_gpu=False)
+    assert nothing.score == 0 and nothing.max_score == 100

@@ -78,5 +78,7 @@ def test_the_grading_commands_write_their_reports(tmp_path: Path):
         assert done.returncode == 0, done.stderr
     junit = (tmp_path / "reports" / "junit.xml").read_text()
     assert junit.startswith("<?xml") and "<testsuite" in junit and "failures=" in junit
+    xmlschema = pytest.importorskip("xmlschema")
+    xmlschema.XMLSchema(str(Path(__file__).parents[1] / "data" / "junit.xsd")).validate(junit)
     feedback = (tmp_path / "reports" / "feedback.md").read_text()
     assert feedback.startswith("# encoding:")

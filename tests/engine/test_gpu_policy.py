@@ -88,11 +88,12 @@ CPU_TESTS = ("test_double[cpu]", "test_halve_on_the_cpu", "test_double_skipped_f
 GPU_CHECKS = ("test_double[cuda]", "test_halve_on_the_gpu")
 TURNED_OFF = "GPU checks are turned off"
 
-#: For each policy: the GPU checks' outcome, and (score, max score) of the whole suite.
+#: For each policy: each GPU check's outcome, and (score, max score) of the whole suite. Under `award` only
+#: `double`, which passes its CPU tests, earns its GPU check; `halve` fails on the CPU and earns nothing.
 EXPECTED = {
-    "exclude": (SKIPPED, 2.0, 6.0),
-    "award": (PASSED, 5.0, 9.0),
-    "zero": (FAILED, 2.0, 9.0),
+    "exclude": ({"test_double[cuda]": SKIPPED, "test_halve_on_the_gpu": SKIPPED}, 2.0, 6.0),
+    "award": ({"test_double[cuda]": PASSED, "test_halve_on_the_gpu": FAILED}, 4.0, 9.0),
+    "zero": ({"test_double[cuda]": FAILED, "test_halve_on_the_gpu": FAILED}, 2.0, 9.0),
 }
 EFFECT_WORDS = {"exclude": "left out", "award": "earned", "zero": "lost"}
 
@@ -156,10 +157,10 @@ def test_policy_decides_what_gpu_checks_that_did_not_run_are_worth(tmp_path, stu
     run = run_toy_suite(tmp_path, student, gpu_policy=policy, use_gpu=False)
     outcomes = by_name(run.outcomes)
     assert sorted(outcomes) == sorted(CPU_TESTS + GPU_CHECKS)
-    gpu_outcome, expected_score, expected_max = EXPECTED[policy]
+    gpu_outcomes, expected_score, expected_max = EXPECTED[policy]
     for name in GPU_CHECKS:
         check = outcomes[name]
-        assert check.outcome == gpu_outcome, (name, check)
+        assert check.outcome == gpu_outcomes[name], (name, check)
         assert check.message.startswith(f"GPU check not run: {TURNED_OFF}"), check.message
         assert f"'{policy}' policy" in check.message and EFFECT_WORDS[policy] in check.message
     assert (
@@ -301,12 +302,12 @@ def grade_toy(course, **options):
     )
 
 
-@pytest.mark.parametrize("policy", ["exclude", "zero"])
+@pytest.mark.parametrize("policy", GPU_POLICIES)
 def test_grade_reports_the_gpu_summary(toy_course, policy):
     result = grade_toy(toy_course, gpu_policy=policy)
     outcomes = by_name(result.tests)
-    gpu_outcome, expected_score, expected_max = EXPECTED[policy]
-    assert {outcomes[name].outcome for name in GPU_CHECKS} == {gpu_outcome}
+    gpu_outcomes, expected_score, expected_max = EXPECTED[policy]
+    assert {name: outcomes[name].outcome for name in GPU_CHECKS} == gpu_outcomes
     assert_cpu_tests_untouched(outcomes)
     assert (result.score, result.max_score) == (expected_score, expected_max)
     summary = [m for m in result.messages if "GPU checks" in m]

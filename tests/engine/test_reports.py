@@ -18,6 +18,7 @@ from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, M
 SCHEMA = json.loads(
     (Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text(encoding="utf-8")
 )
+JUNIT_XSD = Path(__file__).parents[1] / "data" / "junit.xsd"
 
 WINDOWS_MESSAGE = (
     "make_windows(x, 3) returned shape (4, 3); expected shape (5, 3)\n"
@@ -145,6 +146,50 @@ def test_gradescope_with_no_tests_is_still_valid():
 
 
 # -- junit -------------------------------------------------------------------------------------------------
+
+
+def junit_schema():
+    xmlschema = pytest.importorskip("xmlschema")
+    return xmlschema.XMLSchema(str(JUNIT_XSD))
+
+
+def test_junit_validates_against_the_junit_schema_of_ci_dashboards(result):
+    schema = junit_schema()
+    schema.validate(JunitReport().render(result))
+    nasty = dataclasses.replace(
+        result,
+        execution_time=1234.5,
+        functions=(
+            FunctionScore("f", (outcome("test_x", "f", 1, FAILED, '<b>&"]]> \x1b[31mred\x00 ünï'),)),
+            FunctionScore("g", (outcome("test_y", "g", 1, SKIPPED, "no CUDA device"),)),
+            FunctionScore("h", ()),
+        ),
+    )
+    schema.validate(JunitReport().render(nasty))
+
+
+@pytest.mark.parametrize(
+    ("edit", "what"),
+    [
+        (lambda xml: xml.replace(' failures="4"', ""), "a suite without its failure count"),
+        (lambda xml: xml.replace('time="0"', 'time="soon"', 1), "a testcase time that is not seconds"),
+        (
+            lambda xml: xml.replace("<failure ", "<failed ", 1).replace("</failure>", "</failed>", 1),
+            "unknown",
+        ),
+        (
+            lambda xml: re.sub(r'<testcase classname="[^"]*" name="[^"]*"', "<testcase", xml, count=1),
+            "no name",
+        ),
+    ],
+    ids=["failures", "time", "element", "name"],
+)
+def test_the_junit_schema_rejects_what_dashboards_reject(result, edit, what):
+    """The schema is not vacuous: each edit breaks a rule CI dashboards rely on."""
+    schema = junit_schema()
+    broken = edit(JunitReport().render(result))
+    assert broken != JunitReport().render(result), what
+    assert not schema.is_valid(broken), what
 
 
 def test_junit_parses_and_counts_are_consistent(result):
