@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from seqlab import __version__
 from seqlab.course import ASSIGNMENTS
@@ -18,6 +19,9 @@ from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
 from seqlab.sandbox import SANDBOX_MODES
 from seqlab.worker import ISOLATION_WARNING
+
+if TYPE_CHECKING:
+    from seqlab.grading import GradeOptions
 
 
 def _positive(text: str) -> float:
@@ -91,24 +95,65 @@ def _parser() -> argparse.ArgumentParser:
         help="report format (default: markdown)",
     )
     grade.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
-    grade.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    grade.add_argument(
+    _add_run_options(grade)
+
+    klass = commands.add_parser(
+        "grade-class",
+        help="grade every submission of a folder in parallel into a resumable gradebook (instructors)",
+        description="Grade a class: nbgrader's submitted/<student>/<assignment>/, a flat folder of "
+        "<student>.ipynb/.py, or an unzipped Gradescope export. Grades already in the gradebook (same "
+        "submission, same hidden suite and options) are kept; a stopped run resumes where it stopped.",
+    )
+    klass.add_argument("folder", type=Path, help="the folder of submissions")
+    klass.add_argument(
+        "--assignment",
+        "-a",
+        action="append",
+        dest="assignments",
+        help="grade this assignment (repeat for several; default: every one found, nbgrader layout only)",
+    )
+    klass.add_argument(
+        "--layout", choices=["auto", "nbgrader", "flat", "gradescope"], default="auto", help="default: auto"
+    )
+    klass.add_argument("--workers", "-j", type=int, help="submissions graded at once (default: the CPUs)")
+    klass.add_argument(
+        "--out",
+        "-o",
+        type=Path,
+        default=Path("seqlab-class"),
+        help="where the gradebook, grades.csv, feedback/ and class-report.html go (default: ./seqlab-class)",
+    )
+    klass.add_argument("--gradebook", help="an SQLAlchemy URL (default: sqlite:///OUT/seqlab-gradebook.db)")
+    klass.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
+    _add_run_options(klass)
+    _instructor_commands(commands)
+    return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a grading run shared by ``grade`` and ``grade-class``."""
+    parser.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
+    parser.add_argument(
         "--no-example-cache",
         action="store_true",
         help="let hypothesis generate every example instead of replaying those of earlier passing runs",
     )
-    grade.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
-    _add_grading_options(grade)
-    grade.add_argument(
+    parser.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
+    _add_grading_options(parser)
+    parser.add_argument(
         "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
     )
-    grade.add_argument(
+    parser.add_argument(
         "--require-sandbox",
         dest="sandbox",
         action="store_const",
         const="require",
         help="the same as --sandbox require: fail closed where a layer is missing",
     )
+
+
+def _instructor_commands(commands: Any) -> None:
+    """probe, check, release and export."""
     probe = commands.add_parser("probe", help="show which isolation layers protect grading on this machine")
     probe.add_argument("--require-sandbox", action="store_true", help="exit 1 unless every layer is active")
 
@@ -156,30 +201,32 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds a whole grading may take before run_autograder stops it and writes a score-0 "
         "results.json; keep it under the autograder timeout set in Gradescope (default %(default)s)",
     )
-    return parser
 
 
-def _grade(args: argparse.Namespace) -> int:
-    from seqlab.grading import GradeOptions, grade
-    from seqlab.reports import WRITERS
+def _grade_options(args: argparse.Namespace) -> GradeOptions:
+    """The grading options of ``grade`` and ``grade-class`` (the same flags, the same meaning)."""
+    from seqlab.grading import GradeOptions
 
     limits = Limits(
         call_timeout=args.call_timeout, submission_timeout=args.timeout, startup_timeout=args.startup_timeout
     )
-    result = grade(
-        args.submission,
-        args.assignment,
-        GradeOptions(
-            seed=args.seed,
-            limits=limits,
-            course_root=args.course_root,
-            example_cache=not args.no_example_cache,
-            cache_dir=args.cache_dir,
-            gpu_policy=args.gpu_policy,
-            use_gpu=not args.no_gpu,
-            sandbox=args.sandbox,
-        ),
+    return GradeOptions(
+        seed=args.seed,
+        limits=limits,
+        course_root=args.course_root,
+        example_cache=not args.no_example_cache,
+        cache_dir=args.cache_dir,
+        gpu_policy=args.gpu_policy,
+        use_gpu=not args.no_gpu,
+        sandbox=args.sandbox,
     )
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from seqlab.grading import grade
+    from seqlab.reports import WRITERS
+
+    result = grade(args.submission, args.assignment, _grade_options(args))
     text = WRITERS[args.format]().render(result)
     if result.extra.get("isolation", {}).get("inactive_because"):
         print(f"seqlab: warning: {ISOLATION_WARNING}", file=sys.stderr)
@@ -193,6 +240,48 @@ def _grade(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _grade_class(args: argparse.Namespace) -> int:
+    from seqlab.class_grading import LocalRunner, Progress, grade_class
+    from seqlab.class_report import write_class_report
+    from seqlab.gradebook import Gradebook, default_url
+    from seqlab.submissions import find_submissions
+
+    options = _grade_options(args)  # checks the options (and a required sandbox) before anything runs
+    submissions, notes = find_submissions(args.folder, args.assignments, args.layout)
+    for note in notes:
+        print(f"seqlab: note: {note}", file=sys.stderr)
+    if not submissions:
+        raise SeqlabError(f"no submissions found in {args.folder}")
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    assignments = sorted({s.assignment for s in submissions})
+    found = f"{len(submissions)} submissions of {', '.join(assignments)} in {args.folder}"
+    print(f"seqlab: {found}", file=sys.stderr)
+    with Gradebook(args.gradebook or default_url(out)) as gradebook:
+        run = grade_class(
+            submissions,
+            options,
+            gradebook,
+            runner=LocalRunner(args.workers),
+            progress=None if args.no_progress else Progress,
+        )
+        graded = {s.key for s in submissions}
+        latest = {key: result for key, result in gradebook.latest().items() if key in graded}
+        gradebook.export_csv(out / "grades.csv", assignments)
+        gradebook.write_feedback(out / "feedback")
+        write_class_report(out / "class-report.html", latest)
+    print(
+        f"seqlab: {run.graded} graded, {run.already_graded} already in the gradebook, {len(run.failed)} "
+        f"could not be graded, in {run.seconds:.0f} s -> {out}/ (grades.csv, feedback/, class-report.html)",
+        file=sys.stderr,
+    )
+    for job, error in run.failed:
+        print(f"seqlab: could not grade {job.student} / {job.assignment}: {error.strip()}", file=sys.stderr)
+    if run.interrupted:
+        print("seqlab: interrupted; run the same command again to grade the rest", file=sys.stderr)
+    return 1 if run.failed or run.interrupted else 0
 
 
 def _guess_assignment(path: Path) -> str:
@@ -269,7 +358,14 @@ def _export(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seqlab`` console script."""
     args = _parser().parse_args(argv)
-    handlers = {"grade": _grade, "check": _check, "release": _release, "probe": _probe, "export": _export}
+    handlers = {
+        "grade": _grade,
+        "grade-class": _grade_class,
+        "check": _check,
+        "release": _release,
+        "probe": _probe,
+        "export": _export,
+    }
     try:
         return handlers[args.command](args)
     except SeqlabError as exc:

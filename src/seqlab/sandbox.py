@@ -173,6 +173,14 @@ def _readable_by_anyone(path: Path) -> bool:
     return True
 
 
+def worker_user() -> tuple[int, int]:
+    """``(uid, gid)`` the worker runs as when the grader is root: ``nobody`` (65534), or the uid in
+    ``SEQLAB_WORKER_UID``, which class grading gives each of its grader processes (a process limit is per
+    user, so concurrent gradings must not share one)."""
+    uid = os.environ.get("SEQLAB_WORKER_UID", "")
+    return (int(uid), UNPRIVILEGED[1]) if uid.isdigit() and 0 < int(uid) < 2**31 else UNPRIVILEGED
+
+
 @functools.cache
 def plan_sandbox(mode: str = "auto") -> SandboxPlan:
     """Probe this machine and return how workers are started (cached per mode).
@@ -200,7 +208,7 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
     if not as_root:
         layers["unprivileged_user"] = True  # the grader's own user is not root
     elif works or all(_readable_by_anyone(root) for root in _python_roots()):
-        drop_to = UNPRIVILEGED
+        drop_to = worker_user()
         layers["unprivileged_user"] = True
     else:
         notes["unprivileged_user"] = (

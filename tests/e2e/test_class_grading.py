@@ -1,0 +1,208 @@
+"""End to end: a whole class graded in parallel equals each submission graded alone, and a killed run
+resumes where it stopped.
+
+The class is generated from the course's own files, for ``encoding``: 60 students in a flat folder
+(``<student>.py``), each holding one of fifteen contents: the reference, correct variants, classic
+mistakes (the mutants), a module that cannot be loaded, a function that never returns, and malicious
+submissions from the attack catalogue (a fork bomb and a SIGKILL of every process among them where the
+worker runs as its own user). Grading is deterministic, so each distinct content is graded alone once with
+:func:`seqlab.grading.grade` and every student holding it must get exactly that report from the class run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from seqlab.class_grading import LocalRunner, grade_class
+from seqlab.gradebook import Gradebook, default_url
+from seqlab.grading import GradeOptions, grade
+from seqlab.limits import GIB, MIB, Limits
+from seqlab.sandbox import plan_sandbox
+from seqlab.submissions import find_submissions
+
+from .conftest import EXAMPLE_CACHE, ROOT, mutant_files, reference_source, variant_files
+
+pytestmark = pytest.mark.e2e
+
+ASSIGNMENT = "encoding"
+STUDENTS = 60
+LIMITS = Limits(
+    call_timeout=1.0,
+    submission_timeout=120.0,  # generous: under load, a tight budget would end calls that pass alone
+    startup_timeout=10.0,
+    memory_bytes=2 * GIB,
+    file_size_bytes=16 * MIB,
+    processes=64,
+)
+OPTIONS = GradeOptions(limits=LIMITS, cache_dir=EXAMPLE_CACHE, course_root=ROOT)
+ATTACKS = Path(__file__).resolve().parents[1] / "attacks" / "submissions"
+
+
+def contents() -> dict[str, str]:
+    """The distinct submissions of the class, by a short name."""
+    reference = reference_source(ASSIGNMENT)
+    found = {"reference": reference}
+    for path in variant_files(ASSIGNMENT)[:2]:
+        found[f"variant-{path.stem}"] = reference + "\n\n" + path.read_text()
+    for path in mutant_files(ASSIGNMENT)[:4]:
+        found[f"mutant-{path.stem}"] = reference + "\n\n" + path.read_text()
+    found["cannot-load"] = "import keras  # not installed\n" + reference
+    found["hangs"] = reference + "\n\ndef ngrams(tokens, n):\n    while True:\n        pass\n"
+    attacks = ["patch_numpy_testing", "lying_eq_object", "os_exit_in_call"]
+    if plan_sandbox("auto").layers.get("unprivileged_user"):
+        attacks += ["fork_bomb", "kill_parent_group"]
+    for name in attacks:
+        found[f"attack-{name}"] = (ATTACKS / f"{name}.py").read_text()
+    return found
+
+
+def slow(name: str) -> bool:
+    """Contents that run into timeouts: one student each (they cost seconds; the rest cost little)."""
+    return name == "hangs" or name.startswith("attack-")
+
+
+def make_class(folder: Path, count: int = STUDENTS, with_slow: bool = True) -> dict[str, str]:
+    """Write ``count`` students: one for each slow content (``with_slow``), the others cycling through the
+    fast ones; return student -> content name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds = contents()
+    slow_names = sorted(name for name in kinds if slow(name) and with_slow)
+    fast_names = sorted(name for name in kinds if not slow(name))
+    order = slow_names + [fast_names[i % len(fast_names)] for i in range(count - len(slow_names))]
+    holding = {}
+    for number, name in enumerate(order):
+        student = f"student{number:03d}"
+        holding[student] = name
+        (folder / f"{student}.py").write_text(kinds[name])
+    return holding
+
+
+def comparable(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key not in ("execution_time", "submission")}
+
+
+def verdicts(report: dict) -> tuple:
+    """Score and every test's outcome: what must not depend on where or beside what a submission ran."""
+    tests = tuple((t["id"], t["outcome"]) for f in report["functions"] for t in f["tests"])
+    return report["score"], report["max_score"], tests
+
+
+def same_report(name: str, in_class: dict, alone: dict) -> bool:
+    """Whole reports for deterministic submissions; for those that run into timeouts, how many calls hit
+    one depends on the machine's load, so their verdicts are compared."""
+    return verdicts(in_class) == verdicts(alone) if slow(name) else in_class == alone
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Each distinct content graded alone, in this process, as `seqlab grade` does."""
+    folder = tmp_path_factory.mktemp("alone")
+    reports = {}
+    for name, source in contents().items():
+        (folder / name).mkdir()
+        path = folder / name / f"{ASSIGNMENT}.py"
+        path.write_text(source)
+        reports[name] = comparable(grade(path, ASSIGNMENT, OPTIONS).to_dict())
+    return reports
+
+
+def test_a_class_graded_by_two_local_workers_equals_each_submission_graded_alone(tmp_path: Path, alone):
+    holding = make_class(tmp_path / "class")
+    submissions, notes = find_submissions(tmp_path / "class", [ASSIGNMENT])
+    assert notes == [] and len(submissions) == STUDENTS
+    with Gradebook(default_url(tmp_path / "out")) as gradebook:
+        run = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
+        assert (run.graded, run.already_graded, run.failed, run.interrupted) == (STUDENTS, 0, [], False)
+        latest = gradebook.latest(ASSIGNMENT)
+        assert len(latest) == STUDENTS
+        for (student, _), result in latest.items():
+            name = holding[student]
+            assert same_report(name, comparable(result.to_dict()), alone[name]), (student, name)
+        scores = {holding[s]: r.score for (s, _), r in latest.items()}
+        assert scores["reference"] == 100 and scores["cannot-load"] == 0
+        assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
+        assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
+        assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
+        # Rerun: everything is already graded and unchanged.
+        again = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
+        assert (again.graded, again.already_graded) == (0, STUDENTS)
+        # One student changes the submission: only that one is graded again.
+        last = f"student{STUDENTS - 1:03d}"
+        (tmp_path / "class" / f"{last}.py").write_text(reference_source(ASSIGNMENT) + "\n# edited\n")
+        changed = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
+        assert (changed.graded, changed.already_graded) == (1, STUDENTS - 1)
+        assert gradebook.latest(ASSIGNMENT)[(last, ASSIGNMENT)].score == 100
+
+
+def _rows(database: Path) -> int:
+    if not database.exists():
+        return 0
+    with sqlite3.connect(database) as connection:
+        try:
+            return connection.execute("SELECT COUNT(*) FROM seqlab_grades").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+def _command(folder: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "seqlab",
+        "grade-class",
+        str(folder),
+        "-a",
+        ASSIGNMENT,
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        "--course-root",
+        str(ROOT),
+        "--cache-dir",
+        str(EXAMPLE_CACHE),
+        "--call-timeout",
+        "1",
+        "--timeout",
+        "120",
+        "--no-progress",
+    ]
+
+
+def test_a_class_run_killed_halfway_grades_only_the_rest_when_restarted(tmp_path: Path):
+    count = 16
+    make_class(tmp_path / "class", count, with_slow=False)
+    out = tmp_path / "out"
+    database = out / "seqlab-gradebook.db"
+    first = subprocess.Popen(
+        _command(tmp_path / "class", out),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while _rows(database) < 4:
+        assert first.poll() is None, first.communicate()[1].decode()[-3000:]
+        assert time.monotonic() < deadline, "the class run recorded nothing in time"
+        time.sleep(0.2)
+    os.killpg(first.pid, signal.SIGKILL)  # the run and its grader processes, without any clean-up
+    first.wait()
+    kept = _rows(database)
+    assert 4 <= kept < count
+    second = subprocess.run(_command(tmp_path / "class", out), capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"{count - kept} graded, {kept} already in the gradebook, 0 could not be graded" in second.stderr
+    assert _rows(database) == count
+    sheet = (out / "grades.csv").read_text().splitlines()
+    assert sheet[0].startswith("student,encoding,") and len(sheet) == 1 + count
+    assert len(list((out / "feedback").glob("*/encoding.md"))) == count
+    page = (out / "class-report.html").read_text()
+    assert "data:image/png;base64," in page and f"<td>{count}</td>" in page.replace(' class="num"', "")
