@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -173,8 +174,9 @@ def _verdict_options(options: GradeOptions) -> dict[str, Any]:
 def grader_version(assignment_id: str, options: GradeOptions) -> str:
     """The sha256 (hex) of everything besides the submission that decides a grade of ``assignment_id``.
 
-    It covers seqlab's version, every file of the assignment's hidden suite (``grader/<id>/``, sorted
-    relative paths and bytes, caches skipped as in :func:`content_hash`), the reference module's bytes and
+    It covers seqlab's version and its package's files, every file of the assignment's hidden suite
+    (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
+    reference module's bytes and
     the options that change verdicts: ``seed``, ``max_examples``, ``gpu_policy``, ``use_gpu``, ``suite`` and
     every field of ``limits``. It leaves out what cannot change a verdict: the sandbox mode, the example
     cache (it replays the same verdicts faster) and where the course or the cache lives. A grade stored
@@ -191,7 +193,17 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
     if assignment.suite_dir.is_dir():
         _feed_tree(digest, assignment.suite_dir)
     digest.update(b"\0reference\0" + _file_digest(assignment.reference_path))
+    digest.update(b"\0engine\0" + _engine_digest())
     return digest.hexdigest()
+
+
+@functools.cache
+def _engine_digest() -> bytes:
+    """seqlab's own code and data (strategies, comparisons, the pytest ini): a fix in the engine that changes
+    verdicts regrades, even without a new version number."""
+    digest = hashlib.sha256()
+    _feed_tree(digest, Path(__file__).resolve().parent)
+    return digest.digest()
 
 
 # -------------------------------------------------------------------------------------------------- store
