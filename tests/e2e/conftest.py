@@ -92,6 +92,24 @@ def grade_fast(path: Path, assignment: str, **options: object) -> GradeResult:
     return grade(path, assignment, GradeOptions(**settings))  # type: ignore[arg-type]
 
 
+def grade_many(sources: dict[str, tuple[str, str]], folder: Path, workers: int = 2) -> dict[str, GradeResult]:
+    """Grade several modules (name -> (assignment, source)) at once with seqlab's class grader (the same
+    :func:`seqlab.grading.grade` per submission, in a pool of warm grader processes), with
+    :func:`grade_fast`'s options; return name -> result."""
+    from seqlab.class_grading import GradeJob, LocalRunner
+
+    jobs = []
+    for name, (assignment, source) in sources.items():
+        path = write_module(folder / name, assignment, source) / f"{assignment}.py"
+        jobs.append(GradeJob(name, assignment, str(path), content_hash="", grader_version=""))
+    options = GradeOptions(limits=FAST_LIMITS, cache_dir=EXAMPLE_CACHE)
+    results = {}
+    for outcome in LocalRunner(workers).run(jobs, options):
+        assert outcome.report is not None, f"{outcome.job.student} could not be graded: {outcome.error}"
+        results[outcome.job.student] = GradeResult.from_dict(outcome.report)
+    return results
+
+
 def ran(result: GradeResult) -> list[TestOutcome]:
     """The tests that ran (GPU checks are not run where this machine has no CUDA device)."""
     return [t for t in result.tests if not t.message.startswith("GPU check not run")]

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from seqlab.course import ASSIGNMENTS
-from seqlab.model import FAILED, PASSED
+from seqlab.model import FAILED, PASSED, GradeResult
 from seqlab.reports import GradescopeReport, JsonReport, MarkdownReport
 
 from .conftest import (
     ROOT,
     grade_fast,
+    grade_many,
     header_names,
     mutant_files,
     mutant_target,
@@ -54,12 +55,28 @@ def test_released_stub_scores_zero_with_not_implemented_feedback(assignment: str
     assert "not implemented yet" in MarkdownReport().render(result)
 
 
+def _with_reference(path: Path) -> tuple[str, str]:
+    assignment = path.parent.name
+    return assignment, reference_source(assignment) + "\n\n" + path.read_text()
+
+
+@pytest.fixture(scope="module")
+def mutant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
+    """Every mutant graded once, two at a time (seqlab's class grader; each exactly as grade_fast would)."""
+    sources = {f"{p.parent.name}-{p.stem}": _with_reference(p) for p in mutant_files()}
+    return grade_many(sources, tmp_path_factory.mktemp("mutants"))
+
+
+@pytest.fixture(scope="module")
+def variant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
+    sources = {f"{p.parent.name}-{p.stem}": _with_reference(p) for p in variant_files()}
+    return grade_many(sources, tmp_path_factory.mktemp("variants"))
+
+
 @pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, tmp_path: Path) -> None:
-    assignment = mutant.parent.name
+def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, mutant_results) -> None:
     target = mutant_target(mutant)
-    source = reference_source(assignment) + "\n\n" + mutant.read_text()
-    result = grade_fast(write_module(tmp_path, assignment, source), assignment)
+    result = mutant_results[f"{mutant.parent.name}-{mutant.stem}"]
     by_function = scores(result)
     assert target in by_function, f"no hidden test grades {target}"
     score, maximum = by_function[target]
@@ -72,12 +89,10 @@ def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, tmp_
 
 
 @pytest.mark.parametrize("variant", variant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_correct_variants_score_full_marks(variant: Path, tmp_path: Path) -> None:
+def test_correct_variants_score_full_marks(variant: Path, variant_results) -> None:
     """Other correct ways to write the functions (a loop, float32, another layout) are never failed."""
-    assignment = variant.parent.name
     assert header_names(variant, "variant-of"), f"{variant} lacks its '# variant-of:' line"
-    source = reference_source(assignment) + "\n\n" + variant.read_text()
-    result = grade_fast(write_module(tmp_path, assignment, source), assignment)
+    result = variant_results[f"{variant.parent.name}-{variant.stem}"]
     lost = {f.name: (f.score, f.max_score) for f in result.functions if f.score != f.max_score}
     assert not lost, f"the correct variant {variant.name} lost points: {lost}\n{result.tests}"
 
