@@ -11,8 +11,8 @@ Where the gradings run is a :class:`Runner`:
 * :class:`LocalRunner` (the default): a pool of grader processes on this machine, one per core by
   default, forked from a **warm fork server** that imported numpy, pytest, hypothesis, torch and seqlab's
   grading code once, so a submission does not pay those imports again (torch alone takes seconds). Each
-  grader process gets a worker user of its own (see :data:`WORKER_UIDS`) so that one submission's fork
-  bomb cannot use up the process limit of another's.
+  grader process gets a worker user of its own (:func:`seqlab.sandbox.claim_worker_uid`) so that one
+  submission's fork bomb cannot use up the process limit of another's.
 * :class:`seqlab.cluster.DaskRunner`: the same gradings on a Dask distributed cluster.
 """
 
@@ -33,6 +33,7 @@ from seqlab.errors import SeqlabError
 from seqlab.gradebook import Gradebook, content_hash, grader_version
 from seqlab.grading import GradeOptions, grade
 from seqlab.model import GradeResult
+from seqlab.sandbox import claim_worker_uid
 from seqlab.submissions import ClassSubmission
 
 __all__ = [
@@ -134,21 +135,16 @@ class Runner(Protocol):
 
 # -- the local runner ---------------------------------------------------------------------------------------
 
-#: The worker users of grader processes 0, 1, 2 ... when the grader runs as root: distinct unprivileged
-#: uids (nobody's 65534 for the first, then the ones below it), so RLIMIT_NPROC counts each grader
-#: process's student code apart.
-WORKER_UIDS_BASE = 65534
 
-
-def _init_grader_process(slots: Any, warm: bool) -> None:
-    """Runs once in each pool process: take a slot (and its worker uid), import what grading needs."""
-    slot = slots.get()
-    os.environ["SEQLAB_WORKER_UID"] = str(WORKER_UIDS_BASE - slot)
+def _init_grader_process(warm: bool) -> None:
+    """Runs once in each pool process: reserve a worker uid of its own, import what grading needs."""
+    claim_worker_uid()
     if warm:
         import seqlab.suite  # noqa: F401  - already loaded from the fork server; cheap otherwise
 
 
-def _warm_modules() -> list[str]:
+def warm_modules() -> list[str]:
+    """The modules a warm grader process imports before its first grading (torch where installed)."""
     modules = list(WARM_MODULES)
     if importlib.util.find_spec("torch") is not None:
         modules.insert(0, "torch")
@@ -174,18 +170,15 @@ class LocalRunner:
             return
         if self.warm:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_warm_modules())
+            context.set_forkserver_preload(warm_modules())
         else:
             context = multiprocessing.get_context("spawn")
         workers = min(self.workers, len(jobs))
-        slots = context.SimpleQueue()
-        for slot in range(workers):
-            slots.put(slot)
         pool = concurrent.futures.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_init_grader_process,
-            initargs=(slots, self.warm),
+            initargs=(self.warm,),
         )
         try:
             futures = {pool.submit(grade_job, job, options): job for job in jobs}

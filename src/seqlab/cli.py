@@ -115,7 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     klass.add_argument(
         "--layout", choices=["auto", "nbgrader", "flat", "gradescope"], default="auto", help="default: auto"
     )
-    klass.add_argument("--workers", "-j", type=int, help="submissions graded at once (default: the CPUs)")
+    where = klass.add_mutually_exclusive_group()
+    where.add_argument("--workers", "-j", type=int, help="submissions graded at once (default: the CPUs)")
+    where.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="grade on this Dask distributed scheduler's workers instead of this machine (each needs seqlab "
+        "installed; the course travels with the run)",
+    )
     klass.add_argument(
         "--out",
         "-o",
@@ -243,7 +250,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _grade_class(args: argparse.Namespace) -> int:
-    from seqlab.class_grading import LocalRunner, Progress, grade_class
+    from seqlab.class_grading import LocalRunner, Progress, Runner, grade_class
     from seqlab.class_report import write_class_report
     from seqlab.gradebook import Gradebook, default_url
     from seqlab.submissions import find_submissions
@@ -259,12 +266,18 @@ def _grade_class(args: argparse.Namespace) -> int:
     assignments = sorted({s.assignment for s in submissions})
     found = f"{len(submissions)} submissions of {', '.join(assignments)} in {args.folder}"
     print(f"seqlab: {found}", file=sys.stderr)
+    if args.scheduler:
+        from seqlab.cluster import DaskRunner
+
+        runner: Runner = DaskRunner(args.scheduler)
+    else:
+        runner = LocalRunner(args.workers)
     with Gradebook(args.gradebook or default_url(out)) as gradebook:
         run = grade_class(
             submissions,
             options,
             gradebook,
-            runner=LocalRunner(args.workers),
+            runner=runner,
             progress=None if args.no_progress else Progress,
         )
         graded = {s.key for s in submissions}

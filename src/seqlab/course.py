@@ -18,6 +18,28 @@ from types import ModuleType
 from seqlab.errors import CourseError
 
 ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing", "cells", "bptt", "cnn")
+#: Folders made by running code (caches), never part of what the course ships.
+CACHE_FOLDERS = frozenset(
+    {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
+)
+
+
+def course_files(folder: Path, prefix: str) -> dict[str, Path]:
+    """Every regular file under ``folder`` as ``{"prefix/relative/path": path}``, caches left out.
+
+    Raises:
+        CourseError: for a symbolic link (what is shipped to another machine must be regular files).
+    """
+    files: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if CACHE_FOLDERS & set(relative.parts) or path.suffix in {".pyc", ".pyo"}:
+            continue
+        if path.is_symlink():
+            raise CourseError(f"{path} is a symbolic link; a shipped course carries regular files only")
+        if path.is_file():
+            files[f"{prefix}/{relative.as_posix()}"] = path
+    return files
 
 
 def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -54,6 +76,12 @@ class Assignment:
     @property
     def suite_dir(self) -> Path:
         return self.root / "grader" / self.id
+
+    def grading_files(self) -> dict[str, Path]:
+        """What grading this assignment reads from the course, by path relative to the course root: the
+        reference module and every file of the hidden suite (see :func:`course_files`)."""
+        files = {f"solutions/{self.id}/{self.id}.py": self.reference_path}
+        return files | course_files(self.suite_dir, f"grader/{self.id}")
 
     @property
     def release_dir(self) -> Path:

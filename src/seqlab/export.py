@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from seqlab import __version__
-from seqlab.course import get_assignment
+from seqlab.course import course_files, get_assignment
 from seqlab.errors import CourseError
 from seqlab.gpu import policy_effect
 from seqlab.limits import Limits
@@ -44,7 +44,6 @@ TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 _EXECUTABLE = 0o755
 _REGULAR = 0o644
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
 _TORCH_IMPORT = re.compile(r"^\s*(import\s+torch\b|from\s+torch[\s.])|importorskip\(\s*['\"]torch['\"]", re.M)
 
 
@@ -94,20 +93,6 @@ class GradescopeOptions:
             "--sandbox",
             self.sandbox,
         ]
-
-
-def _tree(folder: Path, prefix: str) -> dict[str, Path]:
-    """Every regular file under ``folder`` as ``prefix/relative/path``, caches and links left out."""
-    files: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if _SKIPPED_PARTS & set(relative.parts) or path.suffix in {".pyc", ".pyo"}:
-            continue
-        if path.is_symlink():
-            raise CourseError(f"{path} is a symbolic link; the autograder zip carries regular files only")
-        if path.is_file():
-            files[f"{prefix}/{relative.as_posix()}"] = path
-    return files
 
 
 def needs_torch(assignment_id: str, root: Path) -> bool:
@@ -164,9 +149,8 @@ def autograder_files(
         "run_autograder": (_script("run_autograder", values), _EXECUTABLE),
     }
     sources: dict[str, Path] = {name: root / name for name in PROJECT_FILES}
-    sources |= _tree(root / "src" / "seqlab", "src/seqlab")
-    sources[f"solutions/{assignment_id}/{assignment_id}.py"] = assignment.reference_path
-    sources |= _tree(assignment.suite_dir, f"grader/{assignment_id}")
+    sources |= course_files(root / "src" / "seqlab", "src/seqlab")
+    sources |= assignment.grading_files()
     for name in sorted(sources):
         files[name] = (sources[name].read_bytes(), _REGULAR)
     return files

@@ -53,8 +53,10 @@ __all__ = [
     "GradebookRow",
     "content_hash",
     "default_url",
+    "engine_digest",
     "grader_version",
     "safe_name",
+    "tree_entries",
 ]
 
 #: The gradebook file the CLI keeps in a class folder by default (see :func:`default_url`).
@@ -84,7 +86,7 @@ def _skipped(name: str) -> bool:
     return name in SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES)
 
 
-def _tree(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+def tree_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
     """Regular files and symlinks under ``root`` as ``(relative posix path, entry)``, sorted by path.
 
     Skipped folders and files (:data:`SKIPPED_NAMES`, ``*.pyc``) are left out; symlinks are listed but not
@@ -129,7 +131,7 @@ def _feed_entry(digest: Any, relative: str, path: str | os.PathLike[str], *, lin
 
 
 def _feed_tree(digest: Any, root: Path) -> None:
-    for relative, entry in _tree(root):
+    for relative, entry in tree_entries(root):
         _feed_entry(digest, relative, entry.path, link=entry.is_symlink())
 
 
@@ -193,12 +195,12 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
     if assignment.suite_dir.is_dir():
         _feed_tree(digest, assignment.suite_dir)
     digest.update(b"\0reference\0" + _file_digest(assignment.reference_path))
-    digest.update(b"\0engine\0" + _engine_digest())
+    digest.update(b"\0engine\0" + engine_digest())
     return digest.hexdigest()
 
 
 @functools.cache
-def _engine_digest() -> bytes:
+def engine_digest() -> bytes:
     """seqlab's own code and data (strategies, comparisons, the pytest ini): a fix in the engine that changes
     verdicts regrades, even without a new version number."""
     digest = hashlib.sha256()

@@ -23,17 +23,27 @@ without every layer; ``off`` turns the optional layers off (for debugging).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from seqlab.errors import SeqlabError
 
-__all__ = ["SANDBOX_MODES", "SandboxPlan", "SandboxUnavailable", "plan_sandbox"]
+__all__ = [
+    "SANDBOX_MODES",
+    "SandboxPlan",
+    "SandboxUnavailable",
+    "claim_worker_uid",
+    "plan_sandbox",
+    "worker_user",
+]
 
 SANDBOX_MODES = ("auto", "require", "off")
 #: The user the worker becomes when the grader is root.
@@ -171,6 +181,51 @@ def _readable_by_anyone(path: Path) -> bool:
         except OSError:
             return False
     return True
+
+
+#: Worker uids reserved by grader processes on this host: ``WORKER_UID_BASE - slot`` for slot 0, 1, ...
+WORKER_UID_BASE = 65534
+WORKER_UID_SLOTS = 256
+#: The root-only folder holding one lock file per reserved slot.
+WORKER_UID_LOCKS = Path(tempfile.gettempdir()) / "seqlab-worker-uids"
+_claimed_slot: list[int] = []  # the lock file descriptor this process holds, if any
+
+
+def claim_worker_uid() -> int | None:
+    """Reserve a worker uid for this grader process alone, for as long as it lives, and use it.
+
+    A process limit (``RLIMIT_NPROC``) counts a user's processes, so two submissions graded at once must
+    not run as the same user: one's fork bomb would use up the other's limit. Grader processes on one host
+    (a class run's pool, Dask workers) each take the first free slot ``n`` (an exclusive ``flock`` on
+    ``WORKER_UID_LOCKS/slot-n``, released by the kernel when the process ends, however it ends) and run
+    their workers as uid ``65534 - n`` (``SEQLAB_WORKER_UID``). Only as root (otherwise the worker does not
+    switch users); the uid already set, or ``None`` when none could be reserved (the worker then runs as
+    ``nobody``, shared).
+    """
+    if os.geteuid() != 0:
+        return None
+    if _claimed_slot or os.environ.get("SEQLAB_WORKER_UID", "").isdigit():
+        return worker_user()[0]
+    try:
+        WORKER_UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        folder = WORKER_UID_LOCKS.lstat()
+        if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != 0 or folder.st_mode & 0o022:
+            return None  # not root's own private folder: do not trust its locks
+        for slot in range(WORKER_UID_SLOTS):
+            descriptor = os.open(
+                WORKER_UID_LOCKS / f"slot-{slot}", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600
+            )
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(descriptor)
+                continue
+            _claimed_slot.append(descriptor)
+            os.environ["SEQLAB_WORKER_UID"] = str(WORKER_UID_BASE - slot)
+            return WORKER_UID_BASE - slot
+    except OSError:
+        return None
+    return None
 
 
 def worker_user() -> tuple[int, int]:

@@ -342,7 +342,9 @@ class Worker:
             "kwargs": codec.encode(dict(kwargs or {}), blobs),
             "trace": bool(trace),
         }
-        if _holds_tensor(request["args"]) or _holds_tensor(request["kwargs"]):
+        # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
+        # is not walked on every call).
+        if blobs and (_holds_tensor(request["args"]) or _holds_tensor(request["kwargs"])):
             warmed = self._warm("warm_torch", "importing torch")
             if not warmed.ok:
                 return warmed

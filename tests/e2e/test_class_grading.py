@@ -1,5 +1,5 @@
-"""End to end: a whole class graded in parallel equals each submission graded alone, and a killed run
-resumes where it stopped.
+"""End to end: a whole class graded in parallel (two local workers, or a loopback Dask cluster of two
+worker processes) equals each submission graded alone, and a killed run resumes where it stopped.
 
 The class is generated from the course's own files, for ``encoding``: 60 students in a flat folder
 (``<student>.py``), each holding one of fifteen contents: the reference, correct variants, classic
@@ -11,6 +11,7 @@ worker runs as its own user). Grading is deterministic, so each distinct content
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -18,12 +19,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from seqlab.class_grading import LocalRunner, grade_class
-from seqlab.gradebook import Gradebook, default_url
+from seqlab.class_grading import GradeJob, LocalRunner, grade_class
+from seqlab.cluster import CourseBundle, DaskRunner, SubmissionFiles, grade_on_worker, loopback_cluster
+from seqlab.gradebook import Gradebook, content_hash, default_url, grader_version
 from seqlab.grading import GradeOptions, grade
 from seqlab.limits import GIB, MIB, Limits
 from seqlab.sandbox import plan_sandbox
@@ -117,6 +120,21 @@ def alone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     return reports
 
 
+def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: dict[str, dict]) -> None:
+    """Every student's grade is the report of the same content graded alone; scores are as expected."""
+    latest = gradebook.latest(ASSIGNMENT)
+    assert len(latest) == len(holding)
+    for (student, _), result in latest.items():
+        name = holding[student]
+        in_class = comparable(result.to_dict(), f"{student}.py")
+        assert same_report(name, in_class, alone[name]), (student, name)
+    scores = {holding[s]: r.score for (s, _), r in latest.items()}
+    assert scores["reference"] == 100 and scores["cannot-load"] == 0
+    assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
+    assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
+    assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
+
+
 def test_a_class_graded_by_two_local_workers_equals_each_submission_graded_alone(tmp_path: Path, alone):
     holding = make_class(tmp_path / "class")
     submissions, notes = find_submissions(tmp_path / "class", [ASSIGNMENT])
@@ -124,17 +142,7 @@ def test_a_class_graded_by_two_local_workers_equals_each_submission_graded_alone
     with Gradebook(default_url(tmp_path / "out")) as gradebook:
         run = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
         assert (run.graded, run.already_graded, run.failed, run.interrupted) == (STUDENTS, 0, [], False)
-        latest = gradebook.latest(ASSIGNMENT)
-        assert len(latest) == STUDENTS
-        for (student, _), result in latest.items():
-            name = holding[student]
-            in_class = comparable(result.to_dict(), f"{student}.py")
-            assert same_report(name, in_class, alone[name]), (student, name)
-        scores = {holding[s]: r.score for (s, _), r in latest.items()}
-        assert scores["reference"] == 100 and scores["cannot-load"] == 0
-        assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
-        assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
-        assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
+        check_class_gradebook(gradebook, holding, alone)
         # Rerun: everything is already graded and unchanged.
         again = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
         assert (again.graded, again.already_graded) == (0, STUDENTS)
@@ -144,6 +152,46 @@ def test_a_class_graded_by_two_local_workers_equals_each_submission_graded_alone
         changed = grade_class(submissions, OPTIONS, gradebook, runner=LocalRunner(2))
         assert (changed.graded, changed.already_graded) == (1, STUDENTS - 1)
         assert gradebook.latest(ASSIGNMENT)[(last, ASSIGNMENT)].score == 100
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path) -> Iterator[str]:
+    """A real dask.distributed scheduler and two worker processes (``dask worker`` with one thread each,
+    preloaded with seqlab.cluster) on loopback; yields the scheduler's address."""
+    pytest.importorskip(
+        "distributed", reason="the Dask cluster test needs dask.distributed (seqlab[cluster])"
+    )
+    with loopback_cluster(2, tmp_path / "dask") as address:
+        yield address
+
+
+def test_a_class_graded_on_a_loopback_dask_cluster_equals_each_submission_graded_alone(
+    tmp_path: Path, alone, dask_cluster: str
+):
+    holding = make_class(tmp_path / "class")
+    submissions, _ = find_submissions(tmp_path / "class", [ASSIGNMENT])
+    runner = DaskRunner(dask_cluster, connect_timeout=120)
+    with Gradebook(default_url(tmp_path / "out")) as gradebook:
+        run = grade_class(submissions, OPTIONS, gradebook, runner=runner)
+        assert (run.graded, run.already_graded, run.failed, run.interrupted) == (STUDENTS, 0, [], False)
+        check_class_gradebook(gradebook, holding, alone)
+        again = grade_class(submissions, OPTIONS, gradebook, runner=runner)
+        assert (again.graded, again.already_graded) == (0, STUDENTS)
+
+
+def test_a_dask_worker_refuses_a_job_graded_by_another_grader_version(tmp_path: Path):
+    """The course bundle and the worker's seqlab must give the job's grader version, or nothing is graded."""
+    path = tmp_path / f"{ASSIGNMENT}.py"
+    path.write_text(reference_source(ASSIGNMENT))
+    version = grader_version(ASSIGNMENT, OPTIONS)
+    bundle = CourseBundle.pack(ASSIGNMENT, OPTIONS)
+    job = GradeJob("ada", ASSIGNMENT, str(path), content_hash(path), version)
+    stale = grade_on_worker(
+        dataclasses.replace(job, grader_version="0" * 64), SubmissionFiles.read(path), bundle, OPTIONS
+    )
+    assert stale.report is None and "install the same seqlab on every worker" in stale.error
+    graded = grade_on_worker(job, SubmissionFiles.read(path), bundle, OPTIONS)
+    assert graded.job == job and graded.error == "" and graded.report["score"] == 100
 
 
 def _rows(database: Path) -> int:

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from builders import outcome
 
-from seqlab import model
 from seqlab.gradebook import (
     Gradebook,
     GradebookRow,
@@ -34,18 +34,6 @@ V1, V2 = "a" * 64, "b" * 64
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
-def outcome(function: str, test: str, points: float, result: str, message: str = "") -> model.TestOutcome:
-    return model.TestOutcome(
-        id=f"test_{function}.py::{test}",
-        name=test.removeprefix("test_").replace("_", " "),
-        function=function,
-        max_points=points,
-        outcome=result,
-        message=message,
-        counterexample="x=[1, 2]" if result == FAILED else "",
-    )
-
-
 def make_result(assignment: str, student: str, scores: dict[str, tuple[float, float]]) -> GradeResult:
     """A hand-built result: per function ``(earned, max)`` as one passed and one failed test."""
     functions = []
@@ -53,7 +41,9 @@ def make_result(assignment: str, student: str, scores: dict[str, tuple[float, fl
         tests = [outcome(name, "test_ok", earned, PASSED)] if earned else []
         if worth > earned:
             tests.append(
-                outcome(name, "test_wrong", worth - earned, FAILED, f"`{name}` returned 3; expected 4")
+                outcome(
+                    name, "test_wrong", worth - earned, FAILED, f"`{name}` returned 3; expected 4", "x=[1, 2]"
+                )
             )
         functions.append(FunctionScore(name, tuple(tests)))
     return GradeResult(

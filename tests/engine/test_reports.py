@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from builders import outcome
 
 from seqlab import model
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
@@ -26,43 +27,29 @@ WINDOWS_MESSAGE = (
 )
 
 
-def outcome(
-    test_id: str, function: str, points: float, result: str, message: str = "", counterexample: str = ""
-):
-    return model.TestOutcome(
-        id=f"test_{function}.py::{test_id}",
-        name=test_id.removeprefix("test_").replace("_", " "),
-        function=function,
-        max_points=points,
-        outcome=result,
-        message=message,
-        counterexample=counterexample,
-    )
-
-
 @pytest.fixture
 def result() -> GradeResult:
     tokenize = FunctionScore(
         "tokenize",
         (
-            outcome("test_lowercases", "tokenize", 2, PASSED),
-            outcome("test_splits", "tokenize", 1.5, PASSED),
+            outcome("tokenize", "test_lowercases", 2, PASSED),
+            outcome("tokenize", "test_splits", 1.5, PASSED),
         ),
     )
     windows = FunctionScore(
         "make_windows",
         (
-            outcome("test_shapes", "make_windows", 3, FAILED, WINDOWS_MESSAGE, "x=array([0., 1.]),\nsize=3,"),
-            outcome("test_values", "make_windows", 2, PASSED),
-            outcome("test_stride", "make_windows", 1, FAILED, "`make_windows` raised IndexError: boom"),
-            outcome("test_stride_again", "make_windows", 1, FAILED, "`make_windows` raised IndexError: boom"),
+            outcome("make_windows", "test_shapes", 3, FAILED, WINDOWS_MESSAGE, "x=array([0., 1.]),\nsize=3,"),
+            outcome("make_windows", "test_values", 2, PASSED),
+            outcome("make_windows", "test_stride", 1, FAILED, "`make_windows` raised IndexError: boom"),
+            outcome("make_windows", "test_stride_again", 1, FAILED, "`make_windows` raised IndexError: boom"),
         ),
     )
     gru = FunctionScore(
         "gru_step",
         (
-            outcome("test_cpu", "gru_step", 4, FAILED, "`gru_step` is not implemented yet"),
-            outcome("test_cuda", "gru_step", 2, SKIPPED, "no CUDA device"),
+            outcome("gru_step", "test_cpu", 4, FAILED, "`gru_step` is not implemented yet"),
+            outcome("gru_step", "test_cuda", 2, SKIPPED, "no CUDA device"),
         ),
     )
     return GradeResult(
@@ -160,8 +147,8 @@ def test_junit_validates_against_the_junit_schema_of_ci_dashboards(result):
         result,
         execution_time=1234.5,
         functions=(
-            FunctionScore("f", (outcome("test_x", "f", 1, FAILED, '<b>&"]]> \x1b[31mred\x00 ünï'),)),
-            FunctionScore("g", (outcome("test_y", "g", 1, SKIPPED, "no CUDA device"),)),
+            FunctionScore("f", (outcome("f", "test_x", 1, FAILED, '<b>&"]]> \x1b[31mred\x00 ünï'),)),
+            FunctionScore("g", (outcome("g", "test_y", 1, SKIPPED, "no CUDA device"),)),
             FunctionScore("h", ()),
         ),
     )
@@ -215,7 +202,7 @@ def test_junit_escapes_markup_in_messages(result):
     nasty = '<script>&amp; "quotes" ]]> </failure>'
     broken = dataclasses.replace(
         result,
-        functions=(FunctionScore("f", (outcome("test_x", "f", 1, FAILED, nasty),)),),
+        functions=(FunctionScore("f", (outcome("f", "test_x", 1, FAILED, nasty),)),),
     )
     root = ET.fromstring(JunitReport().render(broken))
     assert root.find("testsuite/testcase/failure").text == nasty
@@ -226,7 +213,7 @@ def test_junit_survives_control_characters_in_messages(result):
         result,
         functions=(
             FunctionScore(
-                "f", (outcome("test_x", "f", 1, FAILED, "`f` raised ValueError: \x1b[31mred\x1b[0m\x00"),)
+                "f", (outcome("f", "test_x", 1, FAILED, "`f` raised ValueError: \x1b[31mred\x1b[0m\x00"),)
             ),
         ),
     )
@@ -272,7 +259,7 @@ def longest_backtick_run(text: str) -> int:
 def test_markdown_keeps_messages_inside_their_code_block(result, message):
     text = MarkdownReport().render(
         dataclasses.replace(
-            result, functions=(FunctionScore("f", (outcome("test_x", "f", 1, FAILED, message),)),)
+            result, functions=(FunctionScore("f", (outcome("f", "test_x", 1, FAILED, message),)),)
         )
     )
     lines = text.splitlines()

@@ -1,0 +1,20 @@
+"""Hand-built grading results for the report, gradebook and class-report tests (no grading runs)."""
+
+from __future__ import annotations
+
+from seqlab import model
+
+
+def outcome(
+    function: str, test: str, points: float, result: str, message: str = "", counterexample: str = ""
+) -> model.TestOutcome:
+    """One test of ``function`` named ``test`` (``test_...``), worth ``points``, with ``result``."""
+    return model.TestOutcome(
+        id=f"test_{function}.py::{test}",
+        name=test.removeprefix("test_").replace("_", " "),
+        function=function,
+        max_points=points,
+        outcome=result,
+        message=message,
+        counterexample=counterexample,
+    )
