@@ -311,35 +311,34 @@ class DaskRunner:
         from distributed import as_completed
 
         client = self._connect()
-        futures: list[Any] = []
+        submitted: dict[Any, GradeJob] = {}  # the tasks outstanding
+        unreadable: list[JobOutcome] = []
         try:
             bundles = {
                 assignment: client.scatter(CourseBundle.pack(assignment, options), broadcast=True, hash=False)
                 for assignment in sorted({job.assignment for job in jobs})
             }
-            threads = sum(client.nthreads().values()) or 1
             pending = iter(jobs)
-            submitted: dict[Any, GradeJob] = {}
 
             def submit_next() -> Any | None:
-                job = next(pending, None)
-                if job is None:
-                    return None
-                future = client.submit(
-                    grade_on_worker,
-                    job,
-                    SubmissionFiles.read(job.path),
-                    bundles[job.assignment],
-                    options,
-                    pure=False,
-                    retries=0,
-                )
-                submitted[future] = job
-                futures.append(future)
-                return future
+                """Submit the next job whose files can be read (those that cannot are reported)."""
+                for job in pending:
+                    try:
+                        files = SubmissionFiles.read(job.path)
+                    except OSError as exc:
+                        unreadable.append(JobOutcome(job, None, 0.0, f"the submission cannot be read: {exc}"))
+                        continue
+                    future = client.submit(
+                        grade_on_worker, job, files, bundles[job.assignment], options, pure=False, retries=0
+                    )
+                    submitted[future] = job
+                    return future
+                return None
 
+            threads = sum(client.nthreads().values()) or 1
             first = [f for f in (submit_next() for _ in range(threads * IN_FLIGHT_PER_THREAD)) if f]
             stream = as_completed(first, loop=client.loop)
+            yield from _drain(unreadable)
             for future in stream:
                 job = submitted.pop(future)
                 try:
@@ -350,11 +349,17 @@ class DaskRunner:
                 following = submit_next()
                 if following is not None:
                     stream.add(following)
+                yield from _drain(unreadable)
+            yield from _drain(unreadable)
         finally:
-            for future in futures:
-                if not future.done():
-                    future.cancel()
+            for future in submitted:
+                future.cancel()
             client.close()
+
+
+def _drain(outcomes: list[JobOutcome]) -> Iterator[JobOutcome]:
+    while outcomes:
+        yield outcomes.pop(0)
 
 
 # -- a cluster on this machine ------------------------------------------------------------------------------

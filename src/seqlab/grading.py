@@ -22,7 +22,7 @@ from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.proxy import SubmissionProxy
-from seqlab.sandbox import plan_sandbox
+from seqlab.sandbox import claim_worker_uid, plan_sandbox
 from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
 from seqlab.worker import OK, CallResult, Worker
 
@@ -142,6 +142,7 @@ def grade(
     else:
         kind = source.kind
         messages.extend(source.notes)
+        claim_worker_uid()  # student code of gradings in other processes never runs as the same user
         worker = Worker(source, options.limits, sandbox=plan_sandbox(options.sandbox))
         worker.launch()  # the student's code loads while the grader imports the reference and pytest
         if options.suite == "hidden":

@@ -64,15 +64,21 @@ class SandboxPlan:
 
     Attributes:
         prefix: the command put before the worker's Python command (bubblewrap and its options), or ().
-        drop_to: ``(uid, gid)`` the worker switches to before loading student code, or None.
+        switch_user: whether the worker switches to an unprivileged user before loading student code.
         layers: every layer and whether it is active.
         notes: for each inactive optional layer, why.
     """
 
     prefix: tuple[str, ...] = ()
-    drop_to: tuple[int, int] | None = None
+    switch_user: bool = False
     layers: dict[str, bool] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def drop_to(self) -> tuple[int, int] | None:
+        """``(uid, gid)`` a worker started now switches to (:func:`worker_user`: this process's reserved
+        uid, read at each start, not when the plan was made), or None."""
+        return worker_user() if self.switch_user else None
 
     @property
     def confined(self) -> bool:
@@ -188,24 +194,26 @@ WORKER_UID_BASE = 65534
 WORKER_UID_SLOTS = 256
 #: The root-only folder holding one lock file per reserved slot.
 WORKER_UID_LOCKS = Path(tempfile.gettempdir()) / "seqlab-worker-uids"
-_claimed_slot: list[int] = []  # the lock file descriptor this process holds, if any
+_claimed: dict[int, int] = {}  # pid -> the worker uid that process reserved (a forked child claims anew)
 
 
 def claim_worker_uid() -> int | None:
     """Reserve a worker uid for this grader process alone, for as long as it lives, and use it.
 
     A process limit (``RLIMIT_NPROC``) counts a user's processes, so two submissions graded at once must
-    not run as the same user: one's fork bomb would use up the other's limit. Grader processes on one host
-    (a class run's pool, Dask workers) each take the first free slot ``n`` (an exclusive ``flock`` on
-    ``WORKER_UID_LOCKS/slot-n``, released by the kernel when the process ends, however it ends) and run
-    their workers as uid ``65534 - n`` (``SEQLAB_WORKER_UID``). Only as root (otherwise the worker does not
-    switch users); the uid already set, or ``None`` when none could be reserved (the worker then runs as
-    ``nobody``, shared).
+    not run as the same user: one's fork bomb would use up the other's limit, and one's ``kill(-1)`` would
+    end the other's worker. Every grading process (:func:`seqlab.grading.grade` claims before it starts
+    a worker; a class run's pool and Dask workers claim when they start) takes the first free slot ``n``
+    (an exclusive ``flock`` on ``WORKER_UID_LOCKS/slot-n``, released by the kernel when the process ends,
+    however it ends) and runs its workers as uid ``65534 - n`` (``SEQLAB_WORKER_UID``, which the processes
+    it starts inherit; a grading process that inherited it claims a slot of its own all the same). Only as
+    root (otherwise the worker does not switch users); ``None`` when no slot could be reserved (the worker
+    then runs as the uid already set, or ``nobody``).
     """
     if os.geteuid() != 0:
         return None
-    if _claimed_slot or os.environ.get("SEQLAB_WORKER_UID", "").isdigit():
-        return worker_user()[0]
+    if os.getpid() in _claimed:
+        return _claimed[os.getpid()]
     try:
         WORKER_UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
         folder = WORKER_UID_LOCKS.lstat()
@@ -220,7 +228,7 @@ def claim_worker_uid() -> int | None:
             except BlockingIOError:
                 os.close(descriptor)
                 continue
-            _claimed_slot.append(descriptor)
+            _claimed[os.getpid()] = WORKER_UID_BASE - slot  # the descriptor stays open: the lock is held
             os.environ["SEQLAB_WORKER_UID"] = str(WORKER_UID_BASE - slot)
             return WORKER_UID_BASE - slot
     except OSError:
@@ -259,18 +267,18 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
         layers["filesystem_sandbox"] = layers["network_sandbox"] = True
     else:
         notes["filesystem_sandbox"] = notes["network_sandbox"] = why
-    drop_to = None
+    switch_user = False
     if not as_root:
         layers["unprivileged_user"] = True  # the grader's own user is not root
     elif works or all(_readable_by_anyone(root) for root in _python_roots()):
-        drop_to = worker_user()
+        switch_user = True
         layers["unprivileged_user"] = True
     else:
         notes["unprivileged_user"] = (
             f"the Python installation ({sys.base_prefix}) is not readable by other users and there is no "
             "bubblewrap to expose it"
         )
-    plan = SandboxPlan(prefix=prefix, drop_to=drop_to, layers=layers, notes=notes)
+    plan = SandboxPlan(prefix=prefix, switch_user=switch_user, layers=layers, notes=notes)
     if mode == "require" and notes:
         missing = "; ".join(f"{layer}: {reason}" for layer, reason in notes.items())
         raise SandboxUnavailable(f"the sandbox is required but incomplete here: {missing}")

@@ -11,8 +11,10 @@ worker runs as its own user). Grading is deterministic, so each distinct content
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -56,7 +58,7 @@ def contents() -> dict[str, str]:
     found = {"reference": reference}
     for path in variant_files(ASSIGNMENT)[:2]:
         found[f"variant-{path.stem}"] = reference + "\n\n" + path.read_text()
-    for path in mutant_files(ASSIGNMENT)[:4]:
+    for path in mutant_files(ASSIGNMENT)[:2]:
         found[f"mutant-{path.stem}"] = reference + "\n\n" + path.read_text()
     found["cannot-load"] = "import keras  # not installed\n" + reference
     found["hangs"] = reference + "\n\ndef ngrams(tokens, n):\n    while True:\n        pass\n"
@@ -101,23 +103,40 @@ def verdicts(report: dict) -> tuple:
     return report["score"], report["max_score"], tests
 
 
+def differences(one: dict, other: dict) -> list:
+    """What two reports disagree on, test by test (for a failure message)."""
+    tests = [
+        {t["id"]: (t["outcome"], t["message"][:300]) for f in r["functions"] for t in f["tests"]}
+        for r in (one, other)
+    ]
+    found = [(key, tests[0].get(key), tests[1].get(key)) for key in tests[0].keys() | tests[1].keys()]
+    return [item for item in found if item[1] != item[2]] + [(one["messages"], other["messages"])]
+
+
 def same_report(name: str, in_class: dict, alone: dict) -> bool:
     """Whole reports for deterministic submissions; for those that run into timeouts, how many calls hit
     one depends on the machine's load, so their verdicts are compared."""
     return verdicts(in_class) == verdicts(alone) if slow(name) else in_class == alone
 
 
+def grade_alone(path: str, options: GradeOptions) -> dict:
+    """One submission graded by itself, as `seqlab grade` does (runs in a fresh process of its own)."""
+    return comparable(grade(path, ASSIGNMENT, options).to_dict(), Path(path).name)
+
+
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
-    """Each distinct content graded alone, in this process, as `seqlab grade` does."""
+    """Each distinct content graded alone: its own `grade()` call, in fresh processes (two at a time)."""
     folder = tmp_path_factory.mktemp("alone")
-    reports = {}
+    paths = {}
     for name, source in contents().items():
         (folder / name).mkdir()
-        path = folder / name / f"{ASSIGNMENT}.py"
-        path.write_text(source)
-        reports[name] = comparable(grade(path, ASSIGNMENT, OPTIONS).to_dict(), path.name)
-    return reports
+        paths[name] = folder / name / f"{ASSIGNMENT}.py"
+        paths[name].write_text(source)
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=spawn) as pool:
+        graded = pool.map(grade_alone, [str(p) for p in paths.values()], [OPTIONS] * len(paths))
+        return dict(zip(paths, graded, strict=True))
 
 
 def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: dict[str, dict]) -> None:
@@ -127,7 +146,7 @@ def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: 
     for (student, _), result in latest.items():
         name = holding[student]
         in_class = comparable(result.to_dict(), f"{student}.py")
-        assert same_report(name, in_class, alone[name]), (student, name)
+        assert same_report(name, in_class, alone[name]), (student, name, differences(in_class, alone[name]))
     scores = {holding[s]: r.score for (s, _), r in latest.items()}
     assert scores["reference"] == 100 and scores["cannot-load"] == 0
     assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
@@ -177,6 +196,28 @@ def test_a_class_graded_on_a_loopback_dask_cluster_equals_each_submission_graded
         check_class_gradebook(gradebook, holding, alone)
         again = grade_class(submissions, OPTIONS, gradebook, runner=runner)
         assert (again.graded, again.already_graded) == (0, STUDENTS)
+
+
+def test_seqlab_grade_class_with_a_scheduler_grades_on_the_cluster(tmp_path: Path, dask_cluster: str):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for student, name in (("ada", "reference"), ("bo", "mutant"), ("cy", "cannot-load")):
+        source = reference_source(ASSIGNMENT)
+        if name == "mutant":
+            source += "\n\n" + mutant_files(ASSIGNMENT)[0].read_text()
+        (folder / f"{student}.py").write_text(("import keras\n" if name == "cannot-load" else "") + source)
+    command = [sys.executable, "-m", "seqlab", "grade-class", str(folder), "-a", ASSIGNMENT, "--scheduler"]
+    command += [dask_cluster, "--out", str(tmp_path / "out"), "--course-root", str(ROOT), "--no-progress"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "3 graded, 0 already in the gradebook, 0 could not be graded" in done.stderr
+    rows = {
+        line.split(",")[0]: line.split(",")[1]
+        for line in (tmp_path / "out" / "grades.csv").read_text().splitlines()[1:]
+    }
+    assert rows["ada"] == "100" and rows["cy"] == "0" and 0 < float(rows["bo"]) < 100
+    both = subprocess.run([*command, "--workers", "2"], capture_output=True, text=True, timeout=60)
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
 
 
 def test_a_dask_worker_refuses_a_job_graded_by_another_grader_version(tmp_path: Path):
@@ -230,7 +271,7 @@ def _command(folder: Path, out: Path) -> list[str]:
 
 
 def test_a_class_run_killed_halfway_grades_only_the_rest_when_restarted(tmp_path: Path):
-    count = 16
+    count = 12
     make_class(tmp_path / "class", count, with_slow=False)
     out = tmp_path / "out"
     database = out / "seqlab-gradebook.db"

@@ -4,6 +4,7 @@ escapes the folder it is written to, and a worker reserves a uid no other grader
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -137,7 +138,7 @@ sys.stdin.read()  # hold the uid until the test closes our stdin
 @pytest.mark.skipif(os.geteuid() != 0, reason="worker uids are only reserved when the grader runs as root")
 def test_grader_processes_of_one_host_reserve_different_worker_uids_and_free_them_when_they_end():
     def start() -> subprocess.Popen:
-        env = {k: v for k, v in os.environ.items() if k != "SEQLAB_WORKER_UID"}
+        env = dict(os.environ, SEQLAB_WORKER_UID="65534")  # inherited from a parent: not this one's claim
         return subprocess.Popen(
             [sys.executable, "-c", CLAIM], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
         )
@@ -150,3 +151,26 @@ def test_grader_processes_of_one_host_reserve_different_worker_uids_and_free_the
     assert int(third.stdout.readline()) == first_uid
     for process in (second, third):
         process.communicate("")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="worker uids are only reserved when the grader runs as root")
+def test_a_grading_runs_student_code_as_a_uid_no_other_grading_process_holds(tmp_path: Path):
+    """`seqlab grade` reserves its own uid even where another grading process (holding one) started it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", CLAIM], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        held = int(holder.stdout.readline())
+        source = (ROOT / "solutions" / "encoding" / "encoding.py").read_text()
+        spy = "\n_tokenize = tokenize\n\ndef tokenize(*args, **kwargs):\n    import os\n"
+        spy += "    return ['uid%d' % os.getuid()] * len(_tokenize(*args, **kwargs))\n"  # in feedback
+        (tmp_path / "encoding.py").write_text(source + spy)
+        env = dict(os.environ, SEQLAB_WORKER_UID=str(held))  # as if inherited from the holder
+        done = subprocess.run(
+            [sys.executable, "-m", "seqlab", "grade", str(tmp_path), "-a", "encoding", "--format", "json"],
+            capture_output=True, text=True, env=env, timeout=300, check=True,
+        )  # fmt: skip
+        uids = {int(uid) for uid in re.findall(r"uid(\d+)", done.stdout)}
+        assert len(uids) == 1 and held not in uids and 65534 - 256 < uids.pop() <= 65534
+    finally:
+        holder.communicate("")
