@@ -60,7 +60,7 @@ def contents() -> dict[str, str]:
         found[f"variant-{path.stem}"] = reference + "\n\n" + path.read_text()
     for path in mutant_files(ASSIGNMENT)[:2]:
         found[f"mutant-{path.stem}"] = reference + "\n\n" + path.read_text()
-    found["cannot-load"] = "import keras  # not installed\n" + reference
+    found["cannot-load"] = reference + "\n\nimport keras  # not installed here\n"
     found["hangs"] = reference + "\n\ndef ngrams(tokens, n):\n    while True:\n        pass\n"
     attacks = ["patch_numpy_testing", "lying_eq_object", "os_exit_in_call"]
     if plan_sandbox("auto").layers.get("unprivileged_user"):
@@ -149,6 +149,8 @@ def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: 
         assert same_report(name, in_class, alone[name]), (student, name, differences(in_class, alone[name]))
     scores = {holding[s]: r.score for (s, _), r in latest.items()}
     assert scores["reference"] == 100 and scores["cannot-load"] == 0
+    unloadable = next(r for (s, _), r in latest.items() if holding[s] == "cannot-load")
+    assert "ModuleNotFoundError: No module named 'keras'" in " ".join(unloadable.messages)
     assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
     assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
     assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
@@ -205,7 +207,7 @@ def test_seqlab_grade_class_with_a_scheduler_grades_on_the_cluster(tmp_path: Pat
         source = reference_source(ASSIGNMENT)
         if name == "mutant":
             source += "\n\n" + mutant_files(ASSIGNMENT)[0].read_text()
-        (folder / f"{student}.py").write_text(("import keras\n" if name == "cannot-load" else "") + source)
+        (folder / f"{student}.py").write_text(source + ("\nimport keras\n" if name == "cannot-load" else ""))
     command = [sys.executable, "-m", "seqlab", "grade-class", str(folder), "-a", ASSIGNMENT, "--scheduler"]
     command += [dask_cluster, "--out", str(tmp_path / "out"), "--course-root", str(ROOT), "--no-progress"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
