@@ -11,7 +11,8 @@ Where the gradings run is a :class:`Runner`:
 * :class:`LocalRunner` (the default): a pool of grader processes on this machine, one per core by
   default, forked from a **warm fork server** that imported numpy, pytest, hypothesis, torch and seqlab's
   grading code once, so a submission does not pay those imports again (torch alone takes seconds). Each
-  grader process gets a worker user of its own (:func:`seqlab.sandbox.claim_worker_uid`) so that one
+  grader process's student code runs as a user of its own (as every grading's: :func:`seqlab.grading.grade`
+  reserves one with :func:`seqlab.sandbox.claim_worker_uid`) so that one
   submission's fork bomb cannot use up the process limit of another's.
 * :class:`seqlab.cluster.DaskRunner`: the same gradings on a Dask distributed cluster.
 """
@@ -33,7 +34,6 @@ from seqlab.errors import SeqlabError
 from seqlab.gradebook import Gradebook, content_hash, grader_version
 from seqlab.grading import GradeOptions, grade
 from seqlab.model import GradeResult
-from seqlab.sandbox import claim_worker_uid
 from seqlab.submissions import ClassSubmission
 
 __all__ = [
@@ -137,8 +137,7 @@ class Runner(Protocol):
 
 
 def _init_grader_process(warm: bool) -> None:
-    """Runs once in each pool process: reserve a worker uid of its own, import what grading needs."""
-    claim_worker_uid()
+    """Runs once in each pool process: import what grading needs."""
     if warm:
         import seqlab.suite  # noqa: F401  - already loaded from the fork server; cheap otherwise
 

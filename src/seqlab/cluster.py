@@ -19,8 +19,8 @@ needed there:
   outstanding, so a class of 30,000 is not held in memory at once.
 
 One grading at a time per worker process (pytest runs one session per process: a lock serialises tasks
-when a worker has several threads), and each worker process reserves a worker uid of its own
-(:func:`seqlab.sandbox.claim_worker_uid`). Start workers as::
+when a worker has several threads); the student code of each worker process runs as a user of its own,
+as every grading's (:func:`seqlab.sandbox.claim_worker_uid`). Start workers as::
 
     dask worker tcp://HOST:PORT --nthreads 1 --nworkers N --preload seqlab.cluster
 
@@ -56,7 +56,6 @@ from seqlab.errors import SeqlabError
 from seqlab.gradebook import engine_digest, grader_version, tree_entries
 from seqlab.grading import GradeOptions
 from seqlab.replay import suite_fingerprint
-from seqlab.sandbox import claim_worker_uid
 
 __all__ = [
     "ClusterError",
@@ -217,7 +216,6 @@ def grade_on_worker(
     """
     with _GRADING:
         began = time.monotonic()
-        claim_worker_uid()
         root = bundle.unpack()
         local = dataclasses.replace(options, course_root=root, cache_dir=root / ".seqlab-cache")
         version = grader_version(job.assignment, local)
@@ -239,14 +237,13 @@ def grade_on_worker(
 def dask_setup(worker: Any = None) -> None:
     """``dask worker --preload seqlab.cluster``: a warm worker. Imports what grading needs (numpy, pytest,
     hypothesis, torch where installed, seqlab's grading) when the worker starts rather than in its first
-    task, and reserves the worker process's uid."""
+    task."""
     import importlib
 
     from seqlab.class_grading import warm_modules
 
     for module in warm_modules():
         importlib.import_module(module)
-    claim_worker_uid()
 
 
 # -- on the grading machine ---------------------------------------------------------------------------------
