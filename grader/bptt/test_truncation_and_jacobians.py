@@ -27,20 +27,10 @@ def check_truncated(submission: Any, reference: Any, args: tuple, k: int) -> Non
     actual = submission.truncated_bptt_grads(*args, k)
     if not isinstance(actual, dict):
         raise AssertionError(f"{what} returned {type(actual).__name__}; expected a dict of gradients")
-    hints = {
-        f"chunks cut one step {side} (k={k})": (lambda kk=kk: reference.truncated_bptt_grads(*args, kk))
-        for side, kk in (("later", k + 1), ("earlier", k - 1))
-        if kk >= 1 and kk < x.shape[1]
-    }
     for name in GRADIENTS:
         if name not in actual:
             raise AssertionError(f"{what} returned no {name!r}; it must return {list(GRADIENTS)}")
-        assert_close(
-            actual[name],
-            expected[name],
-            what=f"{what}[{name!r}]",
-            mistakes={h: (lambda f=f, name=name: f()[name]) for h, f in hints.items()},
-        )
+        assert_close(actual[name], expected[name], what=f"{what}[{name!r}]")
 
 
 @graded("truncated_bptt_grads", points=8)

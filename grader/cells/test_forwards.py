@@ -3,12 +3,11 @@
 Every forward is checked four ways, each its own test so a partly right function earns part of its points:
 values (float64, random sizes from 1 up), float32 inputs, the zero and saturating regimes (no NaN where
 gates saturate), and the documented cache. Expected values come from the reference; known mistakes are
-recognised and named in a hint.
+recognised and named in a hint (misconceptions.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,80 +43,6 @@ def per_function(test: int) -> list[Any]:
     ]
 
 
-# --- known mistakes, for hints (each a whole wrong cell: (x, h, c, p) -> (h, c)) ---------------------------
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _blocks(x: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray], k: int) -> list[np.ndarray]:
-    return np.split(x @ p["Wx"] + h @ p["Wh"] + p["b"], k, axis=1)
-
-
-def rnn_with_sigmoid(x, h, c, p):
-    return _sigmoid(x @ p["Wx"] + h @ p["Wh"] + p["b"]), c
-
-
-def lstm_with(gate: Callable, candidate: Callable, forget: bool) -> Callable:
-    def step(x, h, c, p):
-        a_i, a_f, a_g, a_o = _blocks(x, h, p, 4)
-        c_new = (gate(a_f) * c if forget else c) + gate(a_i) * candidate(a_g)
-        return gate(a_o) * np.tanh(c_new), c_new
-
-    return step
-
-
-def gru_swapped_update(x, h, c, p):
-    a_r, a_z, _ = _blocks(x, h, p, 3)
-    hidden = h.shape[1]
-    r, z = _sigmoid(a_r), _sigmoid(a_z)
-    n = np.tanh(x @ p["Wx"][:, 2 * hidden :] + p["b"][2 * hidden :] + (r * h) @ p["Wh"][:, 2 * hidden :])
-    return z * h + (1.0 - z) * n, c
-
-
-def gru_reset_after_product(x, h, c, p):
-    a_r, a_z, _ = _blocks(x, h, p, 3)
-    hidden = h.shape[1]
-    r, z = _sigmoid(a_r), _sigmoid(a_z)
-    n = np.tanh(x @ p["Wx"][:, 2 * hidden :] + p["b"][2 * hidden :] + r * (h @ p["Wh"][:, 2 * hidden :]))
-    return (1.0 - z) * h + z * n, c
-
-
-MISTAKES: dict[str, dict[str, Callable]] = {
-    "rnn": {"a sigmoid instead of tanh": rnn_with_sigmoid},
-    "lstm": {
-        "sigmoid instead of tanh for the candidate g": lstm_with(_sigmoid, _sigmoid, True),
-        "tanh instead of sigmoid for the gates i, f, o": lstm_with(np.tanh, np.tanh, True),
-        "no forget gate (c = c_prev + i * g)": lstm_with(_sigmoid, np.tanh, False),
-    },
-    "gru": {
-        "z and 1 - z swapped (h = z * h_prev + (1 - z) * n)": gru_swapped_update,
-        "the reset gate applied after the hidden product, as PyTorch's GRU does": gru_reset_after_product,
-    },
-    "peephole": {},
-}
-
-
-def mistaken_outputs(function: str, problem: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    """What each known mistake of ``function``'s cell returns for ``problem`` (outputs without cache)."""
-    cell, kind, _ = FORWARDS[function]
-
-    def run(step: Callable) -> Callable[[], Any]:
-        def outputs() -> Any:
-            p = problem["p"]
-            if kind == "step":
-                h, c = step(problem["x"], problem["h_prev"], problem.get("c_prev"), p)
-                return (h, c) if "c_prev" in problem else h
-            h, c, states = problem["h0"], np.zeros_like(problem["h0"]), []
-            for t in range(problem["x"].shape[1]):
-                h, c = step(problem["x"][:, t], h, c, p)
-                states.append(h)
-            return np.stack(states, axis=1)
-
-        return outputs
-
-    return {description: run(step) for description, step in MISTAKES[cell].items()}
-
-
 # --- calling and comparing ---------------------------------------------------------------------------
 def make_problem(function: str, spec: dict[str, Any]) -> dict[str, Any]:
     cell, kind, _ = FORWARDS[function]
@@ -145,7 +70,7 @@ def check_outputs(submission: Any, reference: Any, function: str, problem: dict[
     actual, expected, what = call(submission, reference, function, problem)
     outputs = len(expected) - 1  # everything but the cache
     got, want = (actual[0], expected[0]) if outputs == 1 else (actual[:outputs], expected[:outputs])
-    assert_close(got, want, what=what, mistakes=mistaken_outputs(function, problem))
+    assert_close(got, want, what=what)
 
 
 # --- the tests -----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 shape_table 13, conv2d_forward 18, cross_correlate2d 6, convolve2d 6, maxpool2d_forward 7,
 avgpool2d_forward 5, receptive_field 6. Values come from the reference (itself checked against
-torch.nn.functional); flipping mistakes are named in hints.
+torch.nn.functional); known mistakes (a flipped kernel, ...) are named by misconceptions.py.
 """
 
 from __future__ import annotations
@@ -117,14 +117,8 @@ def conv_problems(draw: st.DrawFn, *, pairs: bool = False) -> tuple:
 def check_conv2d(submission: Any, reference: Any, problem: tuple) -> None:
     x, w, b, stride, padding = problem
     what = f"conv2d_forward(x {x.shape}, w {w.shape}, b, stride={stride}, padding={padding})"
-    mistakes = {
-        "the filters flipped (a true convolution; CNN layers do not flip)": lambda: reference.conv2d_forward(
-            x, w[:, :, ::-1, ::-1], b, stride, padding
-        ),
-        "the bias left out": lambda: reference.conv2d_forward(x, w, 0 * b, stride, padding),
-    }
     expected = reference.conv2d_forward(*problem)
-    assert_close(submission.conv2d_forward(*problem), expected, what=what, mistakes=mistakes)
+    assert_close(submission.conv2d_forward(*problem), expected, what=what)
 
 
 @graded("conv2d_forward", points=10)
@@ -176,15 +170,9 @@ def images_and_kernels(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_2d(submission: Any, reference: Any, name: str, image: np.ndarray, kernel: np.ndarray) -> None:
-    other = {"convolve2d": "cross_correlate2d", "cross_correlate2d": "convolve2d"}[name]
-    hint = {
-        "convolve2d": "the kernel not flipped (that is cross-correlation)",
-        "cross_correlate2d": "the kernel flipped (that is convolution)",
-    }[name]
     what = f"{name}(image {image.shape}, kernel {kernel.shape})"
-    mistakes = {hint: lambda: getattr(reference, other)(image, kernel)}
     expected = getattr(reference, name)(image, kernel)
-    assert_close(getattr(submission, name)(image, kernel), expected, what=what, mistakes=mistakes)
+    assert_close(getattr(submission, name)(image, kernel), expected, what=what)
 
 
 @graded("cross_correlate2d", points=4)

@@ -12,8 +12,9 @@ in sorted order, each with:
 2. **Per-exercise pass rates**: for every graded function, the share of submissions whose function
    earned full points, as a horizontal bar chart and as a table (full marks count, mean / max points).
 3. **Most frequent failures**: failed tests counted over the class by (function, test name), top 10, with
-   one example message; then the most frequent hints, i.e. failure message lines containing ``hint:``
-   (any case), identical lines counted together, top 10.
+   one example message; then the most frequent misconceptions (:mod:`seqlab.misconceptions`): for each
+   function and misconception key, the number of submissions whose failed tests were diagnosed with it,
+   with the hint students read, top 10.
 4. **Slowest submissions**: the top 10 by the ``seconds`` given for each submission (or, without them, by
    :attr:`GradeResult.execution_time`), with their scores.
 
@@ -198,19 +199,26 @@ def frequent_failures(results: Sequence[GradeResult], top: int = TOP) -> list[tu
     return [(function, name, count, examples[function, name]) for (function, name), count in ranked[:top]]
 
 
-def is_hint(line: str) -> bool:
-    """A failure message line is a hint when it contains ``hint:`` in any case (``Hint: ...`` included)."""
-    return "hint:" in line.lower()
+def hint_sentence(message: str) -> str:
+    """The hint line of a failure message (``Hint: your output matches ...``), or empty."""
+    return next((line.strip() for line in message.splitlines() if line.startswith("Hint:")), "")
 
 
-def frequent_hints(results: Sequence[GradeResult], top: int = TOP) -> list[tuple[str, int]]:
-    """Identical hint lines (stripped) of failed tests counted over the class, most frequent first."""
-    counts: Counter[str] = Counter()
+def frequent_hints(results: Sequence[GradeResult], top: int = TOP) -> list[tuple[str, str, int, str]]:
+    """``(function, misconception key, submissions, the hint's sentence)``, most frequent first.
+
+    A submission counts once per function and misconception, however many of its tests were diagnosed
+    with it; ties go by function, then key. The sentence is the first diagnosed test's hint line.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    sentences: dict[tuple[str, str], str] = {}
     for result in results:
-        for test in result.tests:
-            if test.outcome == FAILED:
-                counts.update(line.strip() for line in test.message.splitlines() if is_hint(line))
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+        diagnosed = {(t.function, t.hint): t for t in result.tests if t.outcome == FAILED and t.hint}
+        counts.update(diagnosed.keys())
+        for group, test in diagnosed.items():
+            sentences.setdefault(group, hint_sentence(test.message))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(function, key, count, sentences[function, key]) for (function, key), count in ranked[:top]]
 
 
 def slowest(
@@ -381,11 +389,13 @@ def _failures(results: Sequence[GradeResult]) -> str:
     else:
         text += '<p class="empty">No test failed.</p>'
     hints = frequent_hints(results)
-    text += "\n<h3>Most frequent hints</h3>\n"
+    text += "\n<h3>Most frequent misconceptions</h3>\n"
     if hints:
-        text += _table(
-            "hints", ["hint", "times given"], [[_e(hint), str(count)] for hint, count in hints], {1}
-        )
+        rows = [
+            [f"<code>{_e(function)}</code>", f"<code>{_e(key)}</code>", str(count), _e(_first_line(sentence))]
+            for function, key, count, sentence in hints
+        ]
+        text += _table("hints", ["function", "misconception", "submissions", "hint given"], rows, {2})
     else:
         text += '<p class="empty">No hints were given.</p>'
     return text

@@ -31,6 +31,15 @@ def _positive(text: str) -> float:
     return value
 
 
+def _moment(text: str) -> Any:
+    from seqlab.hint_policy import parse_moment
+
+    try:
+        return parse_moment(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
     """The options of one grading run, shared by ``grade`` and ``export`` (which bakes them into a script)."""
     parser.add_argument("--seed", type=int, default=0, help=f"{lead}vary the generated examples (default 0)")
@@ -59,6 +68,12 @@ def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> Non
         help=f"{lead}what GPU checks that cannot run (no CUDA device) are worth: left out of score and "
         "maximum (exclude, the default), counted as earned where the function passes its CPU tests (award) "
         "or as lost (zero)",
+    )
+    parser.add_argument(
+        "--no-hints",
+        action="store_true",
+        help=f"{lead}never name known misconceptions in failed tests (default: as the assignment's "
+        "grader/<id>/feedback.toml says; hints on without it)",
     )
     parser.add_argument(
         "--sandbox",
@@ -146,6 +161,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="let hypothesis generate every example instead of replaying those of earlier passing runs",
     )
     parser.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
+    parser.add_argument(
+        "--submitted-at",
+        type=_moment,
+        metavar="ISO-TIME",
+        help="when the work was submitted (for grade-class: every submission of the run), e.g. "
+        "2026-12-14T23:59:00+01:00; decides hint deadlines in grader/<id>/feedback.toml (default: now)",
+    )
     _add_grading_options(parser)
     parser.add_argument(
         "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
@@ -226,6 +248,8 @@ def _grade_options(args: argparse.Namespace) -> GradeOptions:
         gpu_policy=args.gpu_policy,
         use_gpu=not args.no_gpu,
         sandbox=args.sandbox,
+        hints=not args.no_hints,
+        submitted_at=args.submitted_at,
     )
 
 
@@ -362,6 +386,7 @@ def _export(args: argparse.Namespace) -> int:
         gpu_policy=args.gpu_policy,
         sandbox=args.sandbox,
         deadline=args.deadline,
+        hints=not args.no_hints,
     )
     path = export_gradescope(args.assignment, args.out, args.course_root, options)
     print(f"{args.assignment}: Gradescope autograder -> {path}")

@@ -55,6 +55,8 @@ class GradescopeOptions:
         seed, call_timeout, submission_timeout, startup_timeout, gpu_policy, sandbox: as ``seqlab grade``'s
             ``--seed``, ``--call-timeout``, ``--timeout``, ``--startup-timeout``, ``--gpu-policy`` and
             ``--sandbox``. Gradescope's machines have no CUDA device, so GPU checks never run there.
+        hints: ``False`` bakes in ``--no-hints``; otherwise the assignment's ``feedback.toml`` (shipped with
+            the suite) decides at each submission's time (``created_at`` of Gradescope's metadata).
         deadline: seconds the whole grading may take before ``run_autograder`` stops it and writes a
             score-0 ``results.json``; keep it under the autograder timeout set in Gradescope (10 minutes
             by default), after which Gradescope keeps no result at all.
@@ -67,6 +69,7 @@ class GradescopeOptions:
     gpu_policy: str = "exclude"
     sandbox: str = "auto"
     deadline: int = 540
+    hints: bool = True
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)
@@ -92,6 +95,7 @@ class GradescopeOptions:
             self.gpu_policy,
             "--sandbox",
             self.sandbox,
+            *([] if self.hints else ["--no-hints"]),
         ]
 
 

@@ -161,8 +161,11 @@ def content_hash(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def _verdict_options(options: GradeOptions) -> dict[str, Any]:
-    """The grading options that can change a verdict (and so belong in :func:`grader_version`)."""
+def _verdict_options(assignment_id: str, options: GradeOptions) -> dict[str, Any]:
+    """The grading options that can change a verdict or its feedback (hints given or not), and so belong in
+    :func:`grader_version`."""
+    from seqlab.grading import hints_decision
+
     return {
         "seed": options.seed,
         "max_examples": options.max_examples,
@@ -170,6 +173,7 @@ def _verdict_options(options: GradeOptions) -> dict[str, Any]:
         "use_gpu": options.use_gpu,
         "suite": options.suite,
         "limits": dataclasses.asdict(options.limits),
+        "hints": hints_decision(assignment_id, options)[0],
     }
 
 
@@ -178,17 +182,19 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
 
     It covers seqlab's version and its package's files, every file of the assignment's hidden suite
     (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
-    reference module's bytes and
-    the options that change verdicts: ``seed``, ``max_examples``, ``gpu_policy``, ``use_gpu``, ``suite`` and
-    every field of ``limits``. It leaves out what cannot change a verdict: the sandbox mode, the example
-    cache (it replays the same verdicts faster) and where the course or the cache lives. A grade stored
-    under another grader version is never reused, so editing the hidden suite regrades every submission.
+    reference module's bytes and the options that change verdicts: ``seed``, ``max_examples``,
+    ``gpu_policy``, ``use_gpu``, ``suite`` and every field of ``limits``, and whether hints are given
+    (``--no-hints``, or a hint deadline passing). It leaves out what cannot change a verdict: the sandbox
+    mode, the example cache (it replays the same verdicts faster) and where the course or the cache lives.
+    A grade stored under another grader version is never reused, so editing the hidden suite regrades every
+    submission.
 
     Raises:
         CourseError: when the course or the assignment cannot be found.
     """
     assignment = get_assignment(assignment_id, options.course_root)
-    header = {"seqlab": __version__, "assignment": assignment_id, "options": _verdict_options(options)}
+    options_digest = _verdict_options(assignment_id, options)
+    header = {"seqlab": __version__, "assignment": assignment_id, "options": options_digest}
     digest = hashlib.sha256()
     digest.update(b"seqlab-grader-version\0" + json.dumps(header, sort_keys=True).encode() + b"\0")
     digest.update(b"suite\0")

@@ -11,6 +11,7 @@ import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -18,6 +19,7 @@ from seqlab import __version__
 from seqlab.course import get_assignment, load_reference
 from seqlab.errors import SubmissionNotFound
 from seqlab.gpu import GpuSummary, nvidia_device_present, policy_effect
+from seqlab.hint_policy import read_hint_policy
 from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
@@ -26,7 +28,7 @@ from seqlab.sandbox import claim_worker_uid, plan_sandbox
 from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
 from seqlab.worker import OK, CallResult, Worker
 
-__all__ = ["GradeOptions", "grade", "score"]
+__all__ = ["GradeOptions", "grade", "hints_decision", "score"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class GradeOptions:
         use_gpu: ``False`` treats the machine as having no CUDA device.
         sandbox: ``auto`` (every isolation layer that works here, the others reported), ``require`` (refuse
             to grade without all of them) or ``off`` (see :mod:`seqlab.sandbox`).
+        hints: ``False`` never names known misconceptions; ``True`` follows the assignment's
+            ``feedback.toml`` (see :mod:`seqlab.hint_policy` and :mod:`seqlab.misconceptions`).
+        submitted_at: when the work was submitted (time-zone aware), for hint deadlines; None: now.
     """
 
     seed: int = 0
@@ -59,6 +64,8 @@ class GradeOptions:
     gpu_policy: str = "exclude"
     use_gpu: bool = True
     sandbox: str = "auto"
+    hints: bool = True
+    submitted_at: datetime | None = None
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
@@ -114,6 +121,17 @@ def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict
     return extra
 
 
+def hints_decision(assignment_id: str, options: GradeOptions) -> tuple[bool, str]:
+    """Whether this grading names misconceptions, and why not: ``--no-hints``, then the assignment's
+    ``feedback.toml`` at the submission time (now when unknown). The public suite has no catalogue."""
+    if options.suite != "hidden":
+        return False, "the public tests give no hints"
+    if not options.hints:
+        return False, "hints were turned off for this grading"
+    suite_dir = get_assignment(assignment_id, options.course_root).suite_dir
+    return read_hint_policy(suite_dir).decide(options.submitted_at or datetime.now(UTC))
+
+
 def _display(path: Path) -> str:
     return path.resolve().name or str(path)
 
@@ -125,6 +143,7 @@ def grade(
     options = options or GradeOptions()
     began = time.monotonic()
     assignment = get_assignment(assignment_id, options.course_root)
+    hints, no_hints_reason = hints_decision(assignment_id, options)
     folder = Path(submission) if Path(submission).is_dir() else Path(submission).parent
     suite_dir = assignment.suite_dir if options.suite == "hidden" else folder / "tests"
     messages: list[str] = []
@@ -167,6 +186,7 @@ def grade(
             cache_dir=_cache_dir(options, assignment.root),
             gpu_policy=options.gpu_policy,
             use_gpu=options.use_gpu,
+            hints=hints,
         )
         if run.gpu is not None and run.gpu.message():
             messages.append(run.gpu.message())
@@ -196,5 +216,5 @@ def grade(
         suite=options.suite,
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
-        extra=_extra(run.gpu, options.limits, options.sandbox),
+        extra={**_extra(run.gpu, options.limits, options.sandbox), "hints": hints or no_hints_reason},
     )

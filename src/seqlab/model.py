@@ -20,6 +20,8 @@ class TestOutcome:
         outcome: ``passed``, ``failed`` or ``skipped``.
         message: why it failed (or was skipped), in student-facing words.
         counterexample: hypothesis' shrunk failing input, when there is one.
+        hint: the key of the known misconception the failing outputs match (see
+            :mod:`seqlab.misconceptions`); its explanation ends ``message``. Empty when none was recognised.
     """
 
     id: str
@@ -29,6 +31,7 @@ class TestOutcome:
     outcome: str
     message: str = ""
     counterexample: str = ""
+    hint: str = ""
 
     @property
     def points(self) -> float:
@@ -80,6 +83,16 @@ class GradeResult:
     def tests(self) -> tuple[TestOutcome, ...]:
         return tuple(t for f in self.functions for t in f.tests)
 
+    @property
+    def hint_counts(self) -> dict[str, dict[str, int]]:
+        """How many failed tests of each function were diagnosed with each misconception (keys sorted)."""
+        counts: dict[str, dict[str, int]] = {}
+        for test in self.tests:
+            if test.hint:
+                per_function = counts.setdefault(test.function, {})
+                per_function[test.hint] = per_function.get(test.hint, 0) + 1
+        return {name: dict(sorted(keys.items())) for name, keys in counts.items()}
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GradeResult:
         """Rebuild a result from :meth:`to_dict`'s form (a JSON report); derived totals are recomputed."""
@@ -102,6 +115,7 @@ class GradeResult:
         data = asdict(self)
         data["score"] = self.score
         data["max_score"] = self.max_score
+        data["hints"] = self.hint_counts
         for function, record in zip(self.functions, data["functions"], strict=True):
             record["score"] = function.score
             record["max_score"] = function.max_score

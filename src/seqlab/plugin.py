@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from seqlab import gpu
+from seqlab.misconceptions import Diagnoser, Misconception
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.proxy import SubmissionProxy
 from seqlab.replay import ExampleCache, run_hypothesis_test
@@ -121,8 +122,10 @@ class SeqlabPlugin:
         example_cache: ExampleCache | None = None,
         gpu_policy: gpu.GpuPolicy = "exclude",
         use_gpu: bool = True,
+        diagnoser: Diagnoser | None = None,
     ) -> None:
         self.assignment = assignment
+        self.diagnoser = diagnoser  # names known mistakes in failed tests; None: no hints
         self.submission_proxy = submission
         self.reference_module = reference
         self.run_seed = run_seed
@@ -167,6 +170,7 @@ class SeqlabPlugin:
             target.called.clear()
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
+            target.recorded.clear()
         if item.get_closest_marker(GPU_MARKER) is not None:
             available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
             if not available:
@@ -226,6 +230,17 @@ class SeqlabPlugin:
         run_hypothesis_test(test, pyfuncitem.funcargs, pyfuncitem.nodeid, self.example_cache)
         return True
 
+    def _diagnose(self, function: str, exc: BaseException) -> Misconception | None:
+        """The known misconception the failed test's outputs of ``function`` show, if any. A test that
+        failed because a call raised, hung or could not be made has no output to recognise."""
+        if self.diagnoser is None or not isinstance(self.submission_proxy, SubmissionProxy):
+            return None
+        while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            exc = exc.exceptions[0]
+        if isinstance(exc, SubmissionFailed | SubmissionUnavailable):
+            return None
+        return self.diagnoser.diagnose(function, list(self.submission_proxy.recorded))
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
@@ -253,8 +268,13 @@ class SeqlabPlugin:
                 record = TestOutcome(outcome=SKIPPED, message=str(reason), **common)
             else:
                 exc = call.excinfo.value if call.excinfo else AssertionError("failed")
+                message, hint = _message(exc), self._diagnose(function, exc)
                 record = TestOutcome(
-                    outcome=FAILED, message=_message(exc), counterexample=_counterexample(exc), **common
+                    outcome=FAILED,
+                    message=f"{message}\n{hint.hint()}" if hint else message,
+                    counterexample=_counterexample(exc),
+                    hint=hint.key if hint else "",
+                    **common,
                 )
         if record is not None and item.get_closest_marker(GPU_MARKER) is not None:
             if record.outcome == SKIPPED and self.gpu_reason:

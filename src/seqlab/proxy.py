@@ -9,14 +9,19 @@ hanging function costs one timeout per test, not one per generated example; the 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from seqlab import worker as w
 from seqlab.codec import IteratorHandle
 from seqlab.testing import SubmissionFailed, SubmissionUnavailable
 
-__all__ = ["SubmissionProxy", "failure_message"]
+__all__ = ["RecordedCall", "SubmissionProxy", "failure_message"]
+
+#: How many of the latest calls that returned a value the proxy keeps (per test) for diagnosing mistakes.
+RECORDED_CALLS = 24
 
 _STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE}
 
@@ -55,22 +60,44 @@ def failure_message(function: str, result: w.CallResult) -> str:
     return f"`{function}` could not be graded: {result.message}"
 
 
+@dataclass
+class RecordedCall:
+    """One call of a student function that returned: its arguments (the grader's own objects, as the test
+    passed them) and what came back. For a generator, ``value`` is the list of the items the test took so
+    far and ``iterator`` is true."""
+
+    function: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    value: Any = None
+    iterator: bool = False
+
+
 class RemoteIterator(Iterator[Any]):
     """An iterator living in the worker; each ``next`` is one request."""
 
     def __init__(
-        self, proxy: SubmissionProxy, function: str, handle: IteratorHandle, generation: int
+        self,
+        proxy: SubmissionProxy,
+        function: str,
+        handle: IteratorHandle,
+        generation: int,
+        record: RecordedCall | None = None,
     ) -> None:
         self._proxy = proxy
         self._function = function
         self._handle = handle
         self._generation = generation
+        self._record = record
 
     def __next__(self) -> Any:
         result = self._proxy.worker.next(self._handle, self._generation)
         if result.status == w.STOP:
             raise StopIteration
-        return self._proxy._unwrap(self._function, result)
+        item = self._proxy._unwrap(self._function, result)
+        if self._record is not None:
+            self._record.value.append(item)
+        return item
 
 
 class RemoteFunction:
@@ -88,13 +115,18 @@ class RemoteFunction:
 
 
 class SubmissionProxy:
-    """Attribute access returns a :class:`RemoteFunction`; calls are recorded for the report."""
+    """Attribute access returns a :class:`RemoteFunction`; calls are recorded for the report.
+
+    ``recorded`` keeps the latest calls that returned (at most :data:`RECORDED_CALLS`, cleared by the plugin
+    before each test), so that a failing test's outputs can be compared with known mistakes.
+    """
 
     def __init__(self, worker: w.Worker) -> None:
         self.worker = worker
         self.broken: dict[str, w.CallResult] = {}
         self.calls = 0
         self.called: list[str] = []  # functions called since the plugin last cleared it (one test)
+        self.recorded: deque[RecordedCall] = deque(maxlen=RECORDED_CALLS)
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -110,8 +142,11 @@ class SubmissionProxy:
         generation = self.worker.generation
         result = self.worker.call(name, args, kwargs, trace=trace)
         if result.ok and isinstance(result.value, IteratorHandle) and not trace:
-            return RemoteIterator(self, name, result.value, self.worker.generation or generation)
+            record = RecordedCall(name, args, kwargs, value=[], iterator=True)
+            self.recorded.append(record)
+            return RemoteIterator(self, name, result.value, self.worker.generation or generation, record)
         value = self._unwrap(name, result)
+        self.recorded.append(RecordedCall(name, args, kwargs, value))
         if not trace:
             return value
         if result.trace is None:

@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from seqlab.errors import CourseError
+from seqlab.misconceptions import GUIDE_FILE, load_catalogue, student_guide
 from seqlab.notebook_build import build_notebook, notebook_text, write_notebook
 
 __all__ = ["CONFTEST", "check_release_in_sync", "release_assignment", "stub_module"]
@@ -189,7 +190,9 @@ def release_assignment(
     Without ``out_dir``: writes ``solutions/<id>/<id>.ipynb`` (only if its text changed) and runs
     ``nbgrader generate_assignment <id> --force`` in ``course_root`` with the course's
     ``nbgrader_config.py`` as is (source ``solutions/``, release ``assignments/``, the course gradebook),
-    then writes ``assignments/<id>/<id>.py``, ``tests/`` and ``conftest.py`` beside the notebook.
+    then writes ``assignments/<id>/<id>.py``, ``tests/``, ``conftest.py`` and, from the hidden suite's
+    misconceptions catalogue, ``MISTAKES.md`` (see :func:`seqlab.misconceptions.student_guide`) beside
+    the notebook.
 
     With ``out_dir``: leaves the course untouched; the fresh source notebook is staged in a temporary copy
     of ``solutions/<id>/``, nbgrader runs with ``--no-db`` and the release lands in ``out_dir/<id>/``.
@@ -237,6 +240,9 @@ def release_assignment(
         _check_nbgrader_copies(release_dir, f"{assignment_id}.py")
         (release_dir / f"{assignment_id}.py").write_text(stub, encoding="utf-8")
         (release_dir / "conftest.py").write_text(CONFTEST, encoding="utf-8")
+        catalogue = load_catalogue(root / "grader" / assignment_id, assignment_id)
+        if catalogue is not None:
+            (release_dir / GUIDE_FILE).write_text(student_guide(catalogue), encoding="utf-8")
         tests_dir = release_dir / "tests"
         if tests_dir.exists():
             shutil.rmtree(tests_dir)

@@ -21,6 +21,7 @@ from typing import Any
 from seqlab import plugin as fixtures
 from seqlab.errors import CourseError
 from seqlab.gpu import GpuSummary
+from seqlab.misconceptions import Diagnoser, load_catalogue
 from seqlab.model import TestOutcome
 from seqlab.plugin import SeqlabPlugin
 from seqlab.replay import ExampleCache, suite_fingerprint
@@ -149,8 +150,13 @@ def run_suite(
     cache_dir: Path | None = None,
     gpu_policy: str = "exclude",
     use_gpu: bool = True,
+    hints: bool = True,
 ) -> SuiteRun:
-    """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken."""
+    """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken.
+
+    With ``hints`` (and a reference), a failed test whose outputs match a misconception of the suite's
+    catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it.
+    """
     import pytest
 
     if not suite_dir.is_dir():
@@ -159,6 +165,8 @@ def run_suite(
     cache = None
     if cache_dir is not None:
         cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, run_seed, max_examples))
+    catalogue = load_catalogue(suite_dir, assignment) if hints and reference is not None else None
+    diagnoser = Diagnoser(catalogue, reference) if catalogue is not None and reference is not None else None
     plugin = SeqlabPlugin(
         assignment,
         submission,
@@ -169,6 +177,7 @@ def run_suite(
         example_cache=cache,
         gpu_policy=gpu_policy,
         use_gpu=use_gpu,
+        diagnoser=diagnoser,
     )
     args = _pytest_args(suite_dir, public=public)
     captured = io.StringIO()

@@ -29,6 +29,7 @@ __all__ = [
     "assert_matches",
     "expect_tuple",
     "assert_tensor_matches",
+    "close_enough",
     "expect_raises",
     "float_tolerance",
     "graded",
@@ -109,7 +110,6 @@ def assert_close(
     expected: Any,
     *,
     what: str,
-    mistakes: Mapping[str, Callable[[], Any]] | None = None,
     computed_with: Any = None,
     term_scale: float = 1.0,
 ) -> None:
@@ -125,12 +125,44 @@ def assert_close(
     Python float next to float32 gradients); ``term_scale`` is the magnitude of the terms the result was
     summed from when it exceeds the result's own (``dW = x.T @ da`` with ``|x|`` ~ 1000).
     """
+    rtol, atol = _precision_tolerance(actual, expected, computed_with, term_scale)
+    assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
+
+
+def _precision_tolerance(
+    actual: Any, expected: Any, computed_with: Any = None, term_scale: float = 1.0
+) -> tuple[float, float]:
+    """``(rtol, atol)`` of :func:`assert_close`: float32's when either side was computed in float32."""
     computed = {_computed_dtype(actual), _computed_dtype(expected), _computed_dtype(computed_with)}
     single = "float32" in computed
     rtol, atol = float_tolerance("float32" if single else "float64")
     if single:  # float32 keeps ~7 digits of the largest terms of a sum: entries near 0 get the same error
         atol *= max(1.0, _largest_magnitude(expected), term_scale)
-    assert_matches(actual, expected, what=what, rtol=rtol, atol=atol, mistakes=mistakes)
+    return rtol, atol
+
+
+def _tensors_as_arrays(value: Any) -> Any:
+    """``value`` with every torch tensor replaced by its values as a float64 (or integer) numpy array."""
+    if _is_tensor(value):
+        array = value.detach().cpu().numpy()
+        return array.astype(np.float64) if array.dtype.kind == "f" else array
+    if isinstance(value, tuple | list):
+        return type(value)(_tensors_as_arrays(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _tensors_as_arrays(v) for k, v in value.items()}
+    return value
+
+
+def close_enough(actual: Any, expected: Any) -> bool:
+    """Whether :func:`assert_close` would accept ``actual`` for ``expected`` (torch tensors compared by value,
+    whatever their device or dtype). Used to match a student's output with a known mistake's."""
+    actual, expected = _tensors_as_arrays(actual), _tensors_as_arrays(expected)
+    rtol, atol = _precision_tolerance(actual, expected)
+    try:
+        _assert_matches(actual, expected, what="", rtol=rtol, atol=atol)
+    except (AssertionError, ArithmeticError, ValueError, TypeError):
+        return False
+    return True
 
 
 def _largest_magnitude(value: Any) -> float:
@@ -363,7 +395,6 @@ def assert_matches(
     what: str,
     rtol: float = 1e-7,
     atol: float = 1e-12,
-    mistakes: Mapping[str, Callable[[], Any]] | None = None,
 ) -> None:
     """Assert that the student's ``actual`` equals the reference's ``expected``, with a message for students.
 
@@ -371,29 +402,9 @@ def assert_matches(
     tolerance, NaN equals NaN); lists and tuples element-wise and in length (a list may stand for a tuple);
     dicts in keys and values; scalars in value. ``what`` names the call, e.g. ``"tokenize('a b')"``.
 
-    ``mistakes`` maps a known mistake, described for a student (``"z and 1 - z swapped"``), to a function
-    computing what that mistake returns. When ``actual`` is wrong but equals one of them, the failure
-    message ends with a hint naming the mistake.
+    Known mistakes are named once the test failed, by the grader's catalogue (:mod:`seqlab.misconceptions`).
     """
-    try:
-        _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
-    except AssertionError as failure:
-        hint = _recognise(actual, mistakes or {}, rtol, atol)
-        if hint is None:
-            raise
-        raise AssertionError(f"{failure}\nHint: this is exactly what you get with {hint}.") from None
-
-
-def _recognise(
-    actual: Any, mistakes: Mapping[str, Callable[[], Any]], rtol: float, atol: float
-) -> str | None:
-    for description, wrong in mistakes.items():
-        try:
-            _assert_matches(actual, wrong(), what="", rtol=rtol, atol=atol)
-        except (AssertionError, ArithmeticError, ValueError):
-            continue
-        return description
-    return None
+    _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
 
 
 def _assert_matches(actual: Any, expected: Any, *, what: str, rtol: float, atol: float) -> None:

@@ -35,6 +35,7 @@ def test_reference_module_and_notebook_score_full_marks(assignment: str, tmp_pat
     failed = [(t.id, t.message) for t in ran(module) if t.outcome != PASSED]
     assert not failed
     assert module.score == module.max_score
+    assert module.hint_counts == {} and module.extra["hints"] is True  # hints on, none given
     assert notebook.kind == "notebook"
     assert [(t.id, t.outcome) for t in notebook.tests] == [(t.id, t.outcome) for t in module.tests]
 
@@ -141,4 +142,5 @@ def test_the_cells_example_loses_points_only_where_its_gru_mistake_reaches() -> 
     lost = {name for name, (score, maximum) in scores(result).items() if score < maximum}
     assert lost == {"gru_cell_forward", "gru_forward", "bidirectional_forward", "stacked_forward"}
     gru_cell = [t for t in result.tests if t.function == "gru_cell_forward"]
-    assert any("z and 1 - z swapped" in t.message for t in gru_cell)
+    assert any(t.hint == "gru-update-gate-swapped" and "z and 1 − z swapped" in t.message for t in gru_cell)
+    assert {t.hint for t in result.tests if t.hint} == {"gru-update-gate-swapped"}

@@ -1,15 +1,26 @@
-"""End to end: every known mistake (tests/data/mutants) loses points exactly where it is, and every
-correct variant (tests/data/variants) scores full marks, graded by the real engine two at a time."""
+"""End to end: every known mistake (tests/data/mutants) loses points exactly where it is and gets the hint
+of its misconception (grader/<id>/misconceptions.py) and no other; every correct variant
+(tests/data/variants) scores full marks without a hint. Graded by the real engine two at a time."""
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
 import pytest
 
-from seqlab.model import GradeResult
+from seqlab.course import ASSIGNMENTS
+from seqlab.misconceptions import Misconception, load_catalogue
+from seqlab.model import FAILED, GradeResult
+from seqlab.reports.gradescope import GradescopeReport
+from seqlab.reports.json import JsonReport
+from seqlab.reports.junit import JunitReport
+from seqlab.reports.markdown import MarkdownReport
 
 from .conftest import (
+    ROOT,
+    grade_fast,
     grade_many,
     header_names,
     mutant_files,
@@ -17,9 +28,24 @@ from .conftest import (
     reference_source,
     scores,
     variant_files,
+    write_module,
 )
 
 pytestmark = pytest.mark.e2e
+
+
+def _catalogued() -> dict[str, Misconception]:
+    """Every misconception of the course's catalogues, by key."""
+    found: dict[str, Misconception] = {}
+    for assignment in ASSIGNMENTS:
+        catalogue = load_catalogue(ROOT / "grader" / assignment, assignment)
+        for misconception in catalogue or ():
+            assert misconception.key not in found, f"{misconception.key} is in two catalogues"
+            found[misconception.key] = misconception
+    return found
+
+
+MISCONCEPTIONS = _catalogued()
 
 
 def _with_reference(path: Path) -> tuple[str, str]:
@@ -62,3 +88,53 @@ def test_correct_variants_score_full_marks(variant: Path, variant_results) -> No
     result = variant_results[f"{variant.parent.name}-{variant.stem}"]
     lost = {f.name: (f.score, f.max_score) for f in result.functions if f.score != f.max_score}
     assert not lost, f"the correct variant {variant.name} lost points: {lost}\n{result.tests}"
+    assert result.hint_counts == {}
+
+
+@pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_known_mistake_gets_its_hint_and_only_its_hint(mutant: Path, mutant_results) -> None:
+    """A mutant marked ``# misconception: KEY`` is diagnosed with KEY in its function's failed tests and with
+    nothing else anywhere; an unmarked one (a mistake the catalogue does not know, or wrong in an arbitrary
+    way) gets the generic feedback: no hint at all."""
+    result = mutant_results[f"{mutant.parent.name}-{mutant.stem}"]
+    expected = header_names(mutant, "misconception")
+    given = {test.hint for test in result.tests if test.hint}
+    assert given == expected, f"{mutant.name}: hints {result.hint_counts}"
+    for test in result.tests:
+        if not test.hint:
+            assert "Hint:" not in test.message, f"{test.id} has an unkeyed hint"
+            continue
+        assert test.outcome == FAILED
+        # the fixed sentence of the catalogue: no value of the reference's output is shown
+        assert test.message.endswith("\n" + MISCONCEPTIONS[test.hint].hint()), test.message
+    for key in expected:
+        misconception = MISCONCEPTIONS[key]
+        assert misconception.function == mutant_target(mutant)
+        assert any(t.hint == key and t.function == misconception.function for t in result.tests)
+
+
+def test_every_misconception_is_proven_by_a_mutant_and_there_are_at_least_25() -> None:
+    proven = {key for path in mutant_files() for key in header_names(path, "misconception")}
+    assert set(MISCONCEPTIONS) == proven, set(MISCONCEPTIONS) ^ proven
+    assert len(MISCONCEPTIONS) >= 25
+    assert {m.key for m in MISCONCEPTIONS.values()} == set(MISCONCEPTIONS)
+
+
+def test_hints_reach_every_report_and_turning_them_off_changes_only_the_feedback(
+    mutant_results, tmp_path: Path
+) -> None:
+    key = "gru-update-gate-swapped"
+    (mutant,) = [p for p in mutant_files("cells") if header_names(p, "misconception") == {key}]
+    hinted = mutant_results[f"cells-{mutant.stem}"]
+    sentence = MISCONCEPTIONS[key].hint()
+    document = json.loads(JsonReport().render(hinted))
+    assert document["hints"] == hinted.hint_counts and document["hints"]["gru_cell_forward"][key] >= 1
+    assert sentence in MarkdownReport().render(hinted)
+    assert sentence in html.unescape(JunitReport().render(hinted))
+    assert any(sentence in test["output"] for test in json.loads(GradescopeReport().render(hinted))["tests"])
+
+    folder = write_module(tmp_path, "cells", _with_reference(mutant)[1])
+    plain = grade_fast(folder, "cells", hints=False)
+    assert [(t.id, t.outcome) for t in plain.tests] == [(t.id, t.outcome) for t in hinted.tests]
+    assert plain.hint_counts == {} and not any("Hint:" in t.message for t in plain.tests)
+    assert plain.extra["hints"] == "hints were turned off for this grading"

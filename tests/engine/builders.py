@@ -6,9 +6,16 @@ from seqlab import model
 
 
 def outcome(
-    function: str, test: str, points: float, result: str, message: str = "", counterexample: str = ""
+    function: str,
+    test: str,
+    points: float,
+    result: str,
+    message: str = "",
+    counterexample: str = "",
+    hint: str = "",
 ) -> model.TestOutcome:
-    """One test of ``function`` named ``test`` (``test_...``), worth ``points``, with ``result``."""
+    """One test of ``function`` named ``test`` (``test_...``), worth ``points``, with ``result`` (and the key
+    of the misconception it was diagnosed with, ``hint``)."""
     return model.TestOutcome(
         id=f"test_{function}.py::{test}",
         name=test.removeprefix("test_").replace("_", " "),
@@ -17,4 +24,5 @@ def outcome(
         outcome=result,
         message=message,
         counterexample=counterexample,
+        hint=hint,
     )

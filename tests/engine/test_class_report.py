@@ -25,38 +25,42 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SCRIPT_STUDENT = "<script>alert(1)</script>"
 STUDENTS = [f"student{i:02d}" for i in range(11)] + [SCRIPT_STUDENT]
 
-LOWER_HINT = "Hint: call str.lower() first"
-COUNT_HINT = "hint: the count is len(x) - size + 1"
-TANH_HINT = "Hint: keep |h| < 1 (did you forget tanh?)"
+LOWER = ("lowercase-forgotten", "Hint: your output matches tokens not lowercased. <b>Lower</b> first.")
+COUNT = ("window-count-off-by-one", "Hint: your output matches one window too few. len(x) - size + 1.")
+OFFSET = ("window-start-off-by-one", "Hint: your output matches windows starting one step late.")
+TANH = ("rnn-no-tanh", "Hint: your output matches an RNN without tanh. Keep |h| < 1.")
+NO_HINT = ("", "")
 
-# (function, test name, points, indices of the students who fail it, failure message)
+# (function, test name, points, indices of the students who fail it, failure message, (hint key, hint line))
 WINDOWING = [
-    ("tokenize", "lowercases", 2, {0, 4, 8}, f"tokenize('A') returned ['A']\n{LOWER_HINT}"),
-    ("tokenize", "splits", 1, {0, 6}, "expected 3 tokens, got 1"),
-    ("make_windows", "shapes", 3, {0, 2, 4, 6, 8, 10}, f"shape (4, 3); expected (5, 3)\n  {COUNT_HINT}"),
-    ("make_windows", "values", 2, {0, 3, 6, 9}, f"values differ: <script>alert('x')</script>\n{LOWER_HINT}"),
-    ("make_windows", "stride", 1, {0, 10, 11}, "`make_windows` raised IndexError: boom"),
+    ("tokenize", "lowercases", 2, {0, 4, 8}, "tokenize('A') returned ['A']", LOWER),
+    ("tokenize", "splits", 1, {0, 6}, "expected 3 tokens, got 1", LOWER),
+    ("make_windows", "shapes", 3, {0, 2, 4, 6, 8, 10}, "shape (4, 3); expected (5, 3)", COUNT),
+    ("make_windows", "values", 2, {0, 3, 6, 9}, "values differ: <script>alert('x')</script>", OFFSET),
+    ("make_windows", "stride", 1, {0, 10, 11}, "`make_windows` raised IndexError: boom", NO_HINT),
 ]
 # Only students 0-9 submitted rnn; bptt's CUDA test is skipped for everyone (no GPU while grading).
 RNN = [
-    ("rnn_step", "shape", 2, {1, 2}, "shape mismatch"),
-    ("rnn_step", "gradient", 3, {1, 2, 3, 4, 5}, f"gradient differs at index 3\n{TANH_HINT}"),
-    ("bptt", "cpu", 4, {1, 7}, "`bptt` is not implemented yet"),
-    ("bptt", "cuda", 2, set(), "skip"),
+    ("rnn_step", "shape", 2, {1, 2}, "shape mismatch", NO_HINT),
+    ("rnn_step", "gradient", 3, {1, 2, 3, 4, 5}, "gradient differs at index 3", TANH),
+    ("bptt", "cpu", 4, {1, 7}, "`bptt` is not implemented yet", NO_HINT),
+    ("bptt", "cuda", 2, set(), "skip", NO_HINT),
 ]
 
 
 def grade(assignment: str, index: int, spec: list) -> GradeResult:
     functions: dict[str, list[model.TestOutcome]] = {}
-    for function, name, points, failing, message in spec:
+    for function, name, points, failing, message, (hint, sentence) in spec:
         if name == "cuda":
-            outcome, text = SKIPPED, "no CUDA device"
+            outcome, text, key = SKIPPED, "no CUDA device", ""
         elif index in failing:
-            outcome, text = FAILED, message
+            outcome, text, key = FAILED, f"{message}\n{sentence}".strip(), hint
         else:
-            outcome, text = PASSED, ""
+            outcome, text, key = PASSED, "", ""
         functions.setdefault(function, []).append(
-            model.TestOutcome(f"test_{function}.py::test_{name}", name, function, points, outcome, text)
+            model.TestOutcome(
+                f"test_{function}.py::test_{name}", name, function, points, outcome, text, hint=key
+            )
         )
     return GradeResult(
         assignment=assignment,
@@ -246,8 +250,10 @@ def test_most_frequent_failures_and_hints(klass, page):
     for assignment in ("windowing", "rnn"):
         failed = [t for r in results_of(grades, assignment) for t in r.tests if t.outcome == FAILED]
         counts = Counter((t.function, t.name) for t in failed)
-        hints = Counter(
-            line.strip() for t in failed for line in t.message.splitlines() if "hint:" in line.lower()
+        students = Counter(  # a submission counts once per function and misconception
+            group
+            for r in results_of(grades, assignment)
+            for group in {(t.function, t.hint) for t in r.tests if t.outcome == FAILED and t.hint}
         )
         rows = page.table(assignment, "failures")
         assert sum(int(row[2]) for row in rows) == sum(counts.values())
@@ -255,12 +261,16 @@ def test_most_frequent_failures_and_hints(klass, page):
         assert top_count > second_count
         assert (rows[0][0], rows[0][1], int(rows[0][2])) == (*top, top_count)
         hint_rows = page.table(assignment, "hints")
-        assert {row[0]: int(row[1]) for row in hint_rows} == dict(hints)
-        assert (hint_rows[0][0], int(hint_rows[0][1])) == hints.most_common(1)[0]
+        assert {(row[0], row[1]): int(row[2]) for row in hint_rows} == dict(students)
     failures = page.table("windowing", "failures")
     assert failures[0] == ["make_windows", "shapes", "6", "shape (4, 3); expected (5, 3)"]
-    assert page.table("windowing", "hints") == [[LOWER_HINT, "7"], [COUNT_HINT, "6"]]
-    assert page.table("rnn", "hints") == [[TANH_HINT, "5"]]
+    # tokenize: students 0, 4, 8 (lowercases) and 0, 6 (splits) -> 4 submissions, student 0 counted once
+    assert page.table("windowing", "hints") == [
+        ["make_windows", COUNT[0], "6", COUNT[1]],
+        ["make_windows", OFFSET[0], "4", OFFSET[1]],
+        ["tokenize", LOWER[0], "4", LOWER[1]],
+    ]
+    assert page.table("rnn", "hints") == [["rnn_step", TANH[0], "5", TANH[1]]]
 
 
 def test_slowest_submissions(klass, page):

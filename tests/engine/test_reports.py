@@ -39,7 +39,15 @@ def result() -> GradeResult:
     windows = FunctionScore(
         "make_windows",
         (
-            outcome("make_windows", "test_shapes", 3, FAILED, WINDOWS_MESSAGE, "x=array([0., 1.]),\nsize=3,"),
+            outcome(
+                "make_windows",
+                "test_shapes",
+                3,
+                FAILED,
+                WINDOWS_MESSAGE,
+                "x=array([0., 1.]),\nsize=3,",
+                hint="windows-last-target-missed",
+            ),
             outcome("make_windows", "test_values", 2, PASSED),
             outcome("make_windows", "test_stride", 1, FAILED, "`make_windows` raised IndexError: boom"),
             outcome("make_windows", "test_stride_again", 1, FAILED, "`make_windows` raised IndexError: boom"),
@@ -283,7 +291,11 @@ def test_json_round_trips_the_result_model(result):
     assert document["functions"][1]["tests"][0]["counterexample"] == "x=array([0., 1.]),\nsize=3,"
     rebuilt = GradeResult(
         **{
-            **{k: v for k, v in document.items() if k not in ("score", "max_score", "functions", "messages")},
+            **{
+                k: v
+                for k, v in document.items()
+                if k not in ("score", "max_score", "hints", "functions", "messages")
+            },
             "messages": tuple(document["messages"]),
             "functions": tuple(
                 FunctionScore(f["name"], tuple(model.TestOutcome(**t) for t in f["tests"]))
@@ -292,6 +304,9 @@ def test_json_round_trips_the_result_model(result):
         }
     )
     assert rebuilt == result
+    assert GradeResult.from_dict(document) == result
+    assert document["hints"] == {"make_windows": {"windows-last-target-missed": 1}}
+    assert document["functions"][1]["tests"][0]["hint"] == "windows-last-target-missed"
 
 
 # -- all writers -------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 # mutant-of: clip_grad_norm
 # mistake: each gradient is clipped by its own norm instead of the global norm (the direction changes)
+# misconception: clip-grad-norm-each-gradient-alone
 import numpy as np
 
 

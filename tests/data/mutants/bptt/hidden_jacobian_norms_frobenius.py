@@ -1,5 +1,6 @@
 # mutant-of: hidden_jacobian_norms
 # mistake: the Frobenius norm instead of the spectral norm (largest singular value)
+# misconception: jacobian-norms-frobenius
 import numpy as np
 
 

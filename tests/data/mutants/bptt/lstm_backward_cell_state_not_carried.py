@@ -1,5 +1,6 @@
 # mutant-of: lstm_backward
 # mistake: the cell-state gradient dc_prev is not passed back to the previous step (always dc = 0)
+# misconception: lstm-backward-dc-prev-not-carried
 import numpy as np
 
 

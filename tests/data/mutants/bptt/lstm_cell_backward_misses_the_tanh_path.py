@@ -1,6 +1,7 @@
 # mutant-of: lstm_cell_backward
 # cascades-to: lstm_backward
 # mistake: the cell state's gradient forgets the path through h = o * tanh(c) (dc_all = dc)
+# misconception: lstm-cell-state-misses-the-tanh-path
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: many_to_one_loss
 # mistake: softmax without subtracting the largest score: exp overflows for large scores (inf / inf = nan)
+# misconception: many-to-one-softmax-not-stabilised
 import numpy as np
 
 

@@ -1,6 +1,7 @@
 # mutant-of: rnn_backward
 # cascades-to: many_to_one_loss
 # mistake: dh_prev is not passed back: each step only sees its own upstream gradient
+# misconception: rnn-backward-dh-prev-not-carried
 import numpy as np
 
 

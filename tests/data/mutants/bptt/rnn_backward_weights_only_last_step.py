@@ -1,6 +1,7 @@
 # mutant-of: rnn_backward
 # cascades-to: many_to_one_loss
 # mistake: the weight gradients are not accumulated over time steps: only the last step's contribution
+# misconception: rnn-backward-weights-last-step-only
 import numpy as np
 
 

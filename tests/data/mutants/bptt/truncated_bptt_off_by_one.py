@@ -1,5 +1,6 @@
 # mutant-of: truncated_bptt_grads
-# mistake: the chunks are cut one step too early (the state entering step t - 1 is detached, not step t)
+# mistake: chunk boundaries one step late: dh_next is zeroed after steps k + 1, 2k + 1, ... (not k, 2k, ...)
+# misconception: truncated-bptt-cuts-one-step-late
 import numpy as np
 
 

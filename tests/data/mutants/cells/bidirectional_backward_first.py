@@ -1,5 +1,6 @@
 # mutant-of: bidirectional_forward
 # mistake: the backward states come first in the concatenation
+# misconception: bidirectional-backward-first
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: bidirectional_forward
 # mistake: the backward states are left in reading order (hb_{T-1} stored at step 0)
+# misconception: bidirectional-backward-not-realigned
 import numpy as np
 
 

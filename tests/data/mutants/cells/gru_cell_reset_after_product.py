@@ -1,6 +1,7 @@
 # mutant-of: gru_cell_forward
 # cascades-to: gru_forward, bidirectional_forward, stacked_forward
 # mistake: the reset gate applied after the hidden product, r * (h_prev @ Un), as in PyTorch's GRUCell
+# misconception: gru-reset-after-product
 import numpy as np
 
 

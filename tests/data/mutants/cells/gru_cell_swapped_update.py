@@ -1,6 +1,7 @@
 # mutant-of: gru_cell_forward
 # cascades-to: gru_forward, bidirectional_forward, stacked_forward
 # mistake: z and 1 - z swapped (h = z * h_prev + (1 - z) * n), PyTorch's convention in the lecture's GRU
+# misconception: gru-update-gate-swapped
 import numpy as np
 
 

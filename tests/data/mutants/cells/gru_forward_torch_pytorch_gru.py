@@ -1,5 +1,6 @@
 # mutant-of: gru_forward_torch
 # mistake: PyTorch's GRU formulation (reset after the product, z and 1 - z swapped) instead of the lecture's
+# misconception: torch-gru-pytorch-formulation
 def gru_forward_torch(x, h0, p):
     import torch
 

@@ -1,6 +1,7 @@
 # mutant-of: lstm_cell_forward
 # cascades-to: lstm_forward, bidirectional_forward, stacked_forward
 # mistake: the candidate g uses a sigmoid instead of tanh (it can no longer be negative)
+# misconception: lstm-candidate-sigmoid
 import numpy as np
 
 

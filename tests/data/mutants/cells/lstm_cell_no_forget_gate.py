@@ -1,6 +1,7 @@
 # mutant-of: lstm_cell_forward
 # cascades-to: lstm_forward, bidirectional_forward, stacked_forward
 # mistake: the forget gate is computed but never applied (c = c_prev + i * g)
+# misconception: lstm-forget-gate-ignored
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: peephole_lstm_cell_forward
 # mistake: the output gate peeks at the previous cell state c_prev instead of the new one
+# misconception: peephole-output-gate-old-cell
 import numpy as np
 
 

@@ -1,6 +1,7 @@
 # mutant-of: rnn_cell_forward
 # cascades-to: rnn_forward, bidirectional_forward, stacked_forward
 # mistake: sigmoid instead of tanh for the hidden state
+# misconception: rnn-sigmoid-activation
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: stacked_forward
 # mistake: every layer reads the input x instead of the hidden states of the layer below
+# misconception: stacked-layers-read-input
 def stacked_forward(x, h0s, ps, cell):
     if cell not in CELLS:
         raise ValueError(f"unknown cell {cell!r}")

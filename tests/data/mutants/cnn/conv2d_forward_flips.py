@@ -1,5 +1,6 @@
 # mutant-of: conv2d_forward
 # mistake: the filters are flipped (a true convolution), which CNN layers do not do
+# misconception: conv2d-filters-flipped
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: maxpool2d_forward
 # mistake: the pooling windows are one row and column too small (range(i*s, i*s + f - 1))
+# misconception: maxpool-window-one-short
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: hashed_one_hot
 # mistake: uses Python's built-in hash(), which is salted per process, instead of zlib.crc32
+# misconception: hashed-python-hash
 import re
 
 import numpy as np

@@ -1,5 +1,6 @@
 # mutant-of: build_token_index
 # mistake: numbers the tokens from 1 (Keras Tokenizer style) instead of 0
+# misconception: index-one-based
 import re
 
 

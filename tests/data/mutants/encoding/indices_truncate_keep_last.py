@@ -1,5 +1,6 @@
 # mutant-of: texts_to_indices
 # mistake: truncation keeps the last max_length tokens instead of the first ones
+# misconception: indices-truncate-keeps-last
 import re
 
 import numpy as np

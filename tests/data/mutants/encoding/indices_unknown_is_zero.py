@@ -1,5 +1,6 @@
 # mutant-of: texts_to_indices
 # mistake: an unknown token is mapped to index 0 (the first word's column) instead of -1
+# misconception: indices-unknown-is-zero
 import re
 
 import numpy as np

@@ -1,5 +1,6 @@
 # mutant-of: one_hot_encode
 # mistake: pre-padding (zero rows before the text instead of after it)
+# misconception: one-hot-pre-padding
 import re
 
 import numpy as np

@@ -1,5 +1,6 @@
 # mutant-of: one_hot_encode
 # mistake: out[i, t, index.get(token)] = 1 -- numpy reads None as a new axis: an unknown word is all ones
+# misconception: one-hot-unknown-row-of-ones
 import re
 
 import numpy as np

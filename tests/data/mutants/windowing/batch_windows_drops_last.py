@@ -1,5 +1,6 @@
 # mutant-of: batch_windows
 # mistake: the smaller last batch is dropped (N // batch_size batches instead of ceil(N / batch_size))
+# misconception: batches-drop-last
 import numpy as np
 
 

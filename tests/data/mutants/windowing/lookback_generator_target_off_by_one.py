@@ -1,5 +1,6 @@
 # mutant-of: lookback_generator
 # mistake: the target is one row too early (row + delay - 1): sample 0 of the lecture targets row 1583
+# misconception: lookback-target-one-early
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: make_windows
 # mistake: off-by-one window count: the last target row (end_index) is never used, so 1..10 gives 6 windows
+# misconception: windows-last-target-missed
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: make_windows
 # mistake: sampling_rate is ignored: every window keeps all `length` rows
+# misconception: windows-sampling-rate-ignored
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: make_windows
 # mistake: stride is ignored: a window ends at every row
+# misconception: windows-stride-ignored
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 # mutant-of: make_windows
 # mistake: the target is the last element of the window (targets[i - 1]) instead of the row after it
+# misconception: windows-target-inside-window
 import numpy as np
 
 

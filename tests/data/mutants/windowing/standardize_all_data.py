@@ -1,5 +1,6 @@
 # mutant-of: standardize
 # mistake: mean and std computed on all the data (training + validation/test): their statistics leak
+# misconception: standardize-all-data
 import numpy as np
 
 

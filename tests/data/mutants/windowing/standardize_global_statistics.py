@@ -1,5 +1,6 @@
 # mutant-of: standardize
 # mistake: one mean and one std over the whole training array (axis=None) instead of per feature (axis=0)
+# misconception: standardize-global-statistics
 import numpy as np
 
 

@@ -1,0 +1,262 @@
+"""Known misconceptions of the bptt assignment, each implemented as the mistake (see seqlab.misconceptions).
+
+A mistake receives ``ref``, the reference in which the mistaken function replaces the correct one, so the
+functions built on it are recognised too: a mistaken ``rnn_cell_backward`` in ``rnn_backward``,
+``many_to_one_loss`` and ``truncated_bptt_grads``, a mistaken ``rnn_backward`` in ``many_to_one_loss``, a
+mistaken ``lstm_cell_backward`` in ``lstm_backward``. Only the gradients the hidden tests grade are compared
+(``observe`` drops any extra entries of a returned dict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from seqlab.misconceptions import Catalogue
+
+#: The gradients graded for each function returning a dict of them (for many_to_one_loss, its second item).
+GRADED = {
+    "rnn_cell_backward": ("dx", "dh_prev", "dWx", "dWh", "db"),
+    "lstm_cell_backward": ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"),
+    "rnn_backward": ("dx", "dh0", "dWx", "dWh", "db"),
+    "lstm_backward": ("dx", "dh0", "dWx", "dWh", "db"),
+    "truncated_bptt_grads": ("dx", "dh0", "dWx", "dWh", "db"),
+    "many_to_one_loss": ("dx", "dh0", "dWx", "dWh", "db", "dWy", "dby"),
+}
+
+
+def graded_outputs(function: str, value: Any) -> Any:
+    """The graded gradients of a returned dict (the other outputs unchanged)."""
+    names = GRADED.get(function)
+    if names is None:
+        return value
+
+    def pick(grads: Any) -> Any:
+        return {name: grads[name] for name in names if name in grads} if isinstance(grads, Mapping) else grads
+
+    if function == "many_to_one_loss" and isinstance(value, tuple | list) and len(value) == 2:
+        return value[0], pick(value[1])
+    return pick(value)
+
+
+catalogue = Catalogue("bptt", observe=graded_outputs)
+
+
+def _affine_backward(da: np.ndarray, cache: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The gradients of ``a = x @ Wx + h_prev @ Wh + b`` from ``da``."""
+    p = cache["p"]
+    return {
+        "dx": da @ p["Wx"].T,
+        "dh_prev": da @ p["Wh"].T,
+        "dWx": cache["x"].T @ da,
+        "dWh": cache["h_prev"].T @ da,
+        "db": da.sum(axis=0),
+    }
+
+
+def _through_time(
+    ref: Any, cell: str, dhs: np.ndarray, cache: dict[str, Any], *, h: bool = True, c: bool = True,
+    weights: str = "all",
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """BPTT with the classic mistakes as switches: ``h=False`` / ``c=False`` does not pass ``dh_prev`` /
+    ``dc_prev`` back to the previous step, ``weights="last"`` keeps only step T - 1's weight gradients."""
+    dx = np.zeros_like(cache["x"], dtype=np.result_type(cache["x"], dhs))
+    dh_next = dc_next = np.zeros_like(dhs[:, 0])
+    total: dict[str, np.ndarray] = {}
+    for t in reversed(range(dhs.shape[1])):
+        step_cache = ref.step_cache(cache, t)
+        if cell == "rnn":
+            step = ref.rnn_cell_backward(dhs[:, t] + (dh_next if h else 0.0), step_cache)
+        else:
+            dc = dc_next if c else np.zeros_like(dc_next)
+            step = ref.lstm_cell_backward(dhs[:, t] + (dh_next if h else 0.0), dc, step_cache)
+            dc_next = step["dc_prev"]
+        dx[:, t] = step["dx"]
+        dh_next = step["dh_prev"]
+        if weights == "all" or t == dhs.shape[1] - 1:
+            for name in ("dWx", "dWh", "db"):
+                total[name] = total.get(name, 0.0) + step[name]
+    return {"dx": dx, "dh0": dh_next, **total}
+
+
+# --- one RNN step, an RNN layer -------------------------------------------------------------------------
+@catalogue.mistake(
+    "rnn-tanh-derivative-one-minus-h",
+    "rnn_cell_backward",
+    title="an RNN step backwards with the tanh derivative written as 1 − h",
+    explanation="The derivative of tanh is tanh'(a) = 1 − tanh²(a), so da = dh ⊙ (1 − h²) with h from the "
+    "cache, not dh ⊙ (1 − h).",
+    where="the bptt notebook, section 2 (One RNN step backwards)",
+)
+def _(ref: Any, dh: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _affine_backward(dh * (1.0 - cache["h"]), cache)
+
+
+@catalogue.mistake(
+    "rnn-backward-dh-prev-not-carried",
+    "rnn_backward",
+    title="BPTT in which each step only receives its own upstream gradient (dh_prev is not passed back)",
+    explanation="The state h_t goes up to the loss and right into step t + 1, so the gradient reaching it "
+    "is dhs[:, t] + dh_next, where dh_next is the dh_prev of step t + 1 (zero after the last step).",
+    where="the bptt notebook, section 3 (Backpropagation through time: a whole RNN layer)",
+)
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "rnn", dhs, cache, h=False)
+
+
+@catalogue.mistake(
+    "rnn-backward-weights-last-step-only",
+    "rnn_backward",
+    title="BPTT whose weight gradients are the last time step's only, not accumulated over the steps",
+    explanation="The same Wx, Wh and b are used at every step, so dWx, dWh and db are sums with one term "
+    "per step: start them at zero and add (+=) every step's contribution.",
+    where="the bptt notebook, section 3 (Backpropagation through time: a whole RNN layer)",
+)
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "rnn", dhs, cache, weights="last")
+
+
+# --- one LSTM step, an LSTM layer -----------------------------------------------------------------------
+@catalogue.mistake(
+    "lstm-cell-state-misses-the-tanh-path",
+    "lstm_cell_backward",
+    title="an LSTM step backwards whose cell-state gradient misses the path through h = o ⊙ tanh(c)",
+    explanation="The cell state reaches the loss along two paths, directly into the next step and through "
+    "h = o ⊙ tanh(c), so its total gradient is dc + dh ⊙ o ⊙ (1 − tanh²c), not dc alone.",
+    where="the bptt notebook, section 4 (The LSTM backwards)",
+)
+def _(ref: Any, dh: np.ndarray, dc: np.ndarray, cache: dict[str, Any]) -> Any:
+    i, f, g, o, tanh_c = (cache[key] for key in ("i", "f", "g", "o", "tanh_c"))
+    gates = [dc * g * i * (1 - i), dc * cache["c_prev"] * f * (1 - f), dc * i * (1 - g**2)]
+    da = np.concatenate([*gates, dh * tanh_c * o * (1 - o)], axis=1)
+    return {**_affine_backward(da, cache), "dc_prev": dc * f}
+
+
+@catalogue.mistake(
+    "lstm-backward-dh-prev-not-carried",
+    "lstm_backward",
+    title="LSTM BPTT in which each step only receives its own upstream dh (dh_prev is not passed back)",
+    explanation="The gradient reaching h_t is dhs[:, t] + dh_next, where dh_next is the dh_prev of step "
+    "t + 1 (zero after the last step), as in rnn_backward; dc_next enters the step as its dc.",
+    where="the bptt notebook, section 5 (An LSTM layer backwards)",
+)
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "lstm", dhs, cache, h=False)
+
+
+@catalogue.mistake(
+    "lstm-backward-dc-prev-not-carried",
+    "lstm_backward",
+    title="LSTM BPTT in which the cell-state gradient is not passed back (dc = 0 at every step)",
+    explanation="Two states flow back in time: dh_next is added to dhs[:, t], and dc_next, the dc_prev of "
+    "step t + 1 (zero only after the last step), enters step t as its dc.",
+    where="the bptt notebook, section 5 (An LSTM layer backwards)",
+)
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "lstm", dhs, cache, c=False)
+
+
+@catalogue.mistake(
+    "lstm-backward-weights-last-step-only",
+    "lstm_backward",
+    title="LSTM BPTT whose weight gradients are the last time step's only, not accumulated over the steps",
+    explanation="The same Wx, Wh and b are used at every step, so dWx, dWh and db are sums with one term "
+    "per step: start them at zero and add (+=) every step's contribution.",
+    where="the bptt notebook, section 5 (An LSTM layer backwards)",
+)
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "lstm", dhs, cache, weights="last")
+
+
+# --- the many-to-one loss -------------------------------------------------------------------------------
+@catalogue.mistake(
+    "many-to-one-softmax-not-stabilised",
+    "many_to_one_loss",
+    title="a softmax computed without subtracting each row's largest score, which overflows",
+    explanation="np.exp of a score above ~709 is inf, and inf / inf is nan. Subtract each row's maximum from "
+    "the scores before np.exp (it cancels in the ratio) and take log p = z − log Σ e^z.",
+    where="the bptt notebook, section 6 (The many-to-one loss)",
+)
+def _(ref: Any, x: np.ndarray, y: np.ndarray, h0: np.ndarray, p: Any, Wy: np.ndarray, by: np.ndarray) -> Any:
+    hs, cache = ref.rnn_forward(x, h0, p)
+    n, labels = x.shape[0], np.asarray(y, dtype=np.int64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        e = np.exp(hs[:, -1] @ Wy + by)
+        probs = e / e.sum(axis=1, keepdims=True)
+        loss = -float(np.mean(np.log(probs[np.arange(n), labels])))
+        dscores = probs.copy()
+        dscores[np.arange(n), labels] -= 1.0
+        dscores /= n
+        dhs = np.zeros_like(hs)
+        dhs[:, -1] = dscores @ Wy.T
+        grads = ref.rnn_backward(dhs, cache)
+        grads.update(dWy=hs[:, -1].T @ dscores, dby=dscores.sum(axis=0))
+    return loss, grads
+
+
+# --- vanishing gradients, clipping, truncation ----------------------------------------------------------
+@catalogue.mistake(
+    "jacobian-norms-frobenius",
+    "hidden_jacobian_norms",
+    title="the Frobenius norm of the Jacobian products instead of their spectral norm",
+    explanation="||dh_T/dh_t||_2 is the spectral norm, the largest singular value: np.linalg.norm(J, ord=2, "
+    "axis=(1, 2)) for a stack; without ord=2 np.linalg.norm returns the Frobenius norm (the identity's is "
+    "√H, not 1).",
+    where="the bptt notebook, section 7 (Vanishing and exploding gradients)",
+)
+def _(ref: Any, x: np.ndarray, h0: np.ndarray, p: Any) -> Any:
+    hs, _ = ref.rnn_forward(x, h0, p)
+    n, t_steps, hidden = hs.shape
+    jacobian = np.broadcast_to(np.eye(hidden), (n, hidden, hidden))
+    norms = [np.linalg.norm(jacobian, axis=(1, 2))]
+    for t in range(t_steps, 0, -1):
+        jacobian = jacobian @ ((1.0 - hs[:, t - 1] ** 2)[:, :, None] * p["Wh"].T[None])
+        norms.append(np.linalg.norm(jacobian, axis=(1, 2)))
+    return np.stack(norms[::-1], axis=1)
+
+
+@catalogue.mistake(
+    "clip-grad-norm-each-gradient-alone",
+    "clip_grad_norm",
+    title="gradients clipped each by its own norm instead of the global norm",
+    explanation="clip_grad_norm treats all gradients as one long vector: total = ||g||_p over every entry of "
+    "every gradient, and all of them are scaled by the same factor min(max_norm / (total + 1e-6), 1), so "
+    "the direction is kept.",
+    where="the bptt notebook, section 8 (Gradient clipping)",
+)
+def _(ref: Any, grads: Mapping[str, np.ndarray], max_norm: float, norm_type: float = 2.0) -> Any:
+    def norm(*arrays: np.ndarray) -> float:  # (not ref.clip_grad_norm: in ref it is this mistake)
+        flat = np.abs(np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64))
+        if np.isinf(norm_type):
+            return float(flat.max(initial=0.0))
+        return float((flat**norm_type).sum() ** (1 / norm_type))
+
+    clipped = {name: g * min(max_norm / (norm(g) + 1e-6), 1.0) for name, g in grads.items()}
+    return clipped, norm(*grads.values())
+
+
+@catalogue.mistake(
+    "truncated-bptt-cuts-one-step-late",
+    "truncated_bptt_grads",
+    title="truncated BPTT whose chunk boundaries are one step late (a first chunk of k + 1 steps)",
+    explanation="The chunks are [0, k), [k, 2k), ... in code indices: going backwards, dh_next is set to "
+    "zero when it would cross from a chunk's first step t (t > 0 and t % k == 0) into step t − 1, not "
+    "after steps k + 1, 2k + 1, ...",
+    where="the bptt notebook, section 9 (Truncated backpropagation through time)",
+)
+def _(ref: Any, x: np.ndarray, h0: np.ndarray, p: Any, dhs: np.ndarray, k: int) -> Any:
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    _, cache = ref.rnn_forward(x, h0, p)
+    dx = np.zeros_like(x, dtype=np.result_type(x, dhs))
+    dh_next = np.zeros_like(dhs[:, 0])
+    total: dict[str, np.ndarray] = {}
+    for t in reversed(range(x.shape[1])):
+        step = ref.rnn_cell_backward(dhs[:, t] + dh_next, ref.step_cache(cache, t))
+        dx[:, t] = step["dx"]
+        for name in ("dWx", "dWh", "db"):
+            total[name] = total.get(name, 0.0) + step[name]
+        dh_next = 0.0 * step["dh_prev"] if t > 1 and (t - 1) % k == 0 else step["dh_prev"]
+    return {"dx": dx, "dh0": dh_next, **total}
