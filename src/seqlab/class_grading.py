@@ -20,6 +20,7 @@ Where the gradings run is a :class:`Runner`:
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import importlib.util
 import multiprocessing
 import os
@@ -28,11 +29,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from seqlab.errors import SeqlabError
 from seqlab.gradebook import Gradebook, content_hash, grader_version
-from seqlab.grading import GradeOptions, grade
+from seqlab.grading import GradeOptions, grade, hints_decision
 from seqlab.model import GradeResult
 from seqlab.submissions import ClassSubmission
 
@@ -61,6 +63,14 @@ class GradeJob:
     path: str
     content_hash: str
     grader_version: str
+    submitted_at: datetime | None = None
+
+    def options(self, options: GradeOptions) -> GradeOptions:
+        """The run's options for this job: its own submission time, when known, decides hint deadlines
+        (else the run's ``submitted_at``, else the time of grading)."""
+        if self.submitted_at is None:
+            return options
+        return dataclasses.replace(options, submitted_at=self.submitted_at)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -97,7 +107,7 @@ def grade_job(job: GradeJob, options: GradeOptions) -> JobOutcome:
     """Grade one job (in whatever process runs it); never raises for a submission's or a course's fault."""
     began = time.monotonic()
     try:
-        result = grade(job.path, job.assignment, options)
+        result = grade(job.path, job.assignment, job.options(options))
     except SeqlabError as exc:
         return JobOutcome(job, None, time.monotonic() - began, f"{type(exc).__name__}: {exc}")
     except Exception:  # noqa: BLE001 - a bug in the grader: reported with its traceback, the run goes on
@@ -109,18 +119,22 @@ def plan_jobs(
     submissions: Iterable[ClassSubmission], options: GradeOptions, gradebook: Gradebook
 ) -> tuple[list[GradeJob], list[GradeJob]]:
     """Split the submissions into jobs to grade and jobs the gradebook already holds (same content, same
-    grader version)."""
-    versions: dict[str, str] = {}
+    grader version; the version covers whether the submission's time gets hints)."""
+    versions: dict[tuple[str, bool], str] = {}
     pending, done = [], []
     for submission in submissions:
-        if submission.assignment not in versions:
-            versions[submission.assignment] = grader_version(submission.assignment, options)
+        submitted_at = submission.submitted_at or options.submitted_at
+        local = dataclasses.replace(options, submitted_at=submitted_at)
+        key = (submission.assignment, hints_decision(submission.assignment, local)[0])
+        if key not in versions:
+            versions[key] = grader_version(submission.assignment, local)
         job = GradeJob(
             submission.student,
             submission.assignment,
             str(submission.path),
             content_hash(submission.path),
-            versions[submission.assignment],
+            versions[key],
+            submitted_at,
         )
         known = gradebook.lookup(job.student, job.assignment, job.content_hash, job.grader_version)
         (done if known is not None else pending).append(job)

@@ -165,8 +165,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--submitted-at",
         type=_moment,
         metavar="ISO-TIME",
-        help="when the work was submitted (for grade-class: every submission of the run), e.g. "
-        "2026-12-14T23:59:00+01:00; decides hint deadlines in grader/<id>/feedback.toml (default: now)",
+        help="when the work was submitted, e.g. 2026-12-14T23:59:00+01:00; decides hint deadlines in "
+        "grader/<id>/feedback.toml (default: now; grade-class prefers each submission's own time, from "
+        "nbgrader's timestamp.txt or Gradescope's created_at)",
     )
     _add_grading_options(parser)
     parser.add_argument(

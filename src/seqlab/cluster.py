@@ -218,7 +218,7 @@ def grade_on_worker(
         began = time.monotonic()
         root = bundle.unpack()
         local = dataclasses.replace(options, course_root=root, cache_dir=root / ".seqlab-cache")
-        version = grader_version(job.assignment, local)
+        version = grader_version(job.assignment, job.options(local))
         if version != job.grader_version:
             return JobOutcome(
                 job,

@@ -48,14 +48,22 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from seqlab.course import ASSIGNMENTS
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
 
-__all__ = ["LAYOUTS", "METADATA_FILE", "ClassSubmission", "detect_layout", "find_submissions"]
+__all__ = [
+    "LAYOUTS",
+    "METADATA_FILE",
+    "ClassSubmission",
+    "detect_layout",
+    "find_submissions",
+    "submission_time",
+]
 
 #: The values of ``layout``.
 LAYOUTS: tuple[str, ...] = ("auto", "nbgrader", "flat", "gradescope")
@@ -80,11 +88,14 @@ class ClassSubmission:
         student: the student id, safe as a file name (no ``/`` or ``\\``, not ``.`` or ``..``).
         assignment: the assignment id.
         path: the folder or file to give :func:`seqlab.loader.load_submission`.
+        submitted_at: when it was submitted (time-zone aware), where the layout records it: nbgrader's
+            ``timestamp.txt``, Gradescope's ``:created_at``; None otherwise. Not part of the ordering.
     """
 
     student: str
     assignment: str
     path: Path
+    submitted_at: datetime | None = field(default=None, compare=False)
 
     def _key(self) -> tuple[str, str, Path]:
         return (self.assignment, self.student, self.path)
@@ -331,7 +342,7 @@ def _nbgrader(scan: _Scan, root: Path, wanted: tuple[str, ...] | None) -> list[C
             if not scan.entries(entry, quiet=True):
                 scan.note(f"{scan.rel(entry)}/: empty submission folder; skipped")
                 continue
-            found.append(ClassSubmission(student, name, entry))
+            found.append(ClassSubmission(student, name, entry, _nbgrader_timestamp(scan, entry)))
     seen = set().union(*had.values())
     expected = wanted or tuple(a for a in ASSIGNMENTS if a in seen)
     if had and not expected:
@@ -399,6 +410,48 @@ def _flat_folder(scan: _Scan, folder: Path, assignment: str) -> ClassSubmission 
     return ClassSubmission(student, assignment, folder)
 
 
+def submission_time(value: Any) -> datetime | None:
+    """A recorded submission time as an aware datetime: a datetime (naive ones are UTC) or text such as
+    nbgrader's ``2026-12-14 22:59:00.123456 UTC`` or ISO 8601; None when it is neither."""
+    if isinstance(value, str):
+        text = value.strip()
+        for zone in (" UTC", " GMT", "Z"):
+            if text.endswith(zone):
+                text = text.removesuffix(zone) + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _nbgrader_timestamp(scan: _Scan, folder: Path) -> datetime | None:
+    """nbgrader's ``timestamp.txt`` of a submission folder (a regular file), else None."""
+    path = folder / "timestamp.txt"
+    if not _real_file(path):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:200]
+    except OSError:
+        return None
+    moment = submission_time(text)
+    if moment is None:
+        scan.note(f"{scan.rel(path)}: not a time ({text.strip()[:40]!r}); the grading time is used")
+    return moment
+
+
+def _created_at(scan: _Scan, folder: Path, metadata: Any) -> datetime | None:
+    """Gradescope's ``:created_at`` of a submission, else None."""
+    value = metadata.get(":created_at", metadata.get("created_at")) if isinstance(metadata, dict) else None
+    moment = submission_time(value)
+    if value is not None and moment is None:
+        shown = str(value)[:40]
+        scan.note(f"{scan.rel(folder)}/: created_at {shown!r} is not a time; the grading time is used")
+    return moment
+
+
 def _read_metadata(path: Path) -> dict[Any, Any]:
     try:
         import yaml
@@ -463,7 +516,8 @@ def _gradescope(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmissio
         if not inside:
             scan.note(f"{scan.rel(folder)}/ ({student}): empty submission folder; skipped")
             continue
-        found.append(ClassSubmission(student, assignment, _gradescope_path(scan, folder, inside, assignment)))
+        path = _gradescope_path(scan, folder, inside, assignment)
+        found.append(ClassSubmission(student, assignment, path, _created_at(scan, folder, metadata[key])))
     for name, path in present.items():
         if name != METADATA_FILE and name not in {str(key) for key in metadata}:
             scan.note(f"{scan.rel(path)}: not listed in {METADATA_FILE}; skipped")

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.class_grading import plan_jobs
 from seqlab.course import find_course_root
 from seqlab.errors import CourseError
-from seqlab.gradebook import grader_version
+from seqlab.gradebook import Gradebook, grader_version
 from seqlab.grading import GradeOptions, hints_decision
 from seqlab.hint_policy import HintPolicy, parse_moment, read_hint_policy
+from seqlab.submissions import ClassSubmission
 
 DEADLINE = datetime(2026, 12, 14, 23, 59, tzinfo=timezone(timedelta(hours=1)))
 
@@ -105,3 +107,28 @@ def test_submission_times_parse_with_or_without_a_zone() -> None:
     assert parse_moment("2026-12-14T22:59:00") == DEADLINE  # no zone: UTC
     with pytest.raises(ValueError, match="ISO 8601"):
         parse_moment("next tuesday")
+
+
+def test_a_class_run_decides_hints_by_each_submissions_own_time(course: Path, tmp_path: Path) -> None:
+    """Before and after a hint deadline: two grader versions, and each job carries its submission's time
+    (the run's --submitted-at only fills in for a submission without one)."""
+    write_policy(course, "hints_until = 2026-12-14T23:59:00+01:00\n")
+    folder = tmp_path / "work"
+    (folder / "encoding.py").parent.mkdir()
+    (folder / "encoding.py").write_text("x = 1\n")
+    early, late = DEADLINE - timedelta(hours=1), DEADLINE + timedelta(hours=1)
+    submissions = [
+        ClassSubmission("ada", "encoding", folder, early),
+        ClassSubmission("bob", "encoding", folder, late),
+        ClassSubmission("cy", "encoding", folder),
+    ]
+    options = GradeOptions(course_root=course, submitted_at=early)
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        pending, done = plan_jobs(submissions, options, gradebook)
+    assert done == []
+    jobs = {job.student: job for job in pending}
+    assert [jobs[s].submitted_at for s in ("ada", "bob", "cy")] == [early, late, early]
+    assert jobs["ada"].grader_version == jobs["cy"].grader_version != jobs["bob"].grader_version
+    no_hints = GradeOptions(course_root=course, hints=False)
+    assert jobs["bob"].grader_version == grader_version("encoding", no_hints)
+    assert jobs["bob"].options(options).submitted_at == late

@@ -8,13 +8,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
 from seqlab.loader import load_submission
-from seqlab.submissions import ClassSubmission, detect_layout, find_submissions
+from seqlab.submissions import ClassSubmission, detect_layout, find_submissions, submission_time
 
 needs_yaml = pytest.mark.skipif(importlib.util.find_spec("yaml") is None, reason="PyYAML is not installed")
 
@@ -539,3 +540,52 @@ def test_unsafe_nbgrader_student_ids_are_skipped(tmp_path: Path) -> None:
     found, notes = find_submissions(tmp_path, ["encoding"])
     assert [s.student for s in found] == ["alice", "bob"]
     assert has_note(notes, "eve\\\\il", "not a usable student id")
+
+
+# -- submission times (for hint deadlines) -----------------------------------------------------------------
+
+
+def test_nbgrader_timestamps_are_the_submission_times(tmp_path: Path) -> None:
+    submitted = tmp_path / "submitted"
+    nbgrader_class(submitted)
+    write(submitted / "carol" / "encoding" / "encoding.py")
+    write(submitted / "carol" / "encoding" / "timestamp.txt", "2026-12-14 22:59:00.123456 UTC\n")
+    write(submitted / "dave" / "encoding" / "encoding.py")
+    write(submitted / "dave" / "encoding" / "timestamp.txt", "last tuesday\n")
+    found, notes = find_submissions(submitted, ["encoding"])
+    times = {s.student: s.submitted_at for s in found}
+    assert times == {
+        "alice": datetime(2024, 1, 1, 10, tzinfo=UTC),  # nbgrader's naive times are UTC
+        "bob": None,  # no timestamp.txt: the grading time decides
+        "carol": datetime(2026, 12, 14, 22, 59, 0, 123456, tzinfo=UTC),
+        "dave": None,
+    }
+    assert has_note(notes, "dave/encoding/timestamp.txt", "not a time")
+    assert found[0] == ClassSubmission("alice", "encoding", found[0].path)  # the time is not in the key
+
+
+@needs_yaml
+def test_gradescope_created_at_is_the_submission_time(tmp_path: Path) -> None:
+    gradescope_export(tmp_path)
+    found, _ = find_submissions(tmp_path, ["encoding"])
+    pacific = timezone(timedelta(hours=-8))
+    assert [s.submitted_at for s in found] == [
+        datetime(2024, 2, 1, 10, 0, 0, 123456, tzinfo=pacific),  # the latest submission, not its history
+        datetime(2024, 2, 1, 11, tzinfo=pacific),
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-14T23:59:00+01:00", datetime(2026, 12, 14, 22, 59, tzinfo=UTC)),
+        ("2026-12-14 22:59:00Z", datetime(2026, 12, 14, 22, 59, tzinfo=UTC)),
+        (datetime(2026, 12, 14, 22, 59), datetime(2026, 12, 14, 22, 59, tzinfo=UTC)),
+        ("", None),
+        (42, None),
+    ],
+)
+def test_submission_time_values(value, expected) -> None:
+    assert submission_time(value) == expected
