@@ -21,12 +21,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from seqlab.class_grading import GradeJob, LocalRunner, grade_class
+from seqlab.class_report import frequent_hints
 from seqlab.cluster import CourseBundle, DaskRunner, SubmissionFiles, grade_on_worker, loopback_cluster
 from seqlab.gradebook import Gradebook, content_hash, default_url, grader_version
 from seqlab.grading import GradeOptions, grade
@@ -34,7 +36,7 @@ from seqlab.limits import GIB, MIB, Limits
 from seqlab.sandbox import plan_sandbox
 from seqlab.submissions import find_submissions
 
-from .conftest import EXAMPLE_CACHE, ROOT, mutant_files, reference_source, variant_files
+from .conftest import EXAMPLE_CACHE, ROOT, header_names, mutant_files, reference_source, variant_files
 
 pytestmark = pytest.mark.e2e
 
@@ -154,6 +156,13 @@ def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: 
     assert all(score == 100 for name, score in scores.items() if name.startswith("variant"))
     assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
     assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
+    # Each mistake's students got its hint; the class report counts them per exercise and misconception.
+    mutants = mutant_files(ASSIGNMENT)[:2]
+    keys = {f"mutant-{path.stem}": header_names(path, "misconception") for path in mutants}
+    expected = Counter(key for student in holding for key in keys.get(holding[student], ()))
+    given = Counter(key for result in latest.values() for key in {t.hint for t in result.tests if t.hint})
+    assert given == expected and len(expected) == 2
+    assert {key: count for _, key, count, _ in frequent_hints(list(latest.values()))} == expected
 
 
 def test_a_class_graded_by_two_local_workers_equals_each_submission_graded_alone(tmp_path: Path, alone):
