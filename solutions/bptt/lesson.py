@@ -19,6 +19,10 @@
 # autograd on many random shapes and values. You will also check your own gradients numerically (section
 # 2) -- the single most useful habit when you write a backward pass.
 #
+# When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
+# names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
+# mistakes, what is right instead and where this notebook explains it.
+#
 # ## 0. Conventions
 #
 # **Forward passes are given.** The next cells contain the `cells` assignment's forward passes

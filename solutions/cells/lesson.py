@@ -21,6 +21,10 @@
 # scalar cells, the lecture's exercise); the hidden tests compare your functions with PyTorch on many
 # random shapes and values, so read the docstrings carefully.
 #
+# When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
+# names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
+# mistakes, what is right instead and where this notebook explains it.
+#
 # ## 0. Conventions
 #
 # **Shapes.** `N` is the batch size, `T` the number of time steps, `D` the input size and `H` the hidden

@@ -20,6 +20,10 @@
 # the hidden tests compare your functions with PyTorch (`torch.nn.functional.conv2d`, `max_pool2d`,
 # `avg_pool2d`, the shapes of `nn.Conv2d` and `nn.MaxPool2d` outputs) on many random sizes and values.
 #
+# When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
+# names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
+# mistakes, what is right instead and where this notebook explains it.
+#
 # ## 0. Conventions
 #
 # **Sizes** are Python `int`s. Where a docstring says so, a size may also be a pair `(height, width)`; the

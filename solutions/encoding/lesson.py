@@ -27,6 +27,10 @@
 # Every function has a docstring that states exactly what it must return. Under each function a **check**
 # cell tests it on the lecture's examples; the hidden tests check many more cases (empty texts, `T = 0`,
 # unknown tokens, character level, ...), so read the docstrings carefully.
+#
+# When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
+# names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
+# mistakes, what is right instead and where this notebook explains it.
 
 # %% [imports]
 import re

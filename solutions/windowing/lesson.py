@@ -17,6 +17,10 @@
 # All arrays are numpy arrays with **time on axis 0**. Every function has a docstring that states exactly
 # what to return; a **check** cell under each function tests it on the lecture's examples, and the hidden
 # tests try many more cases (2-D series, strides, sampling rates, odd batch sizes, wrap-around, seeds).
+#
+# When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
+# names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
+# mistakes, what is right instead and where this notebook explains it.
 
 # %% [imports]
 import itertools
