@@ -254,6 +254,20 @@ def longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
+def test_markdown_writes_a_functions_hint_once():
+    hint = "Hint: your output matches pre-padding. Post-pad. (See section 3.)"
+    tests = (
+        outcome("one_hot", "test_lecture", 4, FAILED, f"wrong values at 22 positions\n{hint}", hint="pre"),
+        outcome("one_hot", "test_random", 5, FAILED, f"wrong values at 2 positions\n{hint}", "x=1,", "pre"),
+        outcome("one_hot", "test_unknown", 3, FAILED, "wrong values at 14 positions"),
+    )
+    result = GradeResult("encoding", "s", "module", (FunctionScore("one_hot", tests),))
+    text = MarkdownReport().render(result)
+    assert text.count(hint) == 1 and text.count("Hint: the same as above.") == 1
+    assert text.index(hint) < text.index("wrong values at 2 positions\n  Hint: the same as above.")
+    assert "wrong values at 14 positions" in text
+
+
 @pytest.mark.parametrize(
     "message",
     [

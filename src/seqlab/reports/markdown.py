@@ -20,18 +20,27 @@ def _indent(text: str) -> str:
 
 
 def failure_lines(function: FunctionScore) -> list[str]:
-    """Markdown lines explaining a function's failed tests: name, points, message, counterexample."""
+    """Markdown lines explaining a function's failed tests: name, points, message, counterexample.
+
+    A hint (the message's last line, see :mod:`seqlab.misconceptions`) is written out once per function;
+    later tests with the same hint say so in a line.
+    """
     lines: list[str] = []
     shown: set[str] = set()
+    hinted: set[str] = set()
     for test in function.tests:
         if test.outcome != FAILED:
             continue
+        message = test.message
+        if test.hint in hinted and "\n" in message:
+            message = message.rsplit("\n", 1)[0] + "\nHint: the same as above."
+        hinted.add(test.hint)
         lines.append(f"- ❌ {test.name} ({points(test.max_points)} points)")
-        if test.message in shown and not test.counterexample:
+        if message in shown and not test.counterexample:
             lines.append("  (same problem as above)")
             continue
-        shown.add(test.message)
-        lines += ["", _indent(_block(test.message))]
+        shown.add(message)
+        lines += ["", _indent(_block(message))]
         if test.counterexample:
             lines += ["", "  Smallest failing input found:", "", _indent(_block(test.counterexample))]
         lines.append("")
