@@ -20,6 +20,9 @@ function, implemented in trusted grader code::
 The mistake receives ``ref``, the reference solution in which ``function`` *is* this mistake: every reference
 function that calls it (a layer that runs the cell, a bidirectional layer that runs the layer) calls the
 mistaken one, so a mistake in a cell is also recognised in the layers built on it.
+Because ``ref.<function>`` is the mistake itself, a mistake computes the correct part of its own function
+itself (other reference functions it may call through ``ref``). Mistakes receive the test's own argument
+objects and must not modify them.
 
 Diagnosis (:class:`Diagnoser`) happens in the grader after a test failed. The submission proxy keeps the
 test's latest calls that returned (arguments and the student's output, see

@@ -176,6 +176,26 @@ def test_run_autograder_writes_the_score_seqlab_gives(
     assert without_time(document) == without_time(in_process(root / "submission", tmp_path))
 
 
+@pytest.mark.parametrize(("created_at", "hinted"), [("2025-12-31T23:58:59.5+01:00", True), (None, False)])
+def test_the_submission_time_gradescope_records_decides_a_hint_deadline(
+    created_at: str | None, hinted: bool, exported: Path, tmp_path: Path
+) -> None:
+    """The suite's feedback.toml gives hints until a deadline; run_autograder passes the submission's
+    created_at from submission_metadata.json, so work submitted before it gets its hint and work graded
+    without a recorded time (now, after the deadline) does not."""
+    root = gradescope_tree(tmp_path, exported)
+    (root / "source" / "grader" / ASSIGNMENT / "feedback.toml").write_text(
+        "hints_until = 2025-12-31T23:59:00+01:00\n"
+    )
+    if created_at is not None:
+        (root / "submission_metadata.json").write_text(json.dumps({"id": 1, "created_at": created_at}))
+    _partly_wrong(root / "submission")
+    document = run_autograder(root)
+    outputs = "\n".join(test.get("output", "") for test in document["tests"])
+    assert 0 < document["score"] < sum(test["max_score"] for test in document["tests"])
+    assert ("Hint: your output matches" in outputs) is hinted
+
+
 def test_a_non_editable_install_of_the_zips_project_grades_a_nested_upload(
     exported: Path, tmp_path: Path
 ) -> None:
