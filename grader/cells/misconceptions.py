@@ -222,14 +222,14 @@ def _(ref: Any, input_size: int, hidden_size: int) -> tuple[int, int]:
     "in torch, on any device)",
 )
 def _(ref: Any, x: Any, h0: Any, p: dict[str, Any]) -> Any:
+    """What torch.nn.GRU computes with these weights (PyTorch's gate order is r, z, n too; bias_hh = 0)."""
     import torch
 
     hidden = h0.shape[1]
-    h, states = h0, []
-    for t in range(x.shape[1]):
-        a_r, a_z, a_n = (x[:, t] @ p["Wx"] + p["b"]).split(hidden, dim=1)
-        u_r, u_z, u_n = (h @ p["Wh"]).split(hidden, dim=1)
-        r, z = torch.sigmoid(a_r + u_r), torch.sigmoid(a_z + u_z)
-        h = z * h + (1 - z) * torch.tanh(a_n + r * u_n)
-        states.append(h)
-    return torch.stack(states, dim=1)
+    gru = torch.nn.GRU(x.shape[2], hidden, batch_first=True, device=x.device, dtype=x.dtype)
+    with torch.no_grad():
+        gru.weight_ih_l0.copy_(p["Wx"].T)
+        gru.weight_hh_l0.copy_(p["Wh"].T)
+        gru.bias_ih_l0.copy_(p["b"])
+        gru.bias_hh_l0.zero_()
+        return gru(x, h0.unsqueeze(0).contiguous())[0]
