@@ -227,14 +227,9 @@ def _(ref: Any, x: np.ndarray, h0: np.ndarray, p: Any) -> Any:
     where="the bptt notebook, section 8 (Gradient clipping)",
 )
 def _(ref: Any, grads: Mapping[str, np.ndarray], max_norm: float, norm_type: float = 2.0) -> Any:
-    def norm(*arrays: np.ndarray) -> float:  # (not ref.clip_grad_norm: in ref it is this mistake)
-        flat = np.abs(np.concatenate([np.ravel(a) for a in arrays]).astype(np.float64))
-        if np.isinf(norm_type):
-            return float(flat.max(initial=0.0))
-        return float((flat**norm_type).sum() ** (1 / norm_type))
-
-    clipped = {name: g * min(max_norm / (norm(g) + 1e-6), 1.0) for name, g in grads.items()}
-    return clipped, norm(*grads.values())
+    clip = ref.correct.clip_grad_norm
+    clipped = {name: clip({name: g}, max_norm, norm_type)[0][name] for name, g in grads.items()}
+    return clipped, clip(grads, max_norm, norm_type)[1]
 
 
 @catalogue.mistake(

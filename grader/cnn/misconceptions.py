@@ -4,8 +4,8 @@ A mistake receives ``ref``, the reference in which the mistaken function replace
 functions built on it are recognised too: a wrong ``conv_output_size`` in ``shape_table`` and
 ``conv2d_forward``, a wrong ``pool_output_size`` in ``shape_table`` and the pooling layers, a wrong
 parameter count in ``shape_table``. The one exception is a cross-correlation that flips its kernel: see
-``_flipped_cross_correlation``. (``ref.<function>`` is the mistake itself, so a mistake computes the
-correct part of its own function here rather than calling it.)
+``_flipped_cross_correlation``. (``ref.<function>`` is the mistake itself; ``ref.correct`` the untouched
+reference.)
 
 A size is an ``int``: the tests fail a ``float`` even of the right value, so ``observe`` compares the
 sizes with whether they are floats (a size computed with ``/`` then matches the no-floor mistake).
@@ -247,19 +247,6 @@ def _(ref: Any, n_in: int, n_out: int, bias: bool = True) -> int:
 
 
 # --- convolutions ----------------------------------------------------------------------------------------
-def _conv2d(ref: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Size, padding: Size) -> Any:
-    """The reference's conv2d_forward (the filters slid without flipping)."""
-    (sh, sw), (ph, pw) = ref._pair(stride, "stride"), ref._pair(padding, "padding")
-    if x.shape[1] != w.shape[1]:
-        raise ValueError("channels differ")
-    fh, fw = w.shape[2:]
-    out_h, out_w = ref.conv_output_size(x.shape[2], fh, ph, sh), ref.conv_output_size(x.shape[3], fw, pw, sw)
-    padded = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (fh, fw), axis=(2, 3))
-    windows = windows[:, :, : (out_h - 1) * sh + 1 : sh, : (out_w - 1) * sw + 1 : sw]
-    return np.einsum("nchwuv,kcuv->nkhw", windows, w) + b[None, :, None, None]
-
-
 @catalogue.mistake(
     "conv2d-filters-flipped",
     "conv2d_forward",
@@ -269,7 +256,7 @@ def _conv2d(ref: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Size,
     where=f"{FLIPPING} and section 3 (A convolution layer: many channels, many filters, a batch)",
 )
 def _(ref: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Size = 1, padding: Size = 0) -> Any:
-    return _conv2d(ref, x, w[:, :, ::-1, ::-1], b, stride, padding)
+    return ref.correct.conv2d_forward(x, w[:, :, ::-1, ::-1], b, stride, padding)
 
 
 @catalogue.mistake(
@@ -281,7 +268,7 @@ def _(ref: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Size = 1, p
     where="the cnn notebook, section 3 (A convolution layer: many channels, many filters, a batch)",
 )
 def _(ref: Any, x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: Size = 1, padding: Size = 0) -> Any:
-    return _conv2d(ref, x, w, np.zeros_like(b), stride, padding)
+    return ref.correct.conv2d_forward(x, w, np.zeros_like(b), stride, padding)
 
 
 @catalogue.mistake(

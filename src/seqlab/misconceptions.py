@@ -20,9 +20,9 @@ function, implemented in trusted grader code::
 The mistake receives ``ref``, the reference solution in which ``function`` *is* this mistake: every reference
 function that calls it (a layer that runs the cell, a bidirectional layer that runs the layer) calls the
 mistaken one, so a mistake in a cell is also recognised in the layers built on it.
-Because ``ref.<function>`` is the mistake itself, a mistake computes the correct part of its own function
-itself (other reference functions it may call through ``ref``). Mistakes receive the test's own argument
-objects and must not modify them.
+``ref.<function>`` is the mistake itself; ``ref.correct`` is the untouched reference, for a mistake that
+is the right function applied to altered arguments (``ref.correct.conv2d_forward(x, w, 0 * b)``: a layer
+that forgets its biases). Mistakes receive the test's own argument objects and must not modify them.
 
 Diagnosis (:class:`Diagnoser`) happens in the grader after a test failed. The submission proxy keeps the
 test's latest calls that returned (arguments and the student's output, see
@@ -158,7 +158,13 @@ def load_catalogue(suite_dir: Path, assignment: str) -> Catalogue | None:
 def mistaken_reference(reference: ModuleType, function: str, mistake: Callable[..., Any]) -> SimpleNamespace:
     """The reference's names, with ``function`` replaced by ``mistake(ref, ...)``, where ``ref`` is this
     namespace, and every function defined in the reference rebuilt to look names up here (so callers of
-    ``function`` call the mistake)."""
+    ``function`` call the mistake); ``correct`` is the untouched reference.
+
+    Raises:
+        CourseError: when the reference itself defines ``correct``.
+    """
+    if hasattr(reference, "correct"):
+        raise CourseError(f"{reference.__name__} defines `correct`, the name mistakes use for the reference")
     names: dict[str, Any] = dict(vars(reference))
     namespace = SimpleNamespace()
     for name, value in list(names.items()):
@@ -175,6 +181,7 @@ def mistaken_reference(reference: ModuleType, function: str, mistake: Callable[.
     mistaken.__name__ = function
     names[function] = mistaken
     namespace.__dict__.update(names)
+    namespace.correct = reference
     return namespace
 
 

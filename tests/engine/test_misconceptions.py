@@ -111,6 +111,15 @@ def test_a_mistaken_function_is_seen_by_its_callers_and_the_reference_is_untouch
     assert reference.layer.__globals__["cell"] is reference.cell
 
 
+def test_a_mistake_reaches_the_untouched_reference_as_correct(reference):
+    mistaken = mistaken_reference(reference, "count", lambda ref, n: ref.correct.count(n) + 1)
+    assert mistaken.count(3) == 5 and mistaken.correct is reference and reference.count(3) == 4
+    clashing = types.ModuleType("clashing")
+    clashing.correct = 1
+    with pytest.raises(CourseError, match="defines `correct`"):
+        mistaken_reference(clashing, "count", lambda ref, n: n)
+
+
 def test_the_one_mistake_that_explains_every_wrong_output_is_named(reference, catalogue):
     diagnoser = Diagnoser(catalogue, reference)
     xs = np.array([0.3, 0.7])
