@@ -1,10 +1,13 @@
 """Entry point of the worker process: the only place where student code runs.
 
-Started by :class:`seqlab.worker.Worker` as ``python -I -m seqlab._worker_main READ_FD WRITE_FD``. It applies
-the resource limits it is given, executes the submission's code chunks in a fresh module, then answers
-requests (``call``, ``next``) on its private channel until the channel closes. Every value it sends is
-encoded by :mod:`seqlab.codec`; an exception of the student's code is answered as an error message, never
-propagated. Nothing here trusts the submission, and the grader trusts nothing that comes from here.
+Started by :class:`seqlab.worker.Worker` as ``python -s -P -m seqlab._worker_main READ_FD WRITE_FD``. It
+applies the resource limits it is given, becomes the unprivileged user, checks that it can import what the
+course needs (:func:`_preflight`) and says ``ready``; only then does it execute the submission's code chunks
+in a fresh module and answer requests (``call``, ``next``) on its private channel until the channel closes.
+Anything that fails before ``ready`` is the grader's fault (its installation, its sandbox), never the
+student's: the worker answers ``grader_fault`` with the cause, or dies before answering. Every value it
+sends is encoded by :mod:`seqlab.codec`; an exception of the student's code is answered as an error message,
+never propagated. Nothing here trusts the submission, and the grader trusts nothing that comes from here.
 """
 
 from __future__ import annotations
@@ -57,6 +60,31 @@ def _drop_privileges(drop_to: list[int] | None) -> None:
     os.setuid(uid)
     if os.getuid() != uid or os.geteuid() != uid:
         raise SystemExit("could not drop privileges")
+
+
+def _preflight(modules: list[str]) -> None:
+    """Check, as the user that will run the student's code, that it can import what grading needs.
+
+    ``numpy.random`` is imported (every call reseeds it); it and each module of ``modules`` (the reference
+    solution's imports, e.g. ``torch``) must be found and its files readable, without importing the others
+    (torch takes seconds); a folder the user cannot read would otherwise import as an empty namespace
+    package. Raises ``ImportError`` naming the module and the file that cannot be read.
+    """
+    import importlib.util
+
+    import numpy.random  # noqa: F401  - lazily imported by numpy 2, needed by _reseed()
+
+    for name in ("numpy", "numpy.random", *modules):
+        module = sys.modules.get(name)
+        spec = getattr(module, "__spec__", None) if module is not None else importlib.util.find_spec(name)
+        if spec is None:
+            raise ImportError(f"the worker cannot find the module {name!r}")
+        paths = [spec.origin] if spec.origin and spec.has_location else []
+        paths += list(spec.submodule_search_locations or [])
+        for path in paths:
+            if not os.access(path, os.R_OK | (os.X_OK if os.path.isdir(path) else 0)):
+                user = f"the worker's user (uid {os.getuid()})"
+                raise ImportError(f"{user} cannot read {path} (module {name!r})")
 
 
 def _student_traceback(exc: BaseException, filenames: set[str]) -> str:
@@ -215,8 +243,14 @@ def main(argv: list[str]) -> int:
     writer = os.fdopen(write_fd, "wb", buffering=0)
     session = _Session(reader, writer)
     setup, _ = codec.read_message(reader)
-    _apply_limits(setup.get("limits", {}))
-    _drop_privileges(setup.get("drop_to"))
+    try:
+        _apply_limits(setup.get("limits", {}))
+        _drop_privileges(setup.get("drop_to"))
+        _preflight([str(name) for name in setup.get("preflight", [])])
+    except BaseException as exc:  # noqa: BLE001 - no student code has run: this is the grader's fault
+        session.send({"status": "grader_fault", "message": f"{type(exc).__name__}: {exc}"})
+        return 1
+    session.send({"status": "ready"})
     session.send(session.load(setup["module_name"], setup["chunks"]))
     while True:
         try:

@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from seqlab import __version__
 from seqlab.course import ASSIGNMENTS
-from seqlab.errors import SeqlabError
+from seqlab.errors import GraderFault, SeqlabError
 from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
 from seqlab.sandbox import SANDBOX_MODES
 from seqlab.worker import ISOLATION_WARNING
+
+#: The exit status when the grader itself failed (its worker, installation or sandbox): no score written.
+EXIT_GRADER_FAULT = 3
 
 if TYPE_CHECKING:
     from seqlab.grading import GradeOptions
@@ -407,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
+    except GraderFault as exc:
+        print(f"seqlab: grader fault, nothing was scored (not the student's doing): {exc}", file=sys.stderr)
+        return EXIT_GRADER_FAULT
     except SeqlabError as exc:
         print(f"seqlab: error: {exc}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from (editable installs), and is checked before use.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import sys
@@ -72,6 +73,18 @@ class Assignment:
     @property
     def reference_path(self) -> Path:
         return self.root / "solutions" / self.id / f"{self.id}.py"
+
+    def reference_imports(self) -> tuple[str, ...]:
+        """The top-level packages the reference solution imports, anywhere in it (absolute imports, read
+        from its source without importing it), e.g. ``("numpy", "torch")``: what a submission needs too."""
+        tree = ast.parse(self.reference_path.read_text(encoding="utf-8"))
+        names: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
+                names.append(str(node.module).split(".")[0])
+        return tuple(dict.fromkeys(names))
 
     @property
     def suite_dir(self) -> Path:

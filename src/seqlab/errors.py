@@ -19,3 +19,12 @@ class SubmissionNotFound(SeqlabError):
 
 class ConfigError(SeqlabError):
     """A setting has a bad value; the message says where it came from."""
+
+
+class GraderFault(SeqlabError):
+    """Grading could not happen because of the grader, its installation or its sandbox (the worker could
+    not start, could not import what it needs, ...), never because of the submission.
+
+    It is reported to the operator and never scored: ``seqlab grade`` exits non-zero, a class gradebook
+    stores nothing and grades the submission again on the next run.
+    """

@@ -2,7 +2,9 @@
 
 ``grade(submission, assignment)`` never raises for anything the student did: a missing file, a notebook that
 does not parse, code that crashes or hangs all become a :class:`~seqlab.model.GradeResult` with clear
-messages. It raises :class:`~seqlab.errors.SeqlabError` only when grading itself cannot happen.
+messages. It raises :class:`~seqlab.errors.SeqlabError` only when grading itself cannot happen, and
+:class:`~seqlab.errors.GraderFault` when the worker fails for reasons of the grader's own (it cannot start,
+its user cannot read the installation): such a grading has no score.
 """
 
 from __future__ import annotations
@@ -162,13 +164,22 @@ def grade(
         kind = source.kind
         messages.extend(source.notes)
         claim_worker_uid()  # student code of gradings in other processes never runs as the same user
-        worker = Worker(source, options.limits, sandbox=plan_sandbox(options.sandbox))
-        worker.launch()  # the student's code loads while the grader imports the reference and pytest
-        if options.suite == "hidden":
-            reference = load_reference(assignment_id, options.course_root)
-        import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
+        worker = Worker(
+            source,
+            options.limits,
+            sandbox=plan_sandbox(options.sandbox),
+            preflight=assignment.reference_imports(),
+        )
+        try:
+            worker.launch()  # the student's code loads while the grader imports the reference and pytest
+            if options.suite == "hidden":
+                reference = load_reference(assignment_id, options.course_root)
+            import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
 
-        loaded = worker.start()
+            loaded = worker.start()  # a GraderFault (the worker's own set-up failed) is never scored
+        except BaseException:
+            worker.close()
+            raise
         if loaded.status != OK:
             load_failure = _load_failure(loaded)
             messages.append(f"Your code could not be loaded, so no function could be graded: {load_failure}")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from seqlab import gpu
+from seqlab.errors import GraderFault
 from seqlab.misconceptions import Diagnoser, Misconception
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.proxy import SubmissionProxy
@@ -140,6 +141,7 @@ class SeqlabPlugin:
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
+        self.grader_fault: GraderFault | None = None  # the run stops at the first; nothing is scored
 
     # -- hooks -----------------------------------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -244,6 +246,11 @@ class SeqlabPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
+        fault = _grader_fault(call.excinfo.value) if call.excinfo else None
+        if fault is not None:  # not the student's doing: stop, and let run_suite raise it
+            self.grader_fault = self.grader_fault or fault
+            item.session.shouldstop = "the grader failed"
+            return report
         marker = item.get_closest_marker(MARKER)
         if marker is None and self.require_marker:
             return report
@@ -283,6 +290,23 @@ class SeqlabPlugin:
         if record is not None:
             self.outcomes.append(record)
         return report
+
+
+def _grader_fault(exc: BaseException) -> GraderFault | None:
+    """The :class:`GraderFault` behind a test's exception (in a group, or as the cause or context of
+    another: a test that caught it and failed otherwise), if any."""
+    pending, seen = [exc], set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        if isinstance(exc, GraderFault):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            pending += exc.exceptions
+        pending += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+    return None
 
 
 _ACTIVE = pytest.StashKey[SeqlabPlugin]()

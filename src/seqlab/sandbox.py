@@ -41,6 +41,7 @@ __all__ = [
     "SandboxPlan",
     "SandboxUnavailable",
     "claim_worker_uid",
+    "installed_module_path",
     "plan_sandbox",
     "worker_user",
 ]
@@ -100,6 +101,28 @@ def _python_roots() -> list[Path]:
         if path.is_dir() and "site-packages" in path.parts:
             roots.add(path)
     return sorted(_outermost(roots))
+
+
+def installed_module_path(name: str) -> str | None:
+    """Where the Python installation the worker is given (:func:`_python_roots`) holds module ``name``
+    (dotted names too), or None. Nothing is imported: each package level is looked up on disk with
+    :class:`importlib.machinery.PathFinder`, so a name a student chose never runs code in the grader."""
+    from importlib.machinery import PathFinder
+
+    roots = _python_roots()
+    search: list[str] | None = None
+    origin = None
+    for part in name.split("."):
+        spec = PathFinder.find_spec(part, search)
+        if spec is None and search is None:  # a built-in or frozen top-level module
+            return None
+        if spec is None:
+            return None
+        origin = spec.origin if spec.has_location else None
+        search = list(spec.submodule_search_locations or [])
+    if origin is None or not any(Path(origin).resolve().is_relative_to(root) for root in roots):
+        return None
+    return origin
 
 
 def _outermost(paths: set[Path]) -> set[Path]:

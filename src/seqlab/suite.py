@@ -152,7 +152,8 @@ def run_suite(
     use_gpu: bool = True,
     hints: bool = True,
 ) -> SuiteRun:
-    """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken.
+    """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken, and
+    :class:`~seqlab.errors.GraderFault` if the worker failed for reasons of the grader's own.
 
     With ``hints`` (and a reference), a failed test whose outputs match a misconception of the suite's
     catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it.
@@ -191,6 +192,8 @@ def run_suite(
             exit_code = pytest.main(args, plugins=[plugin, fixtures])
         finally:
             _forget_modules_under(suite_dir)
+    if plugin.grader_fault is not None:
+        raise plugin.grader_fault
     if plugin.collection_errors:
         raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:

@@ -9,6 +9,7 @@ whole process group) is killed and the next call starts a fresh one.
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -20,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seqlab import codec
+from seqlab.errors import GraderFault
 from seqlab.gpu import nvidia_device_present
 from seqlab.limits import Limits
 from seqlab.loader import SubmissionSource
-from seqlab.sandbox import SANDBOX_WORKDIR, SandboxPlan, plan_sandbox
+from seqlab.sandbox import SANDBOX_WORKDIR, SandboxPlan, installed_module_path, plan_sandbox
 
 __all__ = ["CallResult", "Worker"]
 
@@ -40,6 +42,8 @@ LOAD_ERROR = "load_error"  # the submission's top level failed
 BUDGET = "budget"  # the submission's time budget is spent
 PROTOCOL = "protocol"  # the worker answered nonsense
 STOP = "stop"  # an iterator is exhausted
+READY = "ready"  # the worker's set-up is done; the submission's code runs next
+GRADER_FAULT = "grader_fault"  # the worker's set-up failed: the grader's fault, not the student's
 
 ISOLATION_WARNING = (
     "student code runs in a separate, resource-limited process, but not every isolation layer is active "
@@ -110,11 +114,11 @@ class _DeadlineReader:
 
     It reads what the pipe holds (up to 1 MiB) and serves later reads from that buffer, so a reply made of
     many small parts (a header, then a length and a blob per array) costs one ``select`` per pipe-full
-    rather than one per part. The worker sends one reply per request, so nothing read ahead belongs to
-    the next exchange.
+    rather than one per part. One reader lives as long as its process: what it read ahead (the load reply
+    that follows the ready message at once) is kept for the next exchange, which sets a new ``deadline``.
     """
 
-    def __init__(self, fd: int, deadline: float) -> None:
+    def __init__(self, fd: int, deadline: float = 0.0) -> None:
         self.fd = fd
         self.deadline = deadline
         self._buffer = b""
@@ -167,6 +171,7 @@ class _Process:
     from_worker: int
     output: _OutputTail
     workdir: tempfile.TemporaryDirectory[str]
+    reader: _DeadlineReader
 
 
 def _holds_tensor(encoded: Any) -> bool:
@@ -198,8 +203,15 @@ class Worker:
         limits: Limits | None = None,
         python: str | None = None,
         sandbox: SandboxPlan | None = None,
+        preflight: tuple[str, ...] = (),
     ):
+        """``preflight``: modules the worker must be able to import, checked as the worker's user before it
+        says ready (the reference's imports, such as ``torch``; see :mod:`seqlab._worker_main`)."""
         self.source = source
+        self.preflight = tuple(preflight)
+        self.fault: GraderFault | None = None
+        self._probed: dict[tuple[str, str], bool] = {}  # see _works_in_a_fresh_worker
+        self._is_probe = False  # a probe's own failures are not probed again
         self.limits = limits or Limits()
         self.sandbox = sandbox if sandbox is not None else plan_sandbox("auto")
         self.python = python or sys.executable
@@ -224,19 +236,95 @@ class Worker:
         """Start the process (if needed) and wait for the submission to load; returns the load outcome.
 
         A failed load is final: the process is stopped and every later request answers with it.
+
+        Raises:
+            GraderFault: the worker failed before it said ready (it could not start, apply its limits, drop
+                privileges or import what grading needs): no student code ran, so nothing is the
+                student's doing; or the submission imports a module this installation provides that a
+                fresh worker cannot import either. Every later request raises it again.
         """
+        if self.fault is not None:
+            raise self.fault
         if self.load_result is not None and not self.load_result.ok:
             return self.load_result
         self.launch()
         if self._awaiting_load:
             self._awaiting_load = False
-            result = self._exchange(None, [], self.limits.startup_timeout, what="starting your code")
+            deadline = self._launched_at + self.limits.startup_timeout
+            ready = self._exchange(None, [], self._left(deadline), what="the grader's worker set-up")
+            if ready.status != READY:
+                self._fail(ready)
+            result = self._exchange(None, [], self._left(deadline), what="starting your code")
             self._spent += time.monotonic() - self._launched_at
             if result.status != OK:
                 self._kill()
+            unreadable = self._installation_fault(result)
+            if unreadable:
+                self._fail(CallResult(GRADER_FAULT, message=unreadable))
             self.load_result = result
         assert self.load_result is not None
         return self.load_result
+
+    def _installation_fault(self, failed: CallResult) -> str:
+        """Why a load or call that failed on an import is the installation's fault, or "".
+
+        It is when the module is part of the Python installation the worker is given (the grader finds it
+        there without importing it) and a fresh worker, with the same sandbox and user, cannot import it
+        either: its files are unreadable to the worker's user, or the sandbox hides them. A submission that
+        raises the error itself, or hides the module from its own imports, stays the student's failure.
+        """
+        if failed.status not in (LOAD_ERROR, ERROR) or failed.error_type not in _IMPORT_ERRORS:
+            return ""
+        if self._is_probe:
+            return ""
+        match = _MISSING_MODULE.search(failed.message)
+        name = (match[1] or match[2]) if match else ""
+        path = installed_module_path(name) if name else None
+        if path is None:
+            return ""
+        probe = (  # the module must import as the file the grader found, not as an empty namespace package
+            f"import importlib, os\nmodule = importlib.import_module({name!r})\n"
+            "found = getattr(module.__spec__, 'origin', None)\n"
+            f"if os.path.realpath(str(found)) != os.path.realpath({path!r}):\n"
+            f"    raise ImportError('imported as ' + str(found))\n"
+        )
+        if self._works_in_a_fresh_worker(probe):
+            return ""
+        return (
+            f"the submission imports {name!r}, which this installation provides ({path}), but the "
+            f"worker cannot import it ({failed.message}): check that the worker's user can read it"
+        )
+
+    def _works_in_a_fresh_worker(self, code: str, warm: str = "") -> bool:
+        """Whether a new worker (same Python, limits, sandbox and user) whose submission is only ``code``
+        loads it, and runs the warm-up ``warm`` when one is named; tried once per run (cached)."""
+        key = (code, warm)
+        if key not in self._probed:
+            probe_source = SubmissionSource("seqlab_probe", self.source.path, "module", (("<probe>", code),))
+            with Worker(probe_source, self.limits, self.python, self.sandbox, self.preflight) as probe:
+                probe._is_probe = True
+                self._probed[key] = probe.start().ok and (not warm or probe._warm(warm, warm).ok)
+        return self._probed[key]
+
+    @staticmethod
+    def _left(deadline: float) -> float:
+        return max(deadline - time.monotonic(), 0.001)
+
+    def _fail(self, failed: CallResult) -> None:
+        """Stop the worker and raise (and keep) the :class:`GraderFault` for ``failed``: the worker's set-up
+        failed, or a fresh worker showed that the installation, not the submission, is at fault."""
+        self._kill()  # drains the worker's output into stats first
+        output, _ = self.output_text()
+        cause = failed.message or failed.status
+        if failed.status in (CRASH, TIMEOUT):  # before ready: the worker's own set-up crashed or hung
+            cause = cause.replace("your code", "the grader's worker")
+            tail = "\n".join(output.strip().splitlines()[-12:])
+            cause += f"\nworker output:\n{tail}" if tail else ""
+        self.fault = GraderFault(
+            "the worker that runs student code cannot work on this installation (a problem with the "
+            f"installation or its sandbox, not with the submission): {cause}"
+        )
+        raise self.fault
 
     def _launch(self) -> None:
         self.stats.starts += 1
@@ -255,7 +343,36 @@ class Worker:
             OPENBLAS_NUM_THREADS="1",
             MPLBACKEND="Agg",
         )
-        popen = subprocess.Popen(
+        try:
+            popen = self._popen(to_worker_r, from_worker_w, workdir.name, env)
+        except OSError as exc:
+            for fd in (to_worker_r, to_worker_w, from_worker_r, from_worker_w):
+                os.close(fd)
+            workdir.cleanup()
+            self.fault = GraderFault(f"the worker that runs student code could not be started: {exc}")
+            raise self.fault from exc
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+        output = _OutputTail(popen.stdout, self.limits.output_bytes)
+        self._process = _Process(
+            popen, to_worker_w, from_worker_r, output, workdir, _DeadlineReader(from_worker_r)
+        )
+        setup = {
+            "module_name": self.source.module_name,
+            "chunks": [list(chunk) for chunk in self.source.chunks],
+            "limits": self.limits.rlimits(cuda=nvidia_device_present()),
+            "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
+            "preflight": list(self.preflight),
+        }
+        try:
+            self._send(setup, [])
+        except OSError:
+            pass  # the process died at once; the load reply reports the crash
+
+    def _popen(
+        self, to_worker_r: int, from_worker_w: int, cwd: str, env: dict[str, str]
+    ) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
             # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
             [
@@ -267,25 +384,10 @@ class Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             pass_fds=(to_worker_r, from_worker_w),
-            cwd=workdir.name,
+            cwd=cwd,
             env=env,
             start_new_session=True,
         )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
-        self._process = _Process(
-            popen, to_worker_w, from_worker_r, _OutputTail(popen.stdout, self.limits.output_bytes), workdir
-        )
-        setup = {
-            "module_name": self.source.module_name,
-            "chunks": [list(chunk) for chunk in self.source.chunks],
-            "limits": self.limits.rlimits(cuda=nvidia_device_present()),
-            "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
-        }
-        try:
-            self._send(setup, [])
-        except OSError:
-            pass  # the process died at once; the load reply reports the crash
 
     def close(self) -> None:
         """Stop the worker (idempotent)."""
@@ -384,6 +486,8 @@ class Worker:
         result = self._exchange({"op": op}, [], self.limits.startup_timeout, what=what)
         if result.ok:
             setattr(self, attribute, self.stats.starts)
+        elif op == "warm_torch" and not self._works_in_a_fresh_worker("", warm=op):
+            self._fail(CallResult(GRADER_FAULT, message=f"the worker cannot import torch ({result.message})"))
         return result
 
     def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
@@ -400,6 +504,9 @@ class Worker:
         began = time.monotonic()
         result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what)
         self._spent += time.monotonic() - began
+        unreadable = self._installation_fault(result)  # a call that imports what the worker cannot read
+        if unreadable:
+            self._fail(CallResult(GRADER_FAULT, message=unreadable))
         return result
 
     def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
@@ -417,7 +524,8 @@ class Worker:
         try:
             if header is not None:
                 self._send(header, blobs)
-            reply, reply_blobs = codec.read_message(_DeadlineReader(process.from_worker, began + timeout))
+            process.reader.deadline = began + timeout
+            reply, reply_blobs = codec.read_message(process.reader)
         except TimeoutError:
             self.stats.timeouts += 1
             self._kill()
@@ -441,6 +549,8 @@ class Worker:
             return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
         duration = time.monotonic() - began
         status = reply.get("status")
+        if status == READY:
+            return CallResult(READY, duration=duration)
         if status == OK:
             if "functions" in reply:  # the answer to loading the submission
                 return CallResult(OK, value=tuple(str(f) for f in reply["functions"]), duration=duration)
@@ -470,7 +580,14 @@ class Worker:
         return kept[: self.limits.output_bytes].decode("utf-8", "replace"), total
 
 
-_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL}
+_IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
+#: A module not found, or a name not found in a package imported from nowhere (an unreadable folder).
+_MISSING_MODULE = re.compile(
+    r"No module named '([A-Za-z_][A-Za-z0-9_.]*)'|from '([A-Za-z_][A-Za-z0-9_.]*)' \(unknown location\)"
+)
+
+
+_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL, GRADER_FAULT}
 
 
 def _describe_exit(code: int | None) -> str:

@@ -251,3 +251,37 @@ def test_when_grading_cannot_run_results_json_still_says_why(exported: Path, tmp
     # Past the deadline: stopped, and said so.
     late = run_autograder(root, SEQLAB_DEADLINE="0.5")
     assert late["score"] == 0 and "longer than 0.5 seconds" in late["output"]
+
+
+def test_a_grader_fault_gives_a_results_json_that_says_the_autograder_failed(
+    exported: Path, tmp_path: Path
+) -> None:
+    """The worker's user cannot read numpy.random (tests/engine/broken_install.py): the results say the
+    autograder failed and why, with no test verdicts, instead of grading the reference 0/100."""
+    engine_tests = Path(__file__).resolve().parents[1] / "engine"
+    sys.path.insert(0, str(engine_tests))
+    from broken_install import numpy_hidden_plan
+
+    numpy_hidden_plan()  # skips here, before the autograder runs, where the sandbox cannot be broken so
+    wrapper = tmp_path / "python-with-broken-worker"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "args = sys.argv[1:]\n"
+        "if args[:3] != ['-P', '-m', 'seqlab.cli']:\n"
+        "    os.execv(sys.executable, [sys.executable, *args])\n"
+        f"sys.path.insert(0, {str(engine_tests)!r})\n"
+        "from broken_install import numpy_hidden_plan\n"
+        "import seqlab.grading\n"
+        "plan = numpy_hidden_plan()\n"
+        "seqlab.grading.plan_sandbox = lambda mode='auto': plan\n"
+        "from seqlab.cli import main\n"
+        "sys.exit(main(args[3:]))\n"
+    )
+    wrapper.chmod(0o755)
+    root = gradescope_tree(tmp_path, exported)
+    _reference(root / "submission")
+    document = run_autograder(root, python=str(wrapper))
+    assert document["extra_data"] == {"autograder_failed": True} and document["tests"] == []
+    assert "could not grade" in document["output"] and "not a verdict on your work" in document["output"]
+    assert "grader itself failed" in document["output"] and "numpy/random" in document["output"]
