@@ -47,7 +47,7 @@ def test_truncated_bptt_with_k_at_least_t_is_full_bptt(submission, reference, sp
     check_truncated(submission, reference, tbptt_args(spec), spec["t"] + extra)
 
 
-@graded("truncated_bptt_grads", points=2)
+@graded("truncated_bptt_grads", points=2, edge=True)
 def test_truncated_bptt_rejects_k_below_one(submission):
     """k < 1 raises ValueError"""
     x, h0 = np.zeros((1, 3, 2)), np.zeros((1, 2))

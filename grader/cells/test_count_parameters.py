@@ -42,7 +42,7 @@ def test_count_parameters_returns_an_exact_int(submission):
     assert_matches(count, expected, what=what)
 
 
-@graded("count_parameters", points=1)
+@graded("count_parameters", points=1, edge=True)
 def test_count_parameters_rejects_bad_arguments(submission):
     """an unknown cell, a negative size or a bias count other than 0, 1, 2 raises ValueError"""
     for args, kwargs in (

@@ -54,7 +54,7 @@ def test_bidirectional_zero_and_saturating(submission, reference, spec):
     check_bidirectional(submission, reference, sst.bidirectional_problem("lstm", spec))
 
 
-@graded("bidirectional_forward", points=1)
+@graded("bidirectional_forward", points=1, edge=True)
 def test_bidirectional_rejects_unknown_cell(submission):
     """an unknown cell name raises ValueError"""
     x, h = np.zeros((1, 2, 1)), np.zeros((1, 1))
@@ -80,7 +80,7 @@ def test_stacked_float32(submission, reference, spec):
     check_stacked(submission, reference, sst.stacked_problem("gru", spec))
 
 
-@graded("stacked_forward", points=1)
+@graded("stacked_forward", points=1, edge=True)
 def test_stacked_rejects_bad_arguments(submission):
     """an unknown cell name, or a different number of initial states and layers, raises ValueError"""
     x, h = np.zeros((1, 2, 1)), np.zeros((1, 1))

@@ -79,7 +79,7 @@ def test_shape_table_of_random_networks(submission, reference, net):
     check_table(submission, reference, shape, layers)
 
 
-@graded("shape_table", points=2)
+@graded("shape_table", points=2, edge=True)
 def test_shape_table_rejects_unknown_layers(submission):
     """an unknown layer type, or a conv layer without its filters, raises ValueError"""
     for layers in ([{"type": "lstm", "units": 3}], [{"type": "conv", "f": 3}]):
@@ -146,7 +146,7 @@ def test_conv2d_forward_lecture_stride_example(submission, reference):
     check_conv2d(submission, reference, (image[None, None], kernel[None, None], np.zeros(1), 2, 0))
 
 
-@graded("conv2d_forward", points=2)
+@graded("conv2d_forward", points=2, edge=True)
 def test_conv2d_forward_rejects_mismatched_channels(submission):
     """filters made for 2 channels on a 3-channel image: ValueError"""
     x, w = np.zeros((1, 3, 5, 5)), np.zeros((4, 2, 3, 3))

@@ -50,7 +50,7 @@ def test_conv_output_size_with_dilation(submission, reference, c):
     check_conv(submission, reference, c)
 
 
-@graded("conv_output_size", points=2)
+@graded("conv_output_size", points=2, edge=True)
 @given(c=sst.invalid_conv_configs())
 def test_conv_output_size_rejects_what_torch_refuses(submission, c):
     """a filter larger than the padded input, or any size, stride, dilation or padding out of range"""
@@ -86,7 +86,7 @@ def test_pool_output_size_ceil_mode(submission, reference, c):
     check_pool(submission, reference, c)
 
 
-@graded("pool_output_size", points=2)
+@graded("pool_output_size", points=2, edge=True)
 def test_pool_output_size_rejects_invalid_windows(submission):
     """padding above half the window, a window larger than the input (floor mode), stride 0: ValueError"""
     for args in ((8, 2, None, False, 2), (3, 5, None, False, 0), (8, 2, 0, False, 0)):
@@ -104,7 +104,7 @@ def test_same_padding_for_odd_kernels(submission, reference, half, dilation):
     assert_matches(submission.same_padding(f, dilation), reference.same_padding(f, dilation), what=what)
 
 
-@graded("same_padding", points=2)
+@graded("same_padding", points=2, edge=True)
 @given(half=st.integers(1, 6))
 def test_same_padding_refuses_even_kernels(submission, half):
     """an even effective kernel has no symmetric 'same' padding: ValueError"""

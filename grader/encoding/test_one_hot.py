@@ -98,7 +98,7 @@ def test_one_hot_encode_post_padding_and_truncation(submission, reference, notes
         )
 
 
-@graded("one_hot_encode", points=1)
+@graded("one_hot_encode", points=1, edge=True)
 def test_one_hot_encode_empty_batch_empty_text_and_zero_length(submission, reference, notes_index):
     """one_hot_encode of no texts, of empty texts, with T = 0 and with an empty index"""
     cases = [
@@ -115,7 +115,7 @@ def test_one_hot_encode_empty_batch_empty_text_and_zero_length(submission, refer
         )
 
 
-@graded("one_hot_encode", points=1)
+@graded("one_hot_encode", points=1, edge=True)
 def test_one_hot_encode_rejects_bad_arguments(submission):
     """one_hot_encode raises ValueError for a negative max_length or an unknown level"""
     expect_raises(
@@ -188,7 +188,7 @@ def test_texts_to_indices_with_the_500000_word_index(submission, reference, huge
     )
 
 
-@graded("texts_to_indices", points=1)
+@graded("texts_to_indices", points=1, edge=True)
 def test_texts_to_indices_empty_batch_empty_text_and_zero_length(submission, reference, notes_index):
     """texts_to_indices of no texts, of empty texts and with T = 0"""
     for texts, max_length in [([], 4), (["", "!"], 3), (NOTES_TEXTS, 0)]:
@@ -199,7 +199,7 @@ def test_texts_to_indices_empty_batch_empty_text_and_zero_length(submission, ref
         )
 
 
-@graded("texts_to_indices", points=1)
+@graded("texts_to_indices", points=1, edge=True)
 def test_texts_to_indices_rejects_bad_arguments(submission):
     """texts_to_indices raises ValueError for a negative max_length or an unknown level"""
     expect_raises(
@@ -270,7 +270,7 @@ def test_hashed_one_hot_edge_cases(submission, reference):
         )
 
 
-@graded("hashed_one_hot", points=1)
+@graded("hashed_one_hot", points=1, edge=True)
 def test_hashed_one_hot_rejects_bad_arguments(submission):
     """hashed_one_hot raises ValueError for dim < 1 or a negative max_length"""
     expect_raises(

@@ -96,7 +96,7 @@ def test_zero_rows_per_text_without_an_index(submission, reference, texts, max_l
     )
 
 
-@graded("zero_rows_per_text", points=1)
+@graded("zero_rows_per_text", points=1, edge=True)
 def test_zero_rows_per_text_is_never_negative_for_long_texts(submission, reference):
     """a text longer than T has no padding rows (0, not a negative number)"""
     for max_length in (0, 4):

@@ -62,7 +62,7 @@ def test_tokenize_apostrophes_digits_underscores_and_case(submission, reference)
         assert_matches(submission.tokenize(text), reference.tokenize(text), what=f"tokenize({text!r})")
 
 
-@graded("tokenize", points=1)
+@graded("tokenize", points=1, edge=True)
 def test_tokenize_empty_and_punctuation_only_texts(submission, reference):
     """tokenize returns an empty list for texts without words"""
     for text, level in [("", "word"), ("...!?  ", "word"), ("", "char")]:
@@ -73,7 +73,7 @@ def test_tokenize_empty_and_punctuation_only_texts(submission, reference):
         )
 
 
-@graded("tokenize", points=1)
+@graded("tokenize", points=1, edge=True)
 def test_tokenize_rejects_an_unknown_level(submission):
     """tokenize raises ValueError for a level other than 'word' or 'char'"""
     expect_raises(
@@ -133,7 +133,7 @@ def test_build_token_index_keeps_the_first_num_words_tokens(submission, referenc
     )
 
 
-@graded("build_token_index", points=1)
+@graded("build_token_index", points=1, edge=True)
 def test_build_token_index_rejects_bad_arguments(submission):
     """build_token_index raises ValueError for a negative num_words or an unknown level"""
     expect_raises(
@@ -174,7 +174,7 @@ def test_ngrams_random_token_lists(submission, reference, tokens, n):
     assert_matches(submission.ngrams(tokens, n), reference.ngrams(tokens, n), what=f"ngrams({tokens!r}, {n})")
 
 
-@graded("ngrams", points=2)
+@graded("ngrams", points=2, edge=True)
 def test_ngrams_longer_than_the_sequence_is_empty(submission, reference):
     """ngrams returns [] when n exceeds the number of tokens (and for no tokens)"""
     for tokens, n in [(["a", "b"], 3), ([], 1), (["a"], 1), (["a", "b", "c"], 3), (["x"], 7)]:
@@ -183,7 +183,7 @@ def test_ngrams_longer_than_the_sequence_is_empty(submission, reference):
         )
 
 
-@graded("ngrams", points=1)
+@graded("ngrams", points=1, edge=True)
 def test_ngrams_rejects_n_below_one(submission):
     """ngrams raises ValueError for n < 1"""
     expect_raises(submission.ngrams, ["a", "b"], 0, exception="ValueError", what="ngrams(['a', 'b'], 0)")

@@ -104,7 +104,7 @@ def test_make_windows_all_options_together(submission, reference, setup):
     check_make_windows(submission, reference, setup)
 
 
-@graded("make_windows", points=2)
+@graded("make_windows", points=2, edge=True)
 def test_make_windows_rejects_impossible_windows(submission, reference):
     """make_windows: raises ValueError when no window fits or targets have the wrong length"""
     data = np.arange(10.0)

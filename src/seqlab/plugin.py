@@ -103,7 +103,9 @@ def _counterexample(exc: BaseException) -> str:
 
 def register_marker(config: pytest.Config) -> None:
     """Declare the ``@graded`` marker so pytest does not warn about it."""
-    config.addinivalue_line("markers", f"{MARKER}(function, points): the student function a test grades")
+    config.addinivalue_line(
+        "markers", f"{MARKER}(function, points, edge=False): the student function a test grades"
+    )
     config.addinivalue_line("markers", f"{GPU_MARKER}: a GPU check, run only where CUDA is available")
 
 
@@ -142,6 +144,7 @@ class SeqlabPlugin:
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
         self.grader_fault: GraderFault | None = None  # the run stops at the first; nothing is scored
+        self.edge_ids: set[str] = set()  # tests marked @graded(..., edge=True)
 
     # -- hooks -----------------------------------------------------------------------------------------
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -149,7 +152,14 @@ class SeqlabPlugin:
         register_marker(config)
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        kinds: dict[str, set[bool]] = {}
         for item in items:
+            marker = item.get_closest_marker(MARKER)
+            if marker is not None:
+                edge = bool(marker.kwargs.get("edge", False))
+                kinds.setdefault(str(marker.kwargs.get("function", "")), set()).add(edge)
+                if edge:
+                    self.edge_ids.add(item.nodeid)
             if item.get_closest_marker(MARKER) is None and self.require_marker:
                 self.collection_errors.append(f"{item.nodeid} has no @graded marker")
             test = getattr(item, "obj", None)
@@ -157,6 +167,11 @@ class SeqlabPlugin:
                 from hypothesis import seed
 
                 seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
+        for function, edges in kinds.items():
+            if edges == {True}:
+                self.collection_errors.append(
+                    f"every test of {function} is an edge test (graded with edge=True): none can earn points"
+                )
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -201,6 +216,32 @@ class SeqlabPlugin:
         return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
 
     def pytest_sessionfinish(self) -> None:
+        """Settle what depends on a function's other tests: edge tests, then the ``award`` GPU policy."""
+        self._settle_edge_tests()
+        self._settle_awarded_gpu_checks()
+
+    def _settle_edge_tests(self) -> None:
+        """An edge test (``@graded(..., edge=True)``) that passed is earned only where a test of the same
+        function that is not an edge test, and that ran, passed too: doing nothing earns nothing."""
+        working = {
+            record.function
+            for record in self.outcomes
+            if record.outcome == PASSED
+            and record.id not in self.edge_ids
+            and not record.message.startswith("GPU check not run")
+        }
+        for index, record in enumerate(self.outcomes):
+            if record.id in self.edge_ids and record.outcome == PASSED and record.function not in working:
+                message = (
+                    f"this check passed, but it earns its points only when `{record.function}` also passes "
+                    "one of its other tests (it passed none): raising an error, or returning None or "
+                    "zeros, for every input earns nothing"
+                )
+                self.outcomes[index] = TestOutcome(
+                    **{**record.__dict__, "outcome": FAILED, "message": message}
+                )
+
+    def _settle_awarded_gpu_checks(self) -> None:
         """Settle ``award``: a GPU check that did not run is earned only where every CPU test of the same
         function passed, so a wrong function, or a submission that could not be loaded, earns nothing."""
         if self.gpu_policy != "award":

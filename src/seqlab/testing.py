@@ -42,11 +42,18 @@ GPU_MARKER = "seqlab_gpu"
 _MAX_SHOWN = 200
 
 
-def graded(function: str, points: float) -> pytest.MarkDecorator:
-    """Mark a test as grading ``function``, worth ``points`` (a function's points add up over its tests)."""
+def graded(function: str, points: float, *, edge: bool = False) -> pytest.MarkDecorator:
+    """Mark a test as grading ``function``, worth ``points`` (a function's points add up over its tests).
+
+    ``edge=True`` marks a test that a function doing nothing could pass: error handling (``expect_raises``),
+    an answer that is empty or zero, a property of how the function computes rather than what. It earns its
+    points only when the same function also passes at least one of its other tests in the same grading, so
+    a stub that raises ``ValueError`` on everything, returns None, or returns zeros of the right shape earns
+    nothing from it. A function's tests cannot all be edge tests.
+    """
     if points <= 0:
         raise ValueError("points must be positive")
-    return getattr(pytest.mark, MARKER)(function=function, points=float(points))
+    return getattr(pytest.mark, MARKER)(function=function, points=float(points), edge=bool(edge))
 
 
 def on_devices() -> pytest.MarkDecorator:

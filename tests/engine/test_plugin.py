@@ -427,3 +427,58 @@ def test_public_suite_without_reference_needs_no_markers(tmp_path, student):
         ("(no function called)", PASSED, 1.0),
     ]
     assert "2001" in run.outcomes[1].message, "public tests show their assertion (rewriting on)"
+
+
+EDGE_SUITE = """
+from seqlab.testing import expect_raises
+
+
+@graded("double", points=2)
+def test_double_values(submission, reference):
+    assert_matches(submission.double(3), reference.double(3), what="double(3)")
+
+
+@graded("double", points=1, edge=True)
+def test_double_rejects_text(submission, reference):
+    expect_raises(submission.double, "x", exception="TypeError")
+
+
+@graded("halve", points=2)
+def test_halve_values(submission, reference):
+    assert_matches(submission.halve(3), reference.halve(3), what="halve(3)")
+
+
+@graded("halve", points=1, edge=True)
+def test_halve_rejects_text(submission, reference):
+    expect_raises(submission.halve, "x", exception="TypeError")
+"""
+
+
+def test_an_edge_test_is_earned_only_beside_a_passing_test_of_the_same_function(tmp_path, make_worker):
+    """double works and rejects text: both tests earn. halve raises TypeError on everything: its error
+    check passes, but earns nothing, and says why."""
+    source = "def double(x):\n    return 2 * x if not isinstance(x, str) else x + 1\n\n"
+    source += "def halve(x):\n    raise TypeError('no')\n"
+    suite = write_suite(tmp_path / "suite", "test_hidden_edges.py", EDGE_SUITE)
+    run = run_suite(
+        suite, assignment="toy", submission=SubmissionProxy(make_worker(source)), reference=reference_module()
+    )
+    outcomes = by_name(run)
+    assert [outcomes[name].outcome for name in outcomes] == [PASSED, PASSED, FAILED, FAILED]
+    assert "earns its points only when `halve` also passes one of its other tests" in (
+        outcomes["test_halve_rejects_text"].message
+    )
+
+
+def test_a_function_with_edge_tests_only_breaks_the_suite(tmp_path, student):
+    suite = write_suite(
+        tmp_path / "suite",
+        "test_hidden_only_edges.py",
+        """
+        @graded("halve", points=1, edge=True)
+        def test_halve(submission, reference):
+            assert_matches(submission.halve(0), 0.0, what="halve(0)")
+        """,
+    )
+    with pytest.raises(CourseError, match="every test of halve is an edge test"):
+        run_suite(suite, assignment="toy", submission=student, reference=reference_module())
