@@ -98,7 +98,7 @@ def build_token_index(
         raise ValueError(f"num_words must be None or >= 0, got {num_words}")
     index: dict[str, int] = {}
     for text in texts:
-        tokens = re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text)
+        tokens = tokenize(text, level)
         for token in tokens:
             if num_words is not None and len(index) >= num_words:
                 return index
@@ -144,7 +144,7 @@ def one_hot_encode(
         raise ValueError(f"max_length must be >= 0, got {max_length}")
     out = np.zeros((len(texts), max_length, len(token_index)), dtype=np.float64)
     for i, text in enumerate(texts):
-        tokens = re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text)
+        tokens = tokenize(text, level)
         for t, token in enumerate(tokens[:max_length]):
             column = token_index.get(token)
             if column is not None:
@@ -189,7 +189,7 @@ def texts_to_indices(
         raise ValueError(f"max_length must be >= 0, got {max_length}")
     out = np.full((len(texts), max_length), -1, dtype=np.int64)
     for i, text in enumerate(texts):
-        tokens = re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text)
+        tokens = tokenize(text, level)
         for t, token in enumerate(tokens[:max_length]):
             out[i, t] = token_index.get(token, -1)
     return out
@@ -229,7 +229,7 @@ def hashed_one_hot(texts: Sequence[str], dim: int, max_length: int) -> np.ndarra
         raise ValueError(f"max_length must be >= 0, got {max_length}")
     out = np.zeros((len(texts), max_length, dim), dtype=np.float64)
     for i, text in enumerate(texts):
-        tokens = re.findall(r"\w+(?:'\w+)*", text.lower())
+        tokens = tokenize(text)
         for t, token in enumerate(tokens[:max_length]):
             out[i, t, zlib.crc32(token.encode("utf-8")) % dim] = 1.0
     return out
@@ -296,7 +296,7 @@ def one_hot_shape(
     if vocab_size is None:
         vocab: set[str] = set()
         for text in texts:
-            vocab.update(re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text))
+            vocab.update(tokenize(text, level))
         vocab_size = len(vocab)
     return (len(texts), int(max_length), int(vocab_size))
     ### END SOLUTION
@@ -332,7 +332,7 @@ def zero_rows_per_text(
         raise ValueError(f"max_length must be >= 0, got {max_length}")
     counts = []
     for text in texts:
-        tokens = re.findall(r"\w+(?:'\w+)*", text.lower()) if level == "word" else list(text)
+        tokens = tokenize(text, level)
         kept = tokens[:max_length]
         unknown = 0 if token_index is None else sum(token not in token_index for token in kept)
         counts.append(max_length - len(kept) + unknown)

@@ -201,6 +201,7 @@ def grade(
         )
         if run.gpu is not None and run.gpu.message():
             messages.append(run.gpu.message())
+        messages.extend(run.notes)
         output, output_bytes = worker.output_text() if worker is not None else ("", 0)
         if worker is not None and worker.stats.timeouts:
             messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")

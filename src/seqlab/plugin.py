@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -18,9 +19,10 @@ from seqlab import gpu
 from seqlab.errors import GraderFault
 from seqlab.misconceptions import Diagnoser, Misconception
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
+from seqlab.prerequisites import reference_prerequisites
 from seqlab.proxy import SubmissionProxy
 from seqlab.replay import ExampleCache, run_hypothesis_test
-from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable
+from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable, close_enough
 
 _COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
@@ -126,8 +128,20 @@ class SeqlabPlugin:
         gpu_policy: gpu.GpuPolicy = "exclude",
         use_gpu: bool = True,
         diagnoser: Diagnoser | None = None,
+        reference_prerequisites: bool = False,
+        observe: Callable[[str, Any], Any] | None = None,
     ) -> None:
+        """``reference_prerequisites``: grade each function with the reference's versions of the graded
+        functions it builds on (see :mod:`seqlab.prerequisites`); ``observe(function, value)`` picks what of
+        a returned value counts when the student's prerequisite is compared with the reference's."""
         self.assignment = assignment
+        self.use_reference_prerequisites = reference_prerequisites
+        self.observe = observe or (lambda function, value: value)
+        #: function -> the prerequisites the grader answers with the reference's versions in its tests
+        self.prerequisites: dict[str, tuple[str, ...]] = {}
+        #: (function, prerequisite) -> the first call the grader answered: (args, kwargs, reference's value)
+        self.answered: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.notes: list[str] = []  # for the report: own prerequisites that would have failed a dependant
         self.diagnoser = diagnoser  # names known mistakes in failed tests; None: no hints
         self.submission_proxy = submission
         self.reference_module = reference
@@ -167,6 +181,9 @@ class SeqlabPlugin:
                 from hypothesis import seed
 
                 seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
+        if self.use_reference_prerequisites and self.reference_module is not None:
+            self.prerequisites = reference_prerequisites(self.reference_module, kinds)
+            items[:] = _prerequisites_first(items, self.prerequisites)
         for function, edges in kinds.items():
             if edges == {True}:
                 self.collection_errors.append(
@@ -188,6 +205,12 @@ class SeqlabPlugin:
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
             target.recorded.clear()
+            target.worker.answered.clear()
+            marker = item.get_closest_marker(MARKER)
+            function = str(marker.kwargs.get("function", "")) if marker is not None else ""
+            target.prerequisites = {
+                name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
+            }
         if item.get_closest_marker(GPU_MARKER) is not None:
             available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
             if not available:
@@ -216,9 +239,33 @@ class SeqlabPlugin:
         return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
 
     def pytest_sessionfinish(self) -> None:
-        """Settle what depends on a function's other tests: edge tests, then the ``award`` GPU policy."""
+        """Settle what depends on a function's other tests: edge tests, then the ``award`` GPU policy; say
+        where the student's own prerequisite would have failed a function graded with the reference's."""
         self._settle_edge_tests()
         self._settle_awarded_gpu_checks()
+        self._check_own_prerequisites()
+
+    def _check_own_prerequisites(self) -> None:
+        """For each function that earned points with a prerequisite answered by the grader, where that
+        prerequisite (or one of its own) failed a test: call the student's own version on the first input
+        the function gave it; when it answers otherwise than the reference did, say so."""
+        if not isinstance(self.submission_proxy, SubmissionProxy):
+            return
+        failing = {record.function for record in self.outcomes if record.outcome == FAILED}
+        earning = {record.function for record in self.outcomes if record.outcome == PASSED}
+        for (function, name), (args, kwargs, expected) in sorted(self.answered.items(), key=lambda i: i[0]):
+            suspects = {name, *self.prerequisites.get(name, ())}  # the layer is as wrong as its cell
+            if function not in earning or not suspects & failing:
+                continue
+            own = self.submission_proxy.worker.call(name, args, kwargs)
+            if own.ok and close_enough(self.observe(name, own.value), self.observe(name, expected)):
+                continue
+            how = "returns other values for" if own.ok else f"fails ({own.status}) on"
+            self.notes.append(
+                f"`{function}` was graded with the grader's own `{name}`, so your `{name}`'s mistakes cost "
+                f"only its own points; but your `{name}` {how} an input `{function}` gave it, so with yours "
+                f"`{function}` would fail too."
+            )
 
     def _settle_edge_tests(self) -> None:
         """An edge test (``@graded(..., edge=True)``) that passed is earned only where a test of the same
@@ -296,6 +343,11 @@ class SeqlabPlugin:
         if marker is None and self.require_marker:
             return report
         record = None
+        if call.when == "call" and marker is not None and isinstance(self.submission_proxy, SubmissionProxy):
+            for name, args, kwargs, value in self.submission_proxy.worker.answered:
+                self.answered.setdefault(
+                    (str(marker.kwargs.get("function", "")), name), (args, kwargs, value)
+                )
         if call.when == "call" or (call.when == "setup" and not report.passed):
             if marker is not None:
                 function = str(marker.kwargs.get("function", ""))
@@ -331,6 +383,24 @@ class SeqlabPlugin:
         if record is not None:
             self.outcomes.append(record)
         return report
+
+
+def _prerequisites_first(
+    items: list[pytest.Item], prerequisites: dict[str, tuple[str, ...]]
+) -> list[pytest.Item]:
+    """The tests in an order where every function's tests come after all of its prerequisites' tests
+    (otherwise in collection order): once the grader answers a prerequisite for a dependant, the
+    prerequisite's own tests are over, so answers the student's code kept cannot be replayed in them."""
+
+    def depth(function: str, seen: frozenset[str] = frozenset()) -> int:
+        below = [p for p in prerequisites.get(function, ()) if p not in seen]
+        return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
+
+    def function_of(item: pytest.Item) -> str:
+        marker = item.get_closest_marker(MARKER)
+        return str(marker.kwargs.get("function", "")) if marker is not None else ""
+
+    return sorted(items, key=lambda item: depth(function_of(item)))  # sorted() is stable
 
 
 def _grader_fault(exc: BaseException) -> GraderFault | None:

@@ -91,7 +91,7 @@ class RemoteIterator(Iterator[Any]):
         self._record = record
 
     def __next__(self) -> Any:
-        result = self._proxy.worker.next(self._handle, self._generation)
+        result = self._proxy.worker.next(self._handle, self._generation, self._proxy.prerequisites)
         if result.status == w.STOP:
             raise StopIteration
         item = self._proxy._unwrap(self._function, result)
@@ -127,6 +127,9 @@ class SubmissionProxy:
         self.calls = 0
         self.called: list[str] = []  # functions called since the plugin last cleared it (one test)
         self.recorded: deque[RecordedCall] = deque(maxlen=RECORDED_CALLS)
+        #: set by the plugin for each test: the prerequisites the grader answers with the reference's
+        #: versions while the test's calls run (see :mod:`seqlab.prerequisites`)
+        self.prerequisites: w.Prerequisites = {}
 
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("_"):
@@ -140,7 +143,7 @@ class SubmissionProxy:
             raise self._failure(name, self.broken[name])
         self.calls += 1
         generation = self.worker.generation
-        result = self.worker.call(name, args, kwargs, trace=trace)
+        result = self.worker.call(name, args, kwargs, trace=trace, prerequisites=self.prerequisites)
         if result.ok and isinstance(result.value, IteratorHandle) and not trace:
             record = RecordedCall(name, args, kwargs, value=[], iterator=True)
             self.recorded.append(record)

@@ -24,6 +24,7 @@ from seqlab.gpu import GpuSummary
 from seqlab.misconceptions import Diagnoser, load_catalogue
 from seqlab.model import TestOutcome
 from seqlab.plugin import SeqlabPlugin
+from seqlab.prerequisites import prerequisite_policy
 from seqlab.replay import ExampleCache, suite_fingerprint
 
 DEFAULT_MAX_EXAMPLES = 25
@@ -35,6 +36,7 @@ class SuiteRun:
 
     outcomes: tuple[TestOutcome, ...]
     gpu: GpuSummary | None = None
+    notes: tuple[str, ...] = ()  # for the student: prerequisites of theirs that would fail a dependant
 
 
 @contextlib.contextmanager
@@ -166,8 +168,8 @@ def run_suite(
     cache = None
     if cache_dir is not None:
         cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, run_seed, max_examples))
-    catalogue = load_catalogue(suite_dir, assignment) if hints and reference is not None else None
-    diagnoser = Diagnoser(catalogue, reference) if catalogue is not None and reference is not None else None
+    catalogue = load_catalogue(suite_dir, assignment) if reference is not None else None
+    diagnoser = Diagnoser(catalogue, reference) if hints and catalogue is not None and reference else None
     plugin = SeqlabPlugin(
         assignment,
         submission,
@@ -179,6 +181,8 @@ def run_suite(
         gpu_policy=gpu_policy,
         use_gpu=use_gpu,
         diagnoser=diagnoser,
+        reference_prerequisites=reference is not None and prerequisite_policy(suite_dir) == "reference",
+        observe=catalogue.observe if catalogue is not None else None,
     )
     args = _pytest_args(suite_dir, public=public)
     captured = io.StringIO()
@@ -201,7 +205,7 @@ def run_suite(
             f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
             f"{captured.getvalue()[-3000:]}"
         )
-    return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary())
+    return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary(), tuple(plugin.notes))
 
 
 class _PointsCollector:

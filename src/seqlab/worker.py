@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,9 @@ ISOLATION_WARNING = (
     "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
     "user can read or open network connections"
 )
+
+#: Prerequisites of a call: a student function's name -> the grader's own version that answers it.
+Prerequisites = Mapping[str, Callable[..., Any]]
 
 _PASSED_ENV = (
     "PATH",
@@ -212,6 +216,9 @@ class Worker:
         self.fault: GraderFault | None = None
         self._probed: dict[tuple[str, str], bool] = {}  # see _works_in_a_fresh_worker
         self._is_probe = False  # a probe's own failures are not probed again
+        self._answering = 0.0  # seconds the grader spent answering prerequisites in the current request
+        #: every prerequisite call the grader answered: (name, args, kwargs, value), for the feedback
+        self.answered: list[tuple[str, tuple[Any, ...], dict[str, Any], Any]] = []
         self.limits = limits or Limits()
         self.sandbox = sandbox if sandbox is not None else plan_sandbox("auto")
         self.python = python or sys.executable
@@ -430,11 +437,14 @@ class Worker:
         kwargs: dict[str, Any] | None = None,
         *,
         trace: bool = False,
+        prerequisites: Prerequisites | None = None,
     ) -> CallResult:
         """Call the student's function ``name`` with plain-data arguments.
 
         With ``trace=True`` the call runs under the worker's torch operator trace and the result carries a
-        :class:`CallTrace`.
+        :class:`CallTrace`. ``prerequisites`` maps names of other student functions to the grader's own
+        versions (the reference's): while this call runs, the student's code that calls one of them is
+        answered by the grader's version, computed here (see :data:`Prerequisites`).
         """
         blobs: list[bytes] = []
         request = {
@@ -443,6 +453,7 @@ class Worker:
             "args": codec.encode(tuple(args), blobs),
             "kwargs": codec.encode(dict(kwargs or {}), blobs),
             "trace": bool(trace),
+            "prerequisites": sorted(prerequisites or {}),
         }
         # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
         # is not walked on every call).
@@ -450,13 +461,16 @@ class Worker:
             warmed = self._warm("warm_torch", "importing torch")
             if not warmed.ok:
                 return warmed
-        return self._request(request, blobs, what=f"{name}()")
+        return self._request(request, blobs, what=f"{name}()", prerequisites=prerequisites)
 
-    def next(self, handle: codec.IteratorHandle, generation: int) -> CallResult:
-        """Advance an iterator the worker returned earlier."""
+    def next(
+        self, handle: codec.IteratorHandle, generation: int, prerequisites: Prerequisites | None = None
+    ) -> CallResult:
+        """Advance an iterator the worker returned earlier (``prerequisites`` as for :meth:`call`)."""
         if generation != self.stats.starts or self._process is None:
             return CallResult(CRASH, message="the worker holding this iterator was restarted")
-        return self._request({"op": "next", "id": handle.id}, [], what="next()")
+        request = {"op": "next", "id": handle.id, "prerequisites": sorted(prerequisites or {})}
+        return self._request(request, [], what="next()", prerequisites=prerequisites)
 
     @property
     def generation(self) -> int:
@@ -490,7 +504,13 @@ class Worker:
             self._fail(CallResult(GRADER_FAULT, message=f"the worker cannot import torch ({result.message})"))
         return result
 
-    def _request(self, request: dict[str, Any], blobs: list[bytes], what: str) -> CallResult:
+    def _request(
+        self,
+        request: dict[str, Any],
+        blobs: list[bytes],
+        what: str,
+        prerequisites: Prerequisites | None = None,
+    ) -> CallResult:
         if self._spent < self.limits.submission_timeout:
             load = self.start()  # (re)starts the process after a crash or timeout
             if not load.ok:
@@ -502,8 +522,9 @@ class Worker:
                 message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent",
             )
         began = time.monotonic()
-        result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what)
-        self._spent += time.monotonic() - began
+        self._answering = 0.0
+        result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what, prerequisites)
+        self._spent += time.monotonic() - began - self._answering
         unreadable = self._installation_fault(result)  # a call that imports what the worker cannot read
         if unreadable:
             self._fail(CallResult(GRADER_FAULT, message=unreadable))
@@ -515,9 +536,15 @@ class Worker:
             codec.write_message(stream, header, blobs)
 
     def _exchange(
-        self, header: dict[str, Any] | None, blobs: list[bytes], timeout: float, what: str
+        self,
+        header: dict[str, Any] | None,
+        blobs: list[bytes],
+        timeout: float,
+        what: str,
+        prerequisites: Prerequisites | None = None,
     ) -> CallResult:
-        """Send ``header`` (None: only await the load reply) and read the answer before ``timeout``."""
+        """Send ``header`` (None: only await the load reply) and read the answer before ``timeout``; the
+        time the grader spends answering prerequisites is not counted."""
         process = self._process
         assert process is not None
         began = time.monotonic()
@@ -526,6 +553,13 @@ class Worker:
                 self._send(header, blobs)
             process.reader.deadline = began + timeout
             reply, reply_blobs = codec.read_message(process.reader)
+            while reply.get("status") == "prerequisite":
+                answering = time.monotonic()
+                self._answer(reply, reply_blobs, prerequisites or {})
+                spent = time.monotonic() - answering
+                self._answering += spent
+                process.reader.deadline += spent
+                reply, reply_blobs = codec.read_message(process.reader)
         except TimeoutError:
             self.stats.timeouts += 1
             self._kill()
@@ -569,6 +603,32 @@ class Worker:
             traceback=str(reply.get("traceback", "")),
             duration=duration,
         )
+
+    def _answer(self, request: dict[str, Any], blobs: list[bytes], prerequisites: Prerequisites) -> None:
+        """Answer the worker's call of a prerequisite with the grader's version, or refuse it: only the
+        prerequisites of the request in progress are answered (a kept handle called later is refused)."""
+        name = request.get("name")
+        function = prerequisites.get(name) if isinstance(name, str) else None
+        if function is None:
+            reply: dict[str, Any] = {
+                "op": "refuse",
+                "error_type": "RuntimeError",
+                "message": f"{name}() cannot be called here: the grader answers it only while the function "
+                "that needs it is being graded",
+            }
+            self._send(reply, [])
+            return
+        args = codec.decode(request.get("args"), blobs)
+        kwargs = codec.decode(request.get("kwargs"), blobs)
+        if type(args) is not tuple or type(kwargs) is not dict:
+            raise codec.CodecError("malformed prerequisite call")
+        try:
+            value = function(*args, **kwargs)
+            out: list[bytes] = []
+            self.answered.append((name, args, kwargs, value))
+            self._send({"op": "answer", "value": codec.encode(value, out)}, out)
+        except Exception as exc:  # noqa: BLE001 - the reference refused these arguments: the student's doing
+            self._send({"op": "error", "error_type": type(exc).__name__, "message": str(exc)[:2000]}, [])
 
     def output_text(self) -> tuple[str, int]:
         """The kept worker output (decoded) and the total number of bytes it printed."""

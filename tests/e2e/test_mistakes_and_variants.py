@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,11 +75,28 @@ def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, muta
     assert target in by_function, f"no hidden test grades {target}"
     score, maximum = by_function[target]
     assert score < maximum, f"the mistake in {mutant.name} was not caught"
-    cascades = header_names(mutant, "cascades-to")  # functions that call the target lose points too
-    others = {
-        name: s for name, s in by_function.items() if name != target and name not in cascades and s[0] != s[1]
-    }
+    # The functions built on the target are graded with the reference's version of it: no double penalty.
+    others = {name: s for name, s in by_function.items() if name != target and s[0] != s[1]}
     assert not others, f"{mutant.name} also cost points in {others}"
+    for dependant in header_names(mutant, "cascades-to"):
+        assert any(f"`{dependant}` was graded with the grader's own `{target}`" in m for m in result.messages)
+
+
+def test_in_a_cs231n_style_course_a_wrong_cell_cascades_into_the_layers(tmp_path: Path) -> None:
+    """grading.toml ``prerequisites = "student"``: the layers run the student's own cell, so the wrong
+    cell costs rnn_forward, bidirectional_forward and stacked_forward too (its ``cascades-to`` header)."""
+    course = tmp_path / "course"
+    for folder in ("grader/cells", "solutions/cells"):
+        shutil.copytree(ROOT / folder, course / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (course / "grader" / "cells" / "grading.toml").write_text('prerequisites = "student"\n')
+    (mutant,) = [p for p in mutant_files("cells") if p.stem == "rnn_cell_sigmoid"]
+    folder = write_module(tmp_path / "student", "cells", _with_reference(mutant)[1])
+    result = grade_fast(folder, "cells", course_root=course)
+    lost = {name for name, (score, maximum) in scores(result).items() if score < maximum}
+    assert lost == {"rnn_cell_forward"} | header_names(mutant, "cascades-to") == {
+        "rnn_cell_forward", "rnn_forward", "bidirectional_forward", "stacked_forward"
+    }  # fmt: skip
+    assert not any("was graded with the grader's own" in message for message in result.messages)
 
 
 @pytest.mark.parametrize("variant", variant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")

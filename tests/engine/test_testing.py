@@ -33,8 +33,9 @@ def mismatch(actual, expected, what="f(x)", **tolerances) -> str:
 def test_graded_is_a_marker_with_function_and_float_points():
     mark = graded("tokenize", points=2).mark
     assert mark.name == MARKER
-    assert mark.kwargs == {"function": "tokenize", "points": 2.0}
+    assert mark.kwargs == {"function": "tokenize", "points": 2.0, "edge": False}
     assert type(mark.kwargs["points"]) is float
+    assert graded("tokenize", points=1, edge=True).mark.kwargs["edge"] is True
 
 
 @pytest.mark.parametrize("points", [0, -1])
