@@ -125,14 +125,16 @@ def test_one_hot_row_known_and_unknown_lecture_words(submission, reference):
 
 
 @graded("one_hot_row", points=1)
-@given(index=sst.token_indexes(), token=sst.words().map(str.lower))
-def test_one_hot_row_random_indexes(submission, reference, index, token):
-    """one_hot_row on random indexes (columns in any order, empty index included)"""
-    assert_matches(
-        submission.one_hot_row(token, index),
-        reference.one_hot_row(token, index),
-        what=f"one_hot_row({token!r}, {index!r})",
-    )
+@given(index=sst.token_indexes(), unknown=sst.words().map(str.lower))
+def test_one_hot_row_random_indexes(submission, reference, index, unknown):
+    """one_hot_row on random indexes (columns in any order, empty index included): every token of the
+    index, and one that may not be in it"""
+    for token in [*index, unknown]:
+        assert_matches(
+            submission.one_hot_row(token, index),
+            reference.one_hot_row(token, index),
+            what=f"one_hot_row({token!r}, {index!r})",
+        )
 
 
 # --------------------------------------------------------------------------------------------------

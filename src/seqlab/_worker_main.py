@@ -184,7 +184,7 @@ class _Session:
         functions = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
         return {"status": "ok", "functions": functions}
 
-    def reply(self, value: Any, trace: dict[str, Any] | None = None) -> None:
+    def reply(self, value: Any, evidence: dict[str, Any] | None = None) -> None:
         if isinstance(value, (types.GeneratorType, Iterator)) and not isinstance(value, (str, bytes)):
             handle = len(self.iterators) + 1
             self.iterators[handle] = value
@@ -195,9 +195,7 @@ class _Session:
         except codec.CodecError as exc:
             self.send({"status": "bad_return", "message": str(exc), "type": type(value).__name__})
             return
-        header = {"status": "ok", "value": encoded}
-        if trace is not None:
-            header["trace"] = trace
+        header = {"status": "ok", "value": encoded, **(evidence or {})}
         self.send(header, blobs)
 
     def handle(self, request: dict[str, Any], blobs: list[bytes]) -> None:
@@ -232,18 +230,26 @@ class _Session:
                 self.send({"status": "protocol", "message": str(exc)})
                 return
             _reseed()
-            trace = None
+            evidence: dict[str, Any] = {}
             try:
                 if request.get("trace") is True:
                     from seqlab._worker_trace import traced_call
 
-                    value, trace = traced_call(function, args, kwargs)
+                    value, evidence["trace"] = traced_call(function, args, kwargs)
+                elif request.get("watch") is True:
+                    from seqlab._worker_evidence import watched_call
+
+                    value, evidence["inputs"] = watched_call(function, args, kwargs)
+                elif request.get("graph") is True:
+                    from seqlab._worker_evidence import graph_call
+
+                    value, evidence["graph"] = graph_call(function, args, kwargs)
                 else:
                     value = function(*args, **kwargs)
             except BaseException as exc:  # noqa: BLE001
                 self.send(self.error(exc))
                 return
-            self.reply(value, trace)
+            self.reply(value, evidence)
         elif op == "next":
             iterator = self.iterators.get(request.get("id"))
             if iterator is None:

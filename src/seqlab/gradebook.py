@@ -174,6 +174,7 @@ def _verdict_options(assignment_id: str, options: GradeOptions) -> dict[str, Any
         "suite": options.suite,
         "limits": dataclasses.asdict(options.limits),
         "hints": hints_decision(assignment_id, options)[0],
+        "functions": sorted(options.functions),
     }
 
 
@@ -183,9 +184,10 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
     It covers seqlab's version and its package's files, every file of the assignment's hidden suite
     (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
     reference module's bytes and the options that change verdicts: ``seed``, ``max_examples``,
-    ``gpu_policy``, ``use_gpu``, ``suite`` and every field of ``limits``, and whether hints are given
-    (``--no-hints``, or a hint deadline passing). It leaves out what cannot change a verdict: the sandbox
-    mode, the example cache (it replays the same verdicts faster) and where the course or the cache lives.
+    ``gpu_policy``, ``use_gpu``, ``suite``, ``functions`` and every field of ``limits``, and whether hints
+    are given (``--no-hints``, or a hint deadline passing). It leaves out what cannot change a verdict: the
+    sandbox mode, the example cache (it replays the same verdicts faster) and where the course or the cache
+    lives.
     A grade stored under another grader version is never reused, so editing the hidden suite regrades every
     submission.
 

@@ -54,6 +54,8 @@ class GradeOptions:
         hints: ``False`` never names known misconceptions; ``True`` follows the assignment's
             ``feedback.toml`` (see :mod:`seqlab.hint_policy` and :mod:`seqlab.misconceptions`).
         submitted_at: when the work was submitted (time-zone aware), for hint deadlines; None: now.
+        functions: grade only the tests of these functions (empty: every test), e.g. to look into one
+            function's verdicts; the score and maximum are then those of these functions alone.
     """
 
     seed: int = 0
@@ -68,6 +70,7 @@ class GradeOptions:
     sandbox: str = "auto"
     hints: bool = True
     submitted_at: datetime | None = None
+    functions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
@@ -198,6 +201,7 @@ def grade(
             gpu_policy=options.gpu_policy,
             use_gpu=options.use_gpu,
             hints=hints,
+            functions=options.functions,
         )
         if run.gpu is not None and run.gpu.message():
             messages.append(run.gpu.message())

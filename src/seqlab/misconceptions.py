@@ -48,6 +48,8 @@ from seqlab.errors import CourseError
 from seqlab.testing import close_enough
 
 __all__ = [
+    "NOT_COMPARABLE",
+    "Ask",
     "CATALOGUE_FILE",
     "GUIDE_FILE",
     "Catalogue",
@@ -107,6 +109,35 @@ class Catalogue:
     assignment: str
     observe: Callable[[str, Any], Any] = _whole
     misconceptions: list[Misconception] = field(default_factory=list)
+    #: key -> further implementations of the same mistake (its common forms), see :meth:`form`
+    forms: dict[str, list[Callable[..., Any]]] = field(default_factory=dict)
+    #: function -> inputs on which to confirm a diagnosis, see :meth:`probe`
+    probes: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = field(default_factory=dict)
+
+    def form(self, key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator adding another way of writing the mistake ``key`` (accumulating the first step or the
+        last; a softmax that overflows to inf or to nan): a student's output matching any one form, on every
+        input, is that mistake."""
+
+        def add(mistake: Callable[..., Any]) -> Callable[..., Any]:
+            if not any(m.key == key for m in self.misconceptions):
+                raise ValueError(f"a form of {key!r}, which the {self.assignment} catalogue does not have")
+            self.forms.setdefault(key, []).append(mistake)
+            return mistake
+
+        return add
+
+    def probe(self, function: str, *args: Any, **kwargs: Any) -> None:
+        """Add ``function(*args, **kwargs)`` to the inputs the grader calls the student's ``function`` with
+        to confirm a diagnosis (typical, not degenerate inputs: several rows, distinct values, on which the
+        function's mistakes differ from the reference and from each other). The student's output on every
+        probe where a mistake's output is wrong must be that mistake's for the hint to be given."""
+        self.probes.setdefault(function, []).append((args, kwargs))
+
+    def implementations(self, key: str) -> list[Callable[..., Any]]:
+        """Every form of the mistake ``key``: the one it was declared with, then :meth:`form`'s."""
+        (entry,) = [m for m in self.misconceptions if m.key == key]
+        return [entry.mistake, *self.forms.get(key, [])]
 
     def mistake(
         self, key: str, function: str, *, title: str, explanation: str, where: str, cascades: bool = True
@@ -185,52 +216,128 @@ def mistaken_reference(reference: ModuleType, function: str, mistake: Callable[.
     return namespace
 
 
+#: Asks the student's function for its output on an input: ``ask(function, args, kwargs)`` returns the
+#: value, :data:`NOT_COMPARABLE` (an iterator) or raises :class:`LookupError` (the call failed).
+Ask = Callable[[str, tuple[Any, ...], dict[str, Any]], Any]
+NOT_COMPARABLE = object()
+
+
 class Diagnoser:
-    """Names the misconception behind a failed test, from the calls the test made (see the module doc)."""
+    """Names the misconception behind a failed test, from the calls the test made and the catalogue's
+    probes (see the module doc and :meth:`diagnose`)."""
 
     def __init__(self, catalogue: Catalogue, reference: ModuleType) -> None:
         self.catalogue = catalogue
         self.reference = reference
         self._mistaken = {
-            m.key: mistaken_reference(reference, m.function, m.mistake) for m in catalogue.misconceptions
+            (m.key, index): mistaken_reference(reference, m.function, form)
+            for m in catalogue.misconceptions
+            for index, form in enumerate(catalogue.implementations(m.key))
         }
+        self._asked: dict[tuple[str, int], Any] = {}  # (function, probe index) -> the student's output
 
-    def _output(self, namespace: Any, call: Any) -> Any:
-        """What ``namespace``'s version of the call returns, as the catalogue observes it."""
-        value = getattr(namespace, call.function)(*call.args, **call.kwargs)
-        if call.iterator:
-            value = list(itertools.islice(value, len(call.value)))
-        return self.catalogue.observe(call.function, value)
+    def _output(self, namespace: Any, function: str, args: tuple, kwargs: dict, items: int | None) -> Any:
+        """What ``namespace``'s ``function`` returns for the input, as the catalogue observes it."""
+        value = getattr(namespace, function)(*args, **kwargs)
+        if items is not None:
+            value = list(itertools.islice(value, items))
+        return self.catalogue.observe(function, value)
 
-    def _explains(self, key: str, call: Any, student: Any) -> bool:
+    def _forms(self, key: str) -> list[Any]:
+        return [namespace for (k, _), namespace in self._mistaken.items() if k == key]
+
+    def _prediction(self, namespace: Any, function: str, args: tuple, kwargs: dict, items: int | None) -> Any:
         try:
-            return close_enough(student, self._output(self._mistaken[key], call))
+            return self._output(namespace, function, args, kwargs, items)
         except Exception:  # the mistake does not apply to these inputs (a shape it cannot take, ...)
-            return False
+            return NOT_COMPARABLE
 
-    def diagnose(self, function: str, calls: Sequence[Any]) -> Misconception | None:
-        """The one misconception that explains every wrong output of ``function`` among ``calls``, or None
-        (no wrong output recorded, none explains them all, or more than one does)."""
-        wrong: list[tuple[Any, Any]] = []
+    @staticmethod
+    def _same(a: Any, b: Any) -> bool:
+        return a is not NOT_COMPARABLE and b is not NOT_COMPARABLE and close_enough(a, b)
+
+    def diagnose(self, function: str, calls: Sequence[Any], ask: Ask | None = None) -> Misconception | None:
+        """The misconception the failed test's outputs of ``function`` show, or None.
+
+        A candidate is a misconception one of whose forms returns the student's output for every recorded
+        call of ``function`` whose output the reference disagrees with; there must be exactly one. It is
+        named only when the evidence discriminates: on every probe of the catalogue where the candidate's
+        output is wrong (the student's output comes from ``ask``), the student's output is the candidate's;
+        and on at least one input, recorded or probed, the student's output is the candidate's and differs
+        from the reference's and from every other misconception's of the function. Shrunk inputs on which
+        several mistakes coincide (a one-column index, a kernel whose rows are equal) name nothing alone.
+        """
+        wrong: list[tuple[tuple[Any, ...], dict[str, Any], int | None, Any]] = []
         for call in calls:
             if call.function != function or not hasattr(self.reference, function):
                 continue
+            items = len(call.value) if call.iterator else None
             try:
                 student = self.catalogue.observe(function, call.value)
-                expected = self._output(self.reference, call)
+                expected = self._output(self.reference, function, call.args, call.kwargs, items)
             except Exception:  # an output the catalogue cannot read: nothing to diagnose from it
                 continue
             if not close_enough(student, expected):
-                wrong.append((call, student))
+                wrong.append((call.args, call.kwargs, items, student))
         if not wrong:
             return None
-        found = [
-            m
-            for m in self.catalogue.misconceptions
-            if (m.cascades or m.function == function)
-            and all(self._explains(m.key, call, student) for call, student in wrong)
-        ]
-        return found[0] if len(found) == 1 else None
+        applicable = [m for m in self.catalogue.misconceptions if m.cascades or m.function == function]
+        candidates = [m for m in applicable if self._explains_all(m, function, wrong)]
+        if len(candidates) != 1:
+            return None
+        (candidate,) = candidates
+        evidence = list(wrong)
+        for index, (args, kwargs) in enumerate(self.catalogue.probes.get(function, ())):
+            student = self._ask(ask, function, index, args, kwargs)
+            if student is not NOT_COMPARABLE:
+                evidence.append((args, kwargs, None, student))
+        others = [namespace for m in applicable if m is not candidate for namespace in self._forms(m.key)]
+        discriminated = False
+        for args, kwargs, items, student in evidence:
+            expected = self._prediction(self.reference, function, args, kwargs, items)
+            predicted = [
+                p
+                for form in self._forms(candidate.key)
+                if (p := self._prediction(form, function, args, kwargs, items)) is not NOT_COMPARABLE
+            ]
+            matches = any(self._same(student, p) for p in predicted)
+            if not matches and any(not self._same(p, expected) for p in predicted):
+                return None  # the mistake gives a wrong output here, and the student's is another
+            if (
+                matches
+                and not self._same(student, expected)
+                and not any(
+                    self._same(student, self._prediction(o, function, args, kwargs, items)) for o in others
+                )
+            ):
+                discriminated = True
+        return candidate if discriminated else None
+
+    def _explains_all(self, misconception: Misconception, function: str, wrong: list) -> bool:
+        """Whether one form of the misconception returns the student's output for every wrong call."""
+        return any(
+            all(self._same(student, self._prediction(form, function, a, k, n)) for a, k, n, student in wrong)
+            for form in self._forms(misconception.key)
+        )
+
+    def _ask(self, ask: Ask | None, function: str, index: int, args: tuple, kwargs: dict) -> Any:
+        """The student's observed output for probe ``index`` of ``function`` (asked once per grading)."""
+        if ask is None:
+            return NOT_COMPARABLE
+        if (function, index) not in self._asked:
+            try:
+                value = ask(function, args, kwargs)
+                observed = value if value is NOT_COMPARABLE else self.catalogue.observe(function, value)
+            except LookupError:
+                observed = _FAILED
+            except Exception:  # an output the catalogue cannot read
+                observed = NOT_COMPARABLE
+            self._asked[function, index] = observed
+        return self._asked[function, index]
+
+
+#: The student's function failed on a probe (raised, hung): it does not show the candidate mistake there.
+_FAILED = object()
 
 
 def student_guide(catalogue: Catalogue) -> str:

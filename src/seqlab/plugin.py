@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from seqlab import gpu
+from seqlab.codec import IteratorHandle
 from seqlab.errors import GraderFault
-from seqlab.misconceptions import Diagnoser, Misconception
+from seqlab.misconceptions import NOT_COMPARABLE, Diagnoser, Misconception
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.prerequisites import reference_prerequisites
 from seqlab.proxy import SubmissionProxy
@@ -130,11 +131,13 @@ class SeqlabPlugin:
         diagnoser: Diagnoser | None = None,
         reference_prerequisites: bool = False,
         observe: Callable[[str, Any], Any] | None = None,
+        functions: tuple[str, ...] = (),
     ) -> None:
         """``reference_prerequisites``: grade each function with the reference's versions of the graded
         functions it builds on (see :mod:`seqlab.prerequisites`); ``observe(function, value)`` picks what of
         a returned value counts when the student's prerequisite is compared with the reference's."""
         self.assignment = assignment
+        self.only_functions = tuple(functions)  # empty: every test
         self.use_reference_prerequisites = reference_prerequisites
         self.observe = observe or (lambda function, value: value)
         #: function -> the prerequisites the grader answers with the reference's versions in its tests
@@ -184,6 +187,11 @@ class SeqlabPlugin:
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
             items[:] = _prerequisites_first(items, self.prerequisites)
+        if self.only_functions:
+            unknown = sorted(set(self.only_functions) - set(kinds))
+            if unknown:
+                self.collection_errors.append(f"no test grades {', '.join(unknown)}")
+            items[:] = [item for item in items if _function_of(item) in self.only_functions]
         for function, edges in kinds.items():
             if edges == {True}:
                 self.collection_errors.append(
@@ -329,7 +337,16 @@ class SeqlabPlugin:
             exc = exc.exceptions[0]
         if isinstance(exc, SubmissionFailed | SubmissionUnavailable):
             return None
-        return self.diagnoser.diagnose(function, list(self.submission_proxy.recorded))
+        return self.diagnoser.diagnose(function, list(self.submission_proxy.recorded), ask=self._ask)
+
+    def _ask(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The student's output for a probe of the catalogue (an extra call in the worker, with the current
+        test's prerequisites); raises LookupError when the call fails."""
+        proxy = self.submission_proxy
+        result = proxy.worker.call(function, args, kwargs, prerequisites=proxy.prerequisites)
+        if not result.ok:
+            raise LookupError(result.status)
+        return NOT_COMPARABLE if isinstance(result.value, IteratorHandle) else result.value
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -396,11 +413,13 @@ def _prerequisites_first(
         below = [p for p in prerequisites.get(function, ()) if p not in seen]
         return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
 
-    def function_of(item: pytest.Item) -> str:
-        marker = item.get_closest_marker(MARKER)
-        return str(marker.kwargs.get("function", "")) if marker is not None else ""
+    return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
 
-    return sorted(items, key=lambda item: depth(function_of(item)))  # sorted() is stable
+
+def _function_of(item: pytest.Item) -> str:
+    """The student function an item grades (its ``@graded`` marker), or ""."""
+    marker = item.get_closest_marker(MARKER)
+    return str(marker.kwargs.get("function", "")) if marker is not None else ""
 
 
 def _grader_fault(exc: BaseException) -> GraderFault | None:

@@ -23,6 +23,9 @@ __all__ = ["RecordedCall", "SubmissionProxy", "failure_message"]
 #: How many of the latest calls that returned a value the proxy keeps (per test) for diagnosing mistakes.
 RECORDED_CALLS = 24
 
+#: What a call can report besides its value (CallResult's field -> what it is).
+_EVIDENCE = {"": "", "trace": "operator trace", "inputs": "report on its inputs", "graph": "autograd report"}
+
 _STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE}
 
 
@@ -136,26 +139,38 @@ class SubmissionProxy:
             raise AttributeError(name)
         return RemoteFunction(self, name)
 
-    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], trace: bool = False) -> Any:
-        """The value of one call; with ``trace=True`` the pair ``(value, CallTrace)``."""
+    def _call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], evidence: str = "") -> Any:
+        """The value of one call; with ``evidence`` (``"trace"``, ``"inputs"`` or ``"graph"``, see
+        :meth:`seqlab.worker.Worker.call`) the pair ``(value, what the worker reported of that kind)``."""
+        if evidence not in _EVIDENCE:
+            raise ValueError(f"unknown evidence {evidence!r}")
         self.called.append(name)
         if name in self.broken:
             raise self._failure(name, self.broken[name])
         self.calls += 1
         generation = self.worker.generation
-        result = self.worker.call(name, args, kwargs, trace=trace, prerequisites=self.prerequisites)
-        if result.ok and isinstance(result.value, IteratorHandle) and not trace:
+        result = self.worker.call(
+            name,
+            args,
+            kwargs,
+            trace=evidence == "trace",
+            watch=evidence == "inputs",
+            graph=evidence == "graph",
+            prerequisites=self.prerequisites,
+        )
+        if result.ok and isinstance(result.value, IteratorHandle) and not evidence:
             record = RecordedCall(name, args, kwargs, value=[], iterator=True)
             self.recorded.append(record)
             return RemoteIterator(self, name, result.value, self.worker.generation or generation, record)
         value = self._unwrap(name, result)
         self.recorded.append(RecordedCall(name, args, kwargs, value))
-        if not trace:
+        if not evidence:
             return value
-        if result.trace is None:
-            missing = w.CallResult(w.PROTOCOL, message="the call's operator trace is missing")
+        reported = getattr(result, evidence)
+        if reported is None:
+            missing = w.CallResult(w.PROTOCOL, message=f"the call's {_EVIDENCE[evidence]} is missing")
             raise self._failure(name, missing)
-        return value, result.trace
+        return value, reported
 
     def _unwrap(self, name: str, result: w.CallResult) -> Any:
         if result.ok:

@@ -153,12 +153,14 @@ def run_suite(
     gpu_policy: str = "exclude",
     use_gpu: bool = True,
     hints: bool = True,
+    functions: tuple[str, ...] = (),
 ) -> SuiteRun:
     """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken, and
     :class:`~seqlab.errors.GraderFault` if the worker failed for reasons of the grader's own.
 
     With ``hints`` (and a reference), a failed test whose outputs match a misconception of the suite's
-    catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it.
+    catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it. ``functions`` keeps
+    only the tests of those functions (empty: all; a name no test grades is a :class:`CourseError`).
     """
     import pytest
 
@@ -183,6 +185,7 @@ def run_suite(
         diagnoser=diagnoser,
         reference_prerequisites=reference is not None and prerequisite_policy(suite_dir) == "reference",
         observe=catalogue.observe if catalogue is not None else None,
+        functions=functions,
     )
     args = _pytest_args(suite_dir, public=public)
     captured = io.StringIO()

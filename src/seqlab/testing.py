@@ -26,6 +26,8 @@ __all__ = [
     "SubmissionFailed",
     "SubmissionUnavailable",
     "assert_close",
+    "assert_inputs_kept",
+    "assert_keeps_graph",
     "assert_matches",
     "expect_tuple",
     "assert_tensor_matches",
@@ -66,23 +68,74 @@ def on_devices() -> pytest.MarkDecorator:
     return pytest.mark.parametrize("device", ["cpu", cuda])
 
 
+def _observed(function: Any, evidence: str, helper: str) -> Callable[..., tuple[Any, Any]]:
+    """``function`` (of the ``submission`` fixture) as a call returning ``(value, evidence)``."""
+    proxy = getattr(function, "_proxy", None)
+    if proxy is None and getattr(function, "unavailable_submission", False):
+        return function  # every call fails with the reason the submission could not be loaded
+    if proxy is None:
+        raise TypeError(f"{helper}() needs a function of the `submission` fixture")
+    name = function.__name__
+
+    def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        return proxy._call(name, args, kwargs, evidence=evidence)
+
+    return call
+
+
 def traced(function: Any) -> Callable[..., tuple[Any, Any]]:
     """Wrap a function of the ``submission`` fixture so that a call returns ``(value, trace)``.
 
     The trace (:class:`seqlab.worker.CallTrace`) counts the torch operators the call dispatched and lists
     data moved off the inputs' device; the call runs in the worker like any other.
     """
-    proxy = getattr(function, "_proxy", None)
-    if proxy is None and getattr(function, "unavailable_submission", False):
-        return function  # every call fails with the reason the submission could not be loaded
-    if proxy is None:
-        raise TypeError("traced() needs a function of the `submission` fixture")
-    name = function.__name__
+    return _observed(function, "trace", "traced")
 
-    def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        return proxy._call(name, args, kwargs, trace=True)
 
-    return call
+def assert_inputs_kept(function: Any, *args: Any, what: str, **kwargs: Any) -> Any:
+    """Call the student's ``function`` and fail unless it left every argument as it was and returned
+    nothing that shares memory with one (a view, or the argument itself); returns the value.
+
+    The worker compares each argument with a copy taken before the call (see
+    :mod:`seqlab._worker_evidence`): an array sorted or standardized in place, a dict of parameters
+    modified, or an output that *is* an input, all fail with a sentence that says which.
+    """
+    value, report = _observed(function, "inputs", "assert_inputs_kept")(*args, **kwargs)
+    if report.changed:
+        raise AssertionError(
+            f"{what} changed its input {', '.join(report.changed)} in place; the docstring promises the "
+            "inputs are not changed: work on a copy (np.array(a, copy=True), dict(p), a.astype(...))"
+        )
+    if report.aliased:
+        raise AssertionError(
+            f"{what} returned memory of its inputs ({'; '.join(report.aliased)}): a caller that changes the "
+            "result would change its input too; return new arrays (np.array(a, copy=True), a.copy())"
+        )
+    return value
+
+
+def assert_keeps_graph(function: Any, *args: Any, what: str, **kwargs: Any) -> Any:
+    """Call the student's torch ``function`` with its floating tensor arguments requiring gradients and
+    fail unless its value depends on every one of them through autograd; returns the value.
+
+    A function that computes through numpy (or ``.detach()``, ``.item()``, ``torch.tensor(...)`` of
+    results) and wraps the result in a tensor returns values with no autograd history: ``loss.backward()``
+    would never reach its parameters.
+    """
+    value, report = _observed(function, "graph", "assert_keeps_graph")(*args, **kwargs)
+    missing = [name for name in report.inputs if name not in report.connected]
+    if report.outputs and not report.connected:
+        raise AssertionError(
+            f"{what} returned tensors that are not on the autograd graph of its inputs: gradients cannot "
+            "flow back through it. Compute with torch operations on the input tensors (no numpy, .detach(), "
+            ".item() or torch.tensor(...) of intermediate results)."
+        )
+    if missing:
+        raise AssertionError(
+            f"{what} returned values that do not depend, through autograd, on {', '.join(missing)}: the "
+            "gradient of a loss would not reach them. Use the input tensors themselves in the computation."
+        )
+    return value
 
 
 def float_tolerance(dtype: Any, device: str = "cpu") -> tuple[float, float]:

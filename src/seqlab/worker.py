@@ -95,6 +95,50 @@ class CallTrace:
         )
 
 
+def _texts(data: Any, limit: int = 8) -> tuple[str, ...]:
+    return tuple(str(item)[:200] for item in data[:limit]) if type(data) is list else ()
+
+
+@dataclass(frozen=True)
+class InputEvidence:
+    """What a watched call did to its arguments (see :mod:`seqlab._worker_evidence`), as the worker reports.
+
+    Attributes:
+        changed: the arguments the call changed in place (``data``, ``p['Wx']``, ...).
+        aliased: parts of the returned value that share memory with an argument.
+    """
+
+    changed: tuple[str, ...] = ()
+    aliased: tuple[str, ...] = ()
+
+    @classmethod
+    def from_reply(cls, data: Any) -> InputEvidence | None:
+        if type(data) is not dict:
+            return None
+        return cls(_texts(data.get("changed")), _texts(data.get("aliased")))
+
+
+@dataclass(frozen=True)
+class GraphEvidence:
+    """Whether a torch call's value stays on its inputs' autograd graph, as the worker reports.
+
+    Attributes:
+        inputs: the floating-point tensor arguments (made to require gradients for the call).
+        connected: those the value's floating tensors depend on through autograd.
+        outputs: how many floating-point tensors the value holds.
+    """
+
+    inputs: tuple[str, ...] = ()
+    connected: tuple[str, ...] = ()
+    outputs: int = 0
+
+    @classmethod
+    def from_reply(cls, data: Any) -> GraphEvidence | None:
+        if type(data) is not dict or type(data.get("outputs")) is not int:
+            return None
+        return cls(_texts(data.get("inputs"), 64), _texts(data.get("connected"), 64), data["outputs"])
+
+
 @dataclass(frozen=True)
 class CallResult:
     """What happened to one request sent to the worker."""
@@ -107,6 +151,8 @@ class CallResult:
     traceback: str = ""
     duration: float = 0.0
     trace: CallTrace | None = None
+    inputs: InputEvidence | None = None
+    graph: GraphEvidence | None = None
 
     @property
     def ok(self) -> bool:
@@ -437,14 +483,19 @@ class Worker:
         kwargs: dict[str, Any] | None = None,
         *,
         trace: bool = False,
+        watch: bool = False,
+        graph: bool = False,
         prerequisites: Prerequisites | None = None,
     ) -> CallResult:
         """Call the student's function ``name`` with plain-data arguments.
 
         With ``trace=True`` the call runs under the worker's torch operator trace and the result carries a
-        :class:`CallTrace`. ``prerequisites`` maps names of other student functions to the grader's own
-        versions (the reference's): while this call runs, the student's code that calls one of them is
-        answered by the grader's version, computed here (see :data:`Prerequisites`).
+        :class:`CallTrace`; with ``watch=True`` it carries :class:`InputEvidence` (arguments changed in
+        place, outputs sharing memory with them), with ``graph=True`` :class:`GraphEvidence` (whether a
+        torch value stays on its inputs' autograd graph); one of the three at a time. ``prerequisites``
+        maps names of other student functions to the grader's own versions (the reference's): while this
+        call runs, the student's code that calls one of them is answered by the grader's version, computed
+        here (see :data:`Prerequisites`).
         """
         blobs: list[bytes] = []
         request = {
@@ -453,6 +504,8 @@ class Worker:
             "args": codec.encode(tuple(args), blobs),
             "kwargs": codec.encode(dict(kwargs or {}), blobs),
             "trace": bool(trace),
+            "watch": bool(watch),
+            "graph": bool(graph),
             "prerequisites": sorted(prerequisites or {}),
         }
         # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
@@ -593,8 +646,14 @@ class Worker:
             except codec.CodecError as exc:
                 self._kill()
                 return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
-            trace = CallTrace.from_reply(reply.get("trace"))
-            return CallResult(OK, value=value, duration=duration, trace=trace)
+            return CallResult(
+                OK,
+                value=value,
+                duration=duration,
+                trace=CallTrace.from_reply(reply.get("trace")),
+                inputs=InputEvidence.from_reply(reply.get("inputs")),
+                graph=GraphEvidence.from_reply(reply.get("graph")),
+            )
         return CallResult(
             str(status) if status in _KNOWN else PROTOCOL,
             error_type=str(reply.get("error_type", "")),
