@@ -243,17 +243,20 @@ class Diagnoser:
             value = list(itertools.islice(value, items))
         return self.catalogue.observe(function, value)
 
-    def _forms(self, key: str) -> list[Any]:
+    def forms(self, key: str) -> list[Any]:
+        """The mistaken references of every form of misconception ``key``."""
         return [namespace for (k, _), namespace in self._mistaken.items() if k == key]
 
-    def _prediction(self, namespace: Any, function: str, args: tuple, kwargs: dict, items: int | None) -> Any:
+    def predict(self, namespace: Any, function: str, args: tuple, kwargs: dict, items: int | None) -> Any:
+        """``namespace``'s observed output for the input (``items`` of an iterator), or NOT_COMPARABLE."""
         try:
             return self._output(namespace, function, args, kwargs, items)
         except Exception:  # the mistake does not apply to these inputs (a shape it cannot take, ...)
             return NOT_COMPARABLE
 
     @staticmethod
-    def _same(a: Any, b: Any) -> bool:
+    def agree(a: Any, b: Any) -> bool:
+        """Whether two observed outputs are the same within tolerance (NOT_COMPARABLE agrees with nothing)."""
         return a is not NOT_COMPARABLE and b is not NOT_COMPARABLE and close_enough(a, b)
 
     def diagnose(self, function: str, calls: Sequence[Any], ask: Ask | None = None) -> Misconception | None:
@@ -291,23 +294,23 @@ class Diagnoser:
             student = self._ask(ask, function, index, args, kwargs)
             if student is not NOT_COMPARABLE:
                 evidence.append((args, kwargs, None, student))
-        others = [namespace for m in applicable if m is not candidate for namespace in self._forms(m.key)]
+        others = [namespace for m in applicable if m is not candidate for namespace in self.forms(m.key)]
         discriminated = False
         for args, kwargs, items, student in evidence:
-            expected = self._prediction(self.reference, function, args, kwargs, items)
+            expected = self.predict(self.reference, function, args, kwargs, items)
             predicted = [
                 p
-                for form in self._forms(candidate.key)
-                if (p := self._prediction(form, function, args, kwargs, items)) is not NOT_COMPARABLE
+                for form in self.forms(candidate.key)
+                if (p := self.predict(form, function, args, kwargs, items)) is not NOT_COMPARABLE
             ]
-            matches = any(self._same(student, p) for p in predicted)
-            if not matches and any(not self._same(p, expected) for p in predicted):
+            matches = any(self.agree(student, p) for p in predicted)
+            if not matches and any(not self.agree(p, expected) for p in predicted):
                 return None  # the mistake gives a wrong output here, and the student's is another
             if (
                 matches
-                and not self._same(student, expected)
+                and not self.agree(student, expected)
                 and not any(
-                    self._same(student, self._prediction(o, function, args, kwargs, items)) for o in others
+                    self.agree(student, self.predict(o, function, args, kwargs, items)) for o in others
                 )
             ):
                 discriminated = True
@@ -316,8 +319,8 @@ class Diagnoser:
     def _explains_all(self, misconception: Misconception, function: str, wrong: list) -> bool:
         """Whether one form of the misconception returns the student's output for every wrong call."""
         return any(
-            all(self._same(student, self._prediction(form, function, a, k, n)) for a, k, n, student in wrong)
-            for form in self._forms(misconception.key)
+            all(self.agree(student, self.predict(form, function, a, k, n)) for a, k, n, student in wrong)
+            for form in self.forms(misconception.key)
         )
 
     def _ask(self, ask: Ask | None, function: str, index: int, args: tuple, kwargs: dict) -> Any:
