@@ -119,9 +119,10 @@ class Catalogue:
         last; a softmax that overflows to inf or to nan): a student's output matching any one form, on every
         input, is that mistake."""
 
+        if not any(m.key == key for m in self.misconceptions):
+            raise ValueError(f"a form of {key!r}, which the {self.assignment} catalogue does not have")
+
         def add(mistake: Callable[..., Any]) -> Callable[..., Any]:
-            if not any(m.key == key for m in self.misconceptions):
-                raise ValueError(f"a form of {key!r}, which the {self.assignment} catalogue does not have")
             self.forms.setdefault(key, []).append(mistake)
             return mistake
 

@@ -229,3 +229,106 @@ def test_every_misconception_is_documented_for_students(assignment: str) -> None
         for text in (misconception.key, misconception.title, misconception.explanation, misconception.where):
             assert text in guide
         assert "notebook" in misconception.where  # points to the notebook section that explains it
+
+
+# -- discriminating evidence: probes and forms -------------------------------------------------------------
+
+INDEX_REFERENCE = """
+def index(words):
+    out = {}
+    for word in words:
+        out.setdefault(word, len(out))
+    return out
+"""
+
+
+def index_catalogue(with_probes: bool) -> Catalogue:
+    catalogue = Catalogue("toy")
+
+    @catalogue.mistake("sorted", "index", title="a sorted index", explanation="First appearance.", where="s")
+    def _(ref, words):
+        return {word: i for i, word in enumerate(sorted(set(words)))}
+
+    @catalogue.mistake("reversed", "index", title="a reversed index", explanation="Forwards.", where="s")
+    def _(ref, words):
+        return {word: i for i, word in enumerate(reversed(list(dict.fromkeys(words))))}
+
+    @catalogue.form("reversed")
+    def _(ref, words):  # the same mistake written as "last appearance first"
+        order = []
+        for word in reversed(words):
+            if word not in order:
+                order.append(word)
+        return {word: i for i, word in enumerate(order)}
+
+    if with_probes:
+        catalogue.probe("index", ["c", "a", "b", "a"])
+        catalogue.probe("index", ["b", "b", "a", "c"])
+    return catalogue
+
+
+def index_reference() -> types.ModuleType:
+    module = types.ModuleType("toy_index_reference")
+    exec(INDEX_REFERENCE, module.__dict__)  # noqa: S102 - the test's own reference
+    return module
+
+
+def frequency_index(words):  # a mistake the catalogue does not know: the most frequent word first
+    counts = {word: words.count(word) for word in words}
+    return {word: i for i, word in enumerate(sorted(counts, key=lambda w: (-counts[w], w)))}
+
+
+def test_a_mistake_that_only_coincides_on_the_shrunk_input_is_refused_by_the_probes() -> None:
+    """On ['c', 'a', 'b'] a frequency-ordered index (ties alphabetical) is the sorted one: without probes
+    that alone names "sorted"; with the probes, where the student's index is not the sorted one, nothing."""
+    shrunk = [RecordedCall("index", (["c", "a", "b"],), {}, frequency_index(["c", "a", "b"]))]
+
+    def ask(function, args, kwargs):
+        return frequency_index(*args, **kwargs)
+
+    without = Diagnoser(index_catalogue(with_probes=False), index_reference())
+    assert without.diagnose("index", shrunk, ask=ask).key == "sorted"
+    assert (
+        Diagnoser(index_catalogue(with_probes=True), index_reference()).diagnose("index", shrunk, ask=ask)
+        is None
+    )
+
+
+def test_a_mistake_confirmed_by_the_probes_is_named() -> None:
+    def sorted_index(words):
+        return {word: i for i, word in enumerate(sorted(set(words)))}
+
+    shrunk = [RecordedCall("index", (["c", "a", "b"],), {}, sorted_index(["c", "a", "b"]))]
+    diagnoser = Diagnoser(index_catalogue(with_probes=True), index_reference())
+    assert diagnoser.diagnose("index", shrunk, ask=lambda f, a, k: sorted_index(*a)).key == "sorted"
+
+
+def test_a_student_failing_on_a_probe_gets_no_hint() -> None:
+    def sorted_index(words):
+        return {word: i for i, word in enumerate(sorted(set(words)))}
+
+    def ask(function, args, kwargs):
+        raise LookupError("error")
+
+    shrunk = [RecordedCall("index", (["b", "a"],), {}, sorted_index(["b", "a"]))]
+    assert (
+        Diagnoser(index_catalogue(with_probes=True), index_reference()).diagnose("index", shrunk, ask=ask)
+        is None
+    )
+
+
+def test_any_form_of_a_mistake_names_it_and_forms_need_a_known_key() -> None:
+    """The reversed index written as "last appearance first" is a form of the same mistake."""
+
+    def last_first(words):
+        order = []
+        for word in reversed(words):
+            if word not in order:
+                order.append(word)
+        return {word: i for i, word in enumerate(order)}
+
+    recorded = [RecordedCall("index", (["a", "b", "a", "c"],), {}, last_first(["a", "b", "a", "c"]))]
+    diagnoser = Diagnoser(index_catalogue(with_probes=True), index_reference())
+    assert diagnoser.diagnose("index", recorded, ask=lambda f, a, k: last_first(*a)).key == "reversed"
+    with pytest.raises(ValueError, match="does not have"):
+        index_catalogue(with_probes=False).form("no-such-key")
