@@ -130,3 +130,30 @@ def copy_file(tmp_path: Path):
         return folder
 
     return copy
+
+
+def _grade_as_dict(path: str, assignment: str, options: GradeOptions) -> dict:
+    return grade(path, assignment, options).to_dict()
+
+
+def grade_each(
+    jobs: dict[str, tuple[str, str, dict[str, object]]], folder: Path, workers: int = 2
+) -> dict[str, GradeResult]:
+    """Grade modules (name -> (assignment, source, option overrides such as ``seed`` or ``functions``)) in
+    a pool of warm grader processes, each with :func:`grade_fast`'s options and its own overrides."""
+    import concurrent.futures
+    import multiprocessing
+
+    from seqlab.class_grading import warm_modules
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(warm_modules())
+    futures = {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for name, (assignment, source, overrides) in jobs.items():
+            path = write_module(folder / name, assignment, source) / f"{assignment}.py"
+            options = GradeOptions(limits=FAST_LIMITS, cache_dir=EXAMPLE_CACHE, **overrides)  # type: ignore[arg-type]
+            futures[pool.submit(_grade_as_dict, str(path), assignment, options)] = name
+        return {
+            futures[f]: GradeResult.from_dict(f.result()) for f in concurrent.futures.as_completed(futures)
+        }

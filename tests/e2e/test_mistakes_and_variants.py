@@ -21,6 +21,7 @@ from seqlab.reports.markdown import MarkdownReport
 
 from .conftest import (
     ROOT,
+    grade_each,
     grade_fast,
     grade_many,
     header_names,
@@ -156,3 +157,51 @@ def test_hints_reach_every_report_and_turning_them_off_changes_only_the_feedback
     assert [(t.id, t.outcome) for t in plain.tests] == [(t.id, t.outcome) for t in hinted.tests]
     assert plain.hint_counts == {} and not any("Hint:" in t.message for t in plain.tests)
     assert plain.extra["hints"] == "hints were turned off for this grading"
+
+
+#: The seeds besides the standard one (0) at which every known mistake must get the same verdicts.
+OTHER_SEEDS = (1, 2, 3, 4)
+
+
+@pytest.fixture(scope="module")
+def other_seed_results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], GradeResult]:
+    """Every mutant's own function graded again at seeds 1-4 (only that function's tests)."""
+    jobs = {
+        f"{p.parent.name}-{p.stem}-seed{seed}": (
+            *_with_reference(p),
+            {"seed": seed, "functions": (mutant_target(p),)},
+        )
+        for p in mutant_files()
+        for seed in OTHER_SEEDS
+    }
+    results = grade_each(jobs, tmp_path_factory.mktemp("seeds"))
+    return {
+        (f"{p.parent.name}-{p.stem}", seed): results[f"{p.parent.name}-{p.stem}-seed{seed}"]
+        for p in mutant_files()
+        for seed in OTHER_SEEDS
+    }
+
+
+@pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_each_known_mistake_gets_the_same_verdicts_at_seeds_0_to_4(
+    mutant: Path, mutant_results, other_seed_results
+) -> None:
+    """No known mistake is caught at one seed and missed at another: every test of the mutant's function
+    has the same verdict at --seed 0, 1, 2, 3 and 4 (an edge that matters is an explicit example)."""
+    name = f"{mutant.parent.name}-{mutant.stem}"
+    target = mutant_target(mutant)
+
+    def verdicts(result: GradeResult) -> dict[str, str]:
+        return {t.id: t.outcome for t in result.tests if t.function == target}
+
+    standard = verdicts(mutant_results[name])
+    for seed in OTHER_SEEDS:
+        other = verdicts(other_seed_results[name, seed])
+        changed = {
+            test: (standard.get(test), other.get(test))
+            for test in standard | other
+            if standard.get(test) != other.get(test)
+        }
+        assert not changed, (
+            f"{mutant.name} at --seed {seed}: verdicts (seed 0, seed {seed}) differ: {changed}"
+        )
