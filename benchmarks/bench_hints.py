@@ -34,10 +34,10 @@ class DiagnosisClock:
         self.calls = 0
         original = misconceptions.Diagnoser.diagnose
 
-        def timed(diagnoser: misconceptions.Diagnoser, *args: object) -> object:
+        def timed(diagnoser: misconceptions.Diagnoser, *args: object, **kwargs: object) -> object:
             began = time.perf_counter()
             try:
-                return original(diagnoser, *args)
+                return original(diagnoser, *args, **kwargs)
             finally:
                 self.seconds += time.perf_counter() - began
                 self.calls += 1
