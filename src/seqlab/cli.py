@@ -14,14 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from seqlab import __version__
 from seqlab.course import ASSIGNMENTS
-from seqlab.errors import GraderFault, SeqlabError
+from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
 from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
 from seqlab.sandbox import SANDBOX_MODES
 from seqlab.worker import ISOLATION_WARNING
-
-#: The exit status when the grader itself failed (its worker, installation or sandbox): no score written.
-EXIT_GRADER_FAULT = 3
 
 if TYPE_CHECKING:
     from seqlab.grading import GradeOptions

@@ -21,6 +21,10 @@ class ConfigError(SeqlabError):
     """A setting has a bad value; the message says where it came from."""
 
 
+#: The exit status of ``seqlab grade`` (and of an nbgrader kernel grading a notebook) for a GraderFault.
+EXIT_GRADER_FAULT = 3
+
+
 class GraderFault(SeqlabError):
     """Grading could not happen because of the grader, its installation or its sandbox (the worker could
     not start, could not import what it needs, ...), never because of the submission.

@@ -22,6 +22,10 @@ so a student who patches this module, ``subprocess`` or IPython's display inside
 cell's result. ``seqlab grade`` on the submitted notebooks (or ``seqlab export gradescope``) is not exposed
 to that, and a course can compare the two.
 
+A grader fault (``seqlab grade`` exits 3: the worker cannot run on this installation) ends the kernel, so
+nbgrader's autograde fails for that submission and records no grade for it, instead of a zero; the cause
+is appended to ``seqlab-grader-faults.log`` in the course root.
+
 Configuration, through the environment nbgrader runs in: ``SEQLAB_GRADE_OPTIONS`` holds extra options for
 ``seqlab grade`` (default ``--gpu-policy award``, since a notebook's cells have fixed maxima, see
 :mod:`seqlab.gpu`); ``SEQLAB_COURSE_ROOT`` names the course when it is not a folder above the notebook.
@@ -36,9 +40,11 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from seqlab.errors import EXIT_GRADER_FAULT
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports.base import points
 from seqlab.reports.markdown import failure_lines
@@ -47,6 +53,8 @@ __all__ = ["DEFAULT_OPTIONS", "NBGRADER_MODES", "hidden_tests"]
 
 NBGRADER_MODES = ("autograde", "validate")  # values of NBGRADER_EXECUTION when nbgrader runs a notebook
 DEFAULT_OPTIONS = "--gpu-policy award"
+#: Where a grader fault's cause is written (in the course root) when it ends an nbgrader kernel.
+FAULT_LOG = "seqlab-grader-faults.log"
 GRADING_TIMEOUT = 1800  # s; seqlab grade bounds the student's time itself, this only stops a stuck grader
 
 _reports: dict[tuple[Any, ...], GradeResult] = {}  # one grading per notebook version and options per kernel
@@ -93,10 +101,27 @@ def _grade(notebook: Path, assignment: str, options: list[str], course_root: Pat
             )
         except subprocess.TimeoutExpired as exc:
             raise GradingUnavailable(f"seqlab grade did not finish within {GRADING_TIMEOUT} s") from exc
+        if finished.returncode == EXIT_GRADER_FAULT:
+            _stop_the_kernel(finished.stderr, notebook, course_root)
         if finished.returncode != 0 or not report.is_file():
             detail = (finished.stderr.strip().splitlines() or ["(no message)"])[-1]
             raise GradingUnavailable(f"seqlab could not grade this notebook: {detail}")
         return GradeResult.from_dict(json.loads(report.read_text(encoding="utf-8")))
+
+
+def _stop_the_kernel(cause: str, notebook: Path, course_root: Path | None) -> None:
+    """A grader fault (the worker could not run on this installation) is not the student's zero: end the
+    kernel, so that nbgrader's autograde fails for this submission ("Kernel died"), records no grade for
+    it and exits non-zero; once the installation is fixed, autograde grades it again. The cause is
+    appended to :data:`FAULT_LOG` in the course root (nbgrader shows nothing a dying kernel prints)."""
+    root = course_root or Path(os.environ.get("SEQLAB_COURSE_ROOT") or notebook.parent)
+    line = f"{datetime.now(UTC).isoformat(timespec='seconds')} {notebook}: {cause.strip()}\n"
+    try:
+        with open(root / FAULT_LOG, "a", encoding="utf-8") as log:
+            log.write(line)
+    except OSError:
+        pass
+    os._exit(EXIT_GRADER_FAULT)
 
 
 def _report(assignment: str) -> tuple[GradeResult, Path, tuple[Any, ...]]:

@@ -14,7 +14,8 @@ import pytest
 
 import seqlab.grading
 from seqlab.class_grading import grade_class, grade_job
-from seqlab.cli import EXIT_GRADER_FAULT, main
+from seqlab.cli import main
+from seqlab.errors import EXIT_GRADER_FAULT
 from seqlab.gradebook import Gradebook
 from seqlab.grading import GradeOptions
 from seqlab.submissions import find_submissions

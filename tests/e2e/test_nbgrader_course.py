@@ -56,13 +56,16 @@ BROKEN_IMPORT = "from keras.layers import LSTM  # not installed on the grading m
 GRADE_OPTIONS = ["--gpu-policy", "award"]  # what the notebooks' test cells use (seqlab.nbgrader_cell)
 
 
-def start_nbgrader(course: Path, *args: str, cwd: Path | None = None) -> subprocess.Popen[str]:
+def start_nbgrader(
+    course: Path, *args: str, cwd: Path | None = None, **extra_env: str
+) -> subprocess.Popen[str]:
     """Start a stock nbgrader command in the course (or ``cwd``), without user-level configuration."""
     env = dict(
         os.environ,
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         JUPYTER_CONFIG_DIR=str(course / ".jupyter-config"),
         MPLBACKEND="Agg",
+        **extra_env,
     )
     env.pop("SEQLAB_COURSE_ROOT", None)
     return subprocess.Popen(
@@ -286,3 +289,36 @@ def test_the_gradescope_autograder_gives_the_same_scores(graded: GradedCourse, a
         document, report = graded.gradescope[student, assignment], graded.reports[student, assignment]
         assert document["score"] == pytest.approx(report["score"]), student
         assert sum(test["max_score"] for test in document["tests"]) == pytest.approx(report["max_score"])
+
+
+def test_a_grader_fault_in_autograde_records_no_grade_and_a_rerun_grades(graded: GradedCourse):
+    """The grading installation fails (here: a start-up limit the worker cannot even say ready in, so no
+    student code runs): nbgrader's autograde fails for the notebook, the cause goes to the course's
+    seqlab-grader-faults.log, and the gradebook holds no grade for it, not a zero; once the installation
+    works, autograde grades it."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    submitted = graded.root / "submitted" / "dee" / "encoding" / "encoding.ipynb"
+    submitted.parent.mkdir(parents=True)
+    shutil.copyfile(graded.root / "submitted" / "ada" / "encoding" / "encoding.ipynb", submitted)
+    broken = start_nbgrader(
+        graded.root,
+        "autograde",
+        "encoding",
+        "--student=dee",
+        "--create",
+        SEQLAB_GRADE_OPTIONS="--gpu-policy award --startup-timeout 0.001",
+    )
+    stdout, stderr = broken.communicate(timeout=600)
+    assert broken.returncode != 0 and "error processing assignment 'encoding' for student 'dee'" in stderr
+    fault = (graded.root / "seqlab-grader-faults.log").read_text(encoding="utf-8")
+    assert "dee" in fault and "grader fault" in fault and "did not finish within 0.001 s" in fault
+    with Gradebook(f"sqlite:///{graded.root / 'gradebook.db'}") as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook("encoding", "encoding", "dee")
+        except MissingEntry:
+            notebook = None
+        assert notebook is None or all(grade.auto_score is None for grade in notebook.grades)
+    nbgrader(graded.root, "autograde", "encoding", "--student=dee", "--create")
+    cells = gradebook_cells(graded.root, "dee", "encoding")
+    assert cells == gradebook_cells(graded.root, "ada", "encoding") and cells
