@@ -7,6 +7,10 @@ Conventions used by every function of this assignment
   to right, of the regular expression ``\w+(?:'\w+)*`` (Python's ``re``): runs of letters, digits and
   underscores, with an apostrophe kept only *between* two word characters ("don't" is one token, the
   quotes of "'tis'" are dropped). Punctuation and whitespace separate tokens and are never tokens.
+  The whole text is lower-cased *before* it is split, with ``str.lower()`` (not ``str.casefold()``:
+  "Straße" stays "straße"). A few characters lower-case to more than one code point: "İ" (capital I
+  with dot) becomes "i" followed by U+0307 COMBINING DOT ABOVE, which is not a word character, so
+  "İstanbul" gives the two tokens "i" and "stanbul".
 * ``level="char"``: every character of the text is a token, exactly as written (no lower-casing; spaces
   and punctuation are tokens too), as in the character-level example of Chollet's *Deep Learning with
   Python*.
@@ -30,23 +34,30 @@ import numpy as np
 def tokenize(text: str, level: str = "word") -> list[str]:
     r"""Split one text into its tokens.
 
-    Word level: ``tokens = re.findall(r"\w+(?:'\w+)*", text.lower())`` -- lower-case first, then take the
-    runs of word characters (letters, digits, ``_``), an apostrophe being kept only between two word
-    characters. Character level: ``tokens = list(text)`` (every character, case kept).
+    Word level: ``tokens = re.findall(r"\w+(?:'\w+)*", text.lower())`` -- lower-case the whole text first
+    (``str.lower()``), then take the runs of word characters (letters, digits, ``_``), an apostrophe being
+    kept only between two word characters. Character level: ``tokens = list(text)`` (every character, case
+    kept).
 
-    Examples (the lecture's training texts)::
+    Examples (the lecture's training texts, and two non-ASCII ones)::
 
         tokenize("God bless the queen.")        -> ["god", "bless", "the", "queen"]
         tokenize("Don't panic!")                -> ["don't", "panic"]
         tokenize("Hi, Bo", level="char")        -> ["H", "i", ",", " ", "B", "o"]
         tokenize("")                            -> []
+        tokenize("ÜBER Straße")                 -> ["über", "straße"]
+        tokenize("İstanbul")                    -> ["i", "stanbul"]
+
+    (``"İ".lower()`` is ``"i\u0307"``, an ``i`` and a combining dot that is not a word character, so
+    lower-casing the whole text before matching splits the word; lower-casing each token after matching
+    would not.)
 
     Args:
         text: the text.
         level: ``"word"`` or ``"char"``.
 
     Returns:
-        The list of tokens, in the order they appear in the text (possibly empty).
+        A ``list`` of ``str`` tokens, in the order they appear in the text (possibly empty).
 
     Raises:
         ValueError: if ``level`` is neither ``"word"`` nor ``"char"``.
@@ -80,7 +91,7 @@ def build_token_index(
         num_words: keep at most this many tokens; ``None`` keeps all.
 
     Returns:
-        ``dict`` token -> column, with columns ``0 .. V-1`` (``V <= num_words`` when given).
+        ``dict`` token -> column, the columns being the ints ``0 .. V-1`` (``V <= num_words`` when given).
 
     Raises:
         ValueError: if ``level`` is invalid or ``num_words`` is negative.
@@ -104,6 +115,8 @@ def one_hot_encode(
 
     Example (index of "God bless the queen."): ``one_hot_encode(["the god"], index, 3)[0]`` is
     ``[[0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]]``.
+
+    The inputs are not changed (an unknown token is not added to ``token_index``).
 
     Args:
         texts: N texts.
@@ -137,6 +150,8 @@ def texts_to_indices(
     Example (index of "God bless the queen."): ``texts_to_indices(["the god", "hi"], index, 3)`` is
     ``[[2, 0, -1], [-1, -1, -1]]``.
 
+    The inputs are not changed (an unknown token is not added to ``token_index``).
+
     Args:
         texts: N texts.
         token_index: token -> column in ``0 .. V-1``.
@@ -144,7 +159,7 @@ def texts_to_indices(
         level: ``"word"`` or ``"char"``.
 
     Returns:
-        int64 array of shape ``(N, T)``.
+        int64 array of shape ``(N, T)`` (integers, not floats: ``-1``, not ``-1.0``).
 
     Raises:
         ValueError: if ``level`` is invalid or ``max_length`` is negative.

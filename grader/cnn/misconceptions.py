@@ -7,8 +7,15 @@ parameter count in ``shape_table``. The one exception is a cross-correlation tha
 ``_flipped_cross_correlation``. (``ref.<function>`` is the mistake itself; ``ref.correct`` the untouched
 reference.)
 
-A size is an ``int``: the tests fail a ``float`` even of the right value, so ``observe`` compares the
-sizes with whether they are floats (a size computed with ``/`` then matches the no-floor mistake).
+A size is an ``int``: a promise test fails a ``float`` even of the right value, so ``observe`` compares
+the sizes with whether they are floats (a size computed with ``/`` then matches the no-floor mistake, and
+one rounded down with ``np.floor``, a float of the right value, matches no mistake).
+
+Probes (``catalogue.probe``) are typical inputs on which the mistakes of a function give wrong outputs that
+differ from each other's: sizes with padding, strides that do not divide, dilation; kernels with distinct
+entries (so that flipping one axis, both axes or none give three different outputs); several channels and
+filters, non-square images. A hint is only given when the student's function agrees with the mistake on
+every probe where the mistake is wrong.
 """
 
 from __future__ import annotations
@@ -85,6 +92,12 @@ def _(ref: Any, n: int, f: int, padding: int = 0, stride: int = 1, dilation: int
     return max(1, (n + padding - _checked_span(n, f, padding, stride, dilation)) // stride + 1)
 
 
+@catalogue.form("conv-size-padding-once")
+def _(ref: Any, n: int, f: int, padding: int = 0, stride: int = 1, dilation: int = 1) -> int:
+    """The same mistake without a floor at 1: 0 or less where the once-padded input is too small."""
+    return (n + padding - _checked_span(n, f, padding, stride, dilation)) // stride + 1
+
+
 @catalogue.mistake(
     "conv-size-dilation-ignored",
     "conv_output_size",
@@ -96,6 +109,15 @@ def _(ref: Any, n: int, f: int, padding: int = 0, stride: int = 1, dilation: int
 def _(ref: Any, n: int, f: int, padding: int = 0, stride: int = 1, dilation: int = 1) -> int:
     _checked_span(n, f, padding, stride, dilation)  # the arguments' checks
     return (n + 2 * padding - _checked_span(n, f, padding, stride, 1)) // stride + 1
+
+
+# Probes: each mistake is wrong on some and alone with its value on one (the comments: reference, no floor,
+# no + 1, padding once, dilation ignored); 10 / 2 and 13 / 3 do not divide, so a float of the right size
+# (np.floor) is not the no-floor mistake.
+catalogue.probe("conv_output_size", 7, 3, padding=3, stride=2, dilation=2)  # 5, 5.0, 4, 3, 6
+catalogue.probe("conv_output_size", 10, 3, padding=1, stride=2)  # 5, 5.5, 4, 5, 5
+catalogue.probe("conv_output_size", 13, 3, padding=1, stride=3, dilation=2)  # 4, 4.33, 3, 4, 5
+catalogue.probe("conv_output_size", 28, 5, padding=0, stride=1)  # 24, 24.0, 23, 24, 24
 
 
 # --- pool_output_size ------------------------------------------------------------------------------------
@@ -174,6 +196,15 @@ def _(ref: Any, n: int, f: int, stride: int | None = None, ceil_mode: bool = Fal
     return _pool_size(n, f, stride, ceil_mode, padding, window=f + 1, last_rule=True, count_check=False)
 
 
+# Probes (reference; ceil mode ignored, no start rule, window one smaller, window one larger): the last
+# window of the first starts in the right padding (PyTorch drops it).
+catalogue.probe("pool_output_size", 7, 2, stride=2, ceil_mode=True, padding=1)  # 4; 4, 5, 4, 4
+catalogue.probe("pool_output_size", 8, 3, ceil_mode=True)  # 3; 2, 3, 3, 3
+catalogue.probe("pool_output_size", 7, 2, stride=2)  # 3; 3, 3, 4, 3
+catalogue.probe("pool_output_size", 7, 3, stride=2)  # 3; 3, 3, 3, 2
+catalogue.probe("pool_output_size", 12, 3, stride=2, ceil_mode=True, padding=1)  # 7; 6, 7, 7, 6
+
+
 # --- parameter counts ------------------------------------------------------------------------------------
 def _filter_weights(ref: Any, f: Size, c_in: int, c_out: int) -> int:
     """The weights of one filter without its input channels, fh * fw, after the reference's checks."""
@@ -246,6 +277,21 @@ def _(ref: Any, n_in: int, n_out: int, bias: bool = True) -> int:
     return _dense_weights(n_in, n_out) + int(bool(bias))
 
 
+@catalogue.form("dense-params-one-bias")
+def _(ref: Any, n_in: int, n_out: int, bias: bool = True) -> int:
+    """The same mistake with the one bias counted whatever ``bias`` says."""
+    return _dense_weights(n_in, n_out) + 1
+
+
+# Probes (reference; input channels forgotten, biases forgotten, one bias per layer / dense: biases
+# forgotten, one bias, one bias even without biases).
+catalogue.probe("conv_param_count", 3, 4, 6)  # 222; 60, 216, 217
+catalogue.probe("conv_param_count", (3, 5), 2, 4)  # 124; 64, 120, 121
+catalogue.probe("conv_param_count", 3, 3, 5, bias=False)  # 135; 45, 135, 135
+catalogue.probe("dense_param_count", 400, 120)  # 48120; 48000, 48001, 48001
+catalogue.probe("dense_param_count", 84, 10, bias=False)  # 840; 840, 840, 841
+
+
 # --- convolutions ----------------------------------------------------------------------------------------
 @catalogue.mistake(
     "conv2d-filters-flipped",
@@ -300,6 +346,23 @@ def _(ref: Any, image: np.ndarray, kernel: np.ndarray) -> Any:
     return ref.cross_correlate2d(image, kernel)
 
 
+_rng = np.random.default_rng(16)
+#: batches of 2 non-square images with 3 channels; filters, biases and kernels with distinct entries
+_X = _rng.uniform(-1.0, 1.0, (2, 3, 7, 8))
+_W = _rng.uniform(-1.0, 1.0, (4, 3, 3, 2))
+_B = _rng.uniform(-1.0, 1.0, 4)
+_IMAGE = _rng.integers(-5, 6, (6, 7)).astype(float)
+_KERNEL = np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 4.0], [2.0, -2.0, 1.0]])  # every flip differs
+_WIDE_KERNEL = np.array([[2.0, -1.0, 3.0], [0.0, 1.0, -2.0]])
+
+catalogue.probe("conv2d_forward", _X, _W, _B)
+catalogue.probe("conv2d_forward", _X, _W, _B, stride=(2, 1), padding=(1, 2))
+catalogue.probe("cross_correlate2d", _IMAGE, _KERNEL)
+catalogue.probe("cross_correlate2d", _IMAGE, _WIDE_KERNEL)
+catalogue.probe("convolve2d", _IMAGE, _KERNEL)
+catalogue.probe("convolve2d", _IMAGE, _WIDE_KERNEL)
+
+
 # --- pooling layers --------------------------------------------------------------------------------------
 @catalogue.mistake(
     "maxpool-window-one-short",
@@ -313,3 +376,34 @@ def _(ref: Any, x: np.ndarray, f: Size, stride: Size | None = None) -> Any:
     fh, fw = ref._pair(f, "f")
     windows = ref._pool_windows(x, f, stride)
     return windows[..., : max(fh - 1, 1), : max(fw - 1, 1)].max(axis=(-2, -1))
+
+
+catalogue.probe("maxpool2d_forward", _X, 3, stride=2)
+catalogue.probe("maxpool2d_forward", _X, (2, 3))
+catalogue.probe("avgpool2d_forward", _X, 3, stride=2)
+catalogue.probe("avgpool2d_forward", _X, (2, 3), stride=(1, 2))
+
+
+# --- shape tables (through the size and count mistakes they are built on) -----------------------------
+catalogue.probe(
+    "shape_table",
+    (32, 32, 3),
+    [
+        {"type": "conv", "filters": 8, "f": 5},
+        {"type": "maxpool", "f": 2},
+        {"type": "conv", "filters": 16, "f": 5},
+        {"type": "maxpool", "f": 2},
+        {"type": "dense", "units": 120},
+        {"type": "dense", "units": 10},
+    ],
+)
+catalogue.probe(
+    "shape_table",
+    (12, 11, 3),
+    [
+        {"type": "conv", "filters": 6, "f": 3, "stride": 2, "padding": 3},
+        {"type": "avgpool", "f": 3, "stride": 2},
+        {"type": "conv", "filters": 4, "f": 3, "padding": 1},
+        {"type": "dense", "units": 7},
+    ],
+)

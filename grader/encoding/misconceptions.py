@@ -4,6 +4,11 @@ seqlab.misconceptions).
 The mistakes tokenize with the reference's ``ref.tokenize`` (none of them is a mistake in ``tokenize`` but
 the first), so a wrong level raises as the reference does.
 
+Every function with a mistake has probes (see :meth:`Catalogue.probe`): typical inputs -- several texts with
+repeated and distinct words, unknown words, texts shorter and longer than ``max_length``, index columns out
+of order -- on which each mistake's output is wrong and unlike every other mistake's, so a hint is only given
+to a student whose function agrees with the mistake there too.
+
 Python's ``hash`` is reproducible here because the grader's workers run the student's code with
 ``PYTHONHASHSEED=0``: the hash of a str is then SipHash-1-3 with an all-zero key over the string's internal
 (Latin-1, UCS-2 or UCS-4) bytes, which :func:`_python_hash` computes. On an interpreter with another hash
@@ -48,6 +53,10 @@ def _(ref: Any, text: str, level: str = "word") -> list[str]:
     return text.lower().split() if level == "word" else ref.tokenize(text, level)
 
 
+catalogue.probe("tokenize", "God bless the queen. Don't panic!")
+catalogue.probe("tokenize", "I eat lots of Bratwurst, you eat lots of Schnitzel; 3.14 is pi.")
+
+
 def _first_appearance(ref: Any, texts: Sequence[str], level: str, num_words: int | None) -> list[str]:
     """The distinct tokens of ``texts`` in order of first appearance, at most ``num_words`` of them."""
     if num_words is not None and num_words < 0:
@@ -82,6 +91,19 @@ def _(ref: Any, texts: Sequence[str], level: str = "word", num_words: int | None
     return {token: k for k, token in enumerate(vocabulary)}
 
 
+@catalogue.form("index-sorted-vocabulary")
+def _(ref: Any, texts: Sequence[str], level: str = "word", num_words: int | None = None) -> dict[str, int]:
+    """The first ``num_words`` tokens seen, then sorted (a loop that stops at K tokens, sorted after)."""
+    vocabulary = sorted(_first_appearance(ref, texts, level, num_words))
+    return {token: k for k, token in enumerate(vocabulary)}
+
+
+# first appearance, alphabetical order, frequency order (the three differ) and num_words below the vocabulary
+catalogue.probe("build_token_index", ["one two two three three three", "Four! two, one."])
+catalogue.probe("build_token_index", ["The cat sat on the mat.", "A dog and the cat!"])
+catalogue.probe("build_token_index", ["b a c", "a d c e", "f b"], num_words=4)
+
+
 @catalogue.mistake(
     "ngrams-misses-last",
     "ngrams",
@@ -94,6 +116,10 @@ def _(ref: Any, tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
     if n < 1:
         raise ValueError("n must be >= 1")
     return [tuple(tokens[k : k + n]) for k in range(len(tokens) - n)]
+
+
+catalogue.probe("ngrams", ["this", "takes", "too", "long"], 2)
+catalogue.probe("ngrams", ["a", "rose", "is", "a", "rose"], 3)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -156,6 +182,18 @@ def _(
     ref: Any, texts: Sequence[str], token_index: dict[str, int], max_length: int, level: str = "word"
 ) -> Any:
     return _one_hot(ref, texts, token_index, max_length, level, unknown_row=1.0)
+
+
+#: Texts and an index for the probes of the encoders: unknown words in the middle of a text, a text shorter
+#: and one longer than T = 5, repeated words, and index columns not in order of first appearance.
+PROBE_TEXTS = ["the queen and the king", "God", "a box of chocolate and a queen for the god"]
+PROBE_INDEX = {"queen": 2, "the": 0, "god": 3, "a": 1, "box": 4}
+CHAR_TEXTS = ["Hi, Bo", "ob"]
+CHAR_INDEX = {"o": 0, "B": 1, "i": 2, " ": 3}
+
+for function in ("one_hot_encode", "texts_to_indices"):
+    catalogue.probe(function, PROBE_TEXTS, PROBE_INDEX, 5)
+    catalogue.probe(function, CHAR_TEXTS, CHAR_INDEX, 4, level="char")
 
 
 def _indices(
@@ -268,6 +306,10 @@ def _(ref: Any, texts: Sequence[str], dim: int, max_length: int) -> np.ndarray:
     return out
 
 
+catalogue.probe("hashed_one_hot", PROBE_TEXTS, 1000, 5)
+catalogue.probe("hashed_one_hot", ["Don't panic!", "über straße", "Hello hello"], 97, 3)
+
+
 # ----------------------------------------------------------------------------------------------------
 # The lecture's questions
 # ----------------------------------------------------------------------------------------------------
@@ -293,3 +335,23 @@ def _(
         max_length - len(tokens) + sum(not known(token) for token in tokens)
         for tokens in _token_lists(ref, texts, max_length, level)
     ]
+
+
+@catalogue.form("zero-rows-without-truncation")
+def _(
+    ref: Any,
+    texts: Sequence[str],
+    max_length: int,
+    token_index: dict[str, int] | None = None,
+    level: str = "word",
+) -> list[int]:
+    """The unknown tokens counted among the first T, but the padding still T - L (negative for long texts)."""
+    known = (lambda token: True) if token_index is None else token_index.__contains__
+    return [
+        max_length - len(tokens) + sum(not known(token) for token in tokens[:max_length])
+        for tokens in _token_lists(ref, texts, max_length, level)
+    ]
+
+
+catalogue.probe("zero_rows_per_text", PROBE_TEXTS, 5, PROBE_INDEX)
+catalogue.probe("zero_rows_per_text", PROBE_TEXTS, 6)

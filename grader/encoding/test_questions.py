@@ -1,9 +1,12 @@
-"""Hidden tests for the lecture's questions: one_hot_shape (5 points), zero_rows_per_text (7 points),
-one_hot_row (3 points), one_hot_nbytes (5 points)."""
+"""Hidden tests for the lecture's questions: one_hot_shape (3 of its 5 points), zero_rows_per_text (5 of 7),
+one_hot_row (2 of 3), one_hot_nbytes (4 of 5).
+
+The remaining points are in test_promises.py (the documented type of the answer, the documented errors).
+"""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from seqlab import strategies as sst
@@ -17,11 +20,11 @@ NOTES_TEXTS = [
 
 
 # --------------------------------------------------------------------------------------------------
-# Question 1 -- one_hot_shape: 5 points
+# Question 1 -- one_hot_shape: 3 points (+ 2 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
-@graded("one_hot_shape", points=2)
+@graded("one_hot_shape", points=1)
 def test_one_hot_shape_of_the_lecture_texts(submission, reference):
     """Question 1: (3, 10, 500000) with the 500 000-word index, (3, 10, 19) with the texts' own index"""
     for vocab_size in (500_000, None):
@@ -32,8 +35,10 @@ def test_one_hot_shape_of_the_lecture_texts(submission, reference):
         )
 
 
-@graded("one_hot_shape", points=2)
+@graded("one_hot_shape", points=1)
 @given(texts=sst.text_lists(), max_length=st.integers(0, 12), vocab_size=st.none() | st.integers(0, 10**6))
+@example(texts=[], max_length=0, vocab_size=None)
+@example(texts=["", "A a b"], max_length=4, vocab_size=0)
 def test_one_hot_shape_random_texts(submission, reference, texts, max_length, vocab_size):
     """one_hot_shape on random batches, with and without a given index size"""
     assert_matches(
@@ -55,11 +60,11 @@ def test_one_hot_shape_character_level(submission, reference, texts, max_length)
 
 
 # --------------------------------------------------------------------------------------------------
-# Question 2 -- zero_rows_per_text: 7 points
+# Question 2 -- zero_rows_per_text: 5 points (+ 2 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
-@graded("zero_rows_per_text", points=2)
+@graded("zero_rows_per_text", points=1)
 def test_zero_rows_per_text_of_the_lecture_texts(submission, reference):
     """Question 2: 0, 6 and 3 rows of zeros for the lecture's texts with T = 10"""
     index = reference.build_token_index(NOTES_TEXTS)
@@ -71,8 +76,9 @@ def test_zero_rows_per_text_of_the_lecture_texts(submission, reference):
         )
 
 
-@graded("zero_rows_per_text", points=3)
+@graded("zero_rows_per_text", points=2)
 @given(sample=sst.texts_and_index(), max_length=st.integers(0, 12), level=sst.levels())
+@example(sample=(["the cat sat on the mat", "a cat"], {"the": 0, "cat": 1}), max_length=2, level="word")
 def test_zero_rows_per_text_counts_padding_and_unknown_tokens(
     submission, reference, sample, max_length, level
 ):
@@ -108,11 +114,11 @@ def test_zero_rows_per_text_is_never_negative_for_long_texts(submission, referen
 
 
 # --------------------------------------------------------------------------------------------------
-# Question 3 -- one_hot_row: 3 points
+# Question 3 -- one_hot_row: 2 points (+ 1 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
-@graded("one_hot_row", points=2)
+@graded("one_hot_row", points=1)
 def test_one_hot_row_known_and_unknown_lecture_words(submission, reference):
     """Question 3: a known word is one-hot, an unknown word ('schnitzel') is a row of zeros"""
     index = reference.build_token_index(NOTES_TEXTS)
@@ -126,6 +132,7 @@ def test_one_hot_row_known_and_unknown_lecture_words(submission, reference):
 
 @graded("one_hot_row", points=1)
 @given(index=sst.token_indexes(), unknown=sst.words().map(str.lower))
+@example(index={}, unknown="a")  # the empty index: a row of length 0
 def test_one_hot_row_random_indexes(submission, reference, index, unknown):
     """one_hot_row on random indexes (columns in any order, empty index included): every token of the
     index, and one that may not be in it"""
@@ -138,7 +145,7 @@ def test_one_hot_row_random_indexes(submission, reference, index, unknown):
 
 
 # --------------------------------------------------------------------------------------------------
-# Huge vocabularies -- one_hot_nbytes: 5 points
+# Huge vocabularies -- one_hot_nbytes: 4 points (+ 1 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
@@ -153,7 +160,7 @@ def test_one_hot_nbytes_of_the_lecture_tensor(submission, reference):
         )
 
 
-@graded("one_hot_nbytes", points=2)
+@graded("one_hot_nbytes", points=1)
 @given(
     n=st.integers(0, 1000),
     t=st.integers(0, 500),

@@ -1,8 +1,11 @@
-"""Hidden tests: tokenize (12 points), build_token_index (12 points), ngrams (10 points)."""
+"""Hidden tests: tokenize (11 of its 12 points), build_token_index (11 of 12), ngrams (9 of 10).
+
+The remaining point of each is in test_promises.py (the type of the result the docstring promises).
+"""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from seqlab import strategies as sst
@@ -22,15 +25,16 @@ TRICKY_TEXTS = [
     "  tabs\tand\nnewlines  ",
     "...!?",
     "",
+    "İstanbul, İzmir: ΣΟΦΊΑ ﬁnds ǄUNGLE!",  # str.lower() of the whole text first: 'İ' -> 'i' + U+0307 splits
 ]
 
 
 # --------------------------------------------------------------------------------------------------
-# tokenize: 12 points
+# tokenize: 11 points (+ 1 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
-@graded("tokenize", points=3)
+@graded("tokenize", points=2)
 def test_tokenize_the_lecture_texts(submission, reference):
     """tokenize splits the lecture's three texts into 10, 4 and 7 lower-case words"""
     for text in NOTES_TEXTS:
@@ -57,7 +61,8 @@ def test_tokenize_character_level_keeps_every_character(submission, reference, t
 
 @graded("tokenize", points=2)
 def test_tokenize_apostrophes_digits_underscores_and_case(submission, reference):
-    """tokenize follows the documented rule for apostrophes, digits, underscores, hyphens and case"""
+    """tokenize follows the documented rule for apostrophes, digits, underscores, hyphens and case
+    (non-ASCII letters too: the whole text is lower-cased with str.lower() before it is split)"""
     for text in TRICKY_TEXTS:
         assert_matches(submission.tokenize(text), reference.tokenize(text), what=f"tokenize({text!r})")
 
@@ -86,11 +91,11 @@ def test_tokenize_rejects_an_unknown_level(submission):
 
 
 # --------------------------------------------------------------------------------------------------
-# build_token_index: 12 points
+# build_token_index: 11 points (+ 1 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
-@graded("build_token_index", points=3)
+@graded("build_token_index", points=2)
 def test_build_token_index_of_the_lecture_texts(submission, reference):
     """build_token_index of the lecture's texts: 19 words numbered from 0 in order of first appearance"""
     assert_matches(
@@ -102,6 +107,8 @@ def test_build_token_index_of_the_lecture_texts(submission, reference):
 
 @graded("build_token_index", points=3)
 @given(texts=sst.text_lists())
+@example(texts=[])
+@example(texts=["", "Don't stop, don't!", "", "stop"])
 def test_build_token_index_random_texts(submission, reference, texts):
     """build_token_index(texts) on random batches, including empty texts and empty batches"""
     assert_matches(
@@ -124,6 +131,10 @@ def test_build_token_index_character_level(submission, reference, texts):
 
 @graded("build_token_index", points=3)
 @given(texts=sst.text_lists(min_size=1), num_words=st.integers(0, 25), level=sst.levels())
+@example(texts=["God bless the queen."], num_words=2, level="word")  # the docstring's example
+@example(texts=["God bless the queen.", "The queen!"], num_words=0, level="word")  # {}
+@example(texts=["God bless the queen.", "The queen!"], num_words=4, level="word")  # exactly the vocabulary
+@example(texts=["ab", "ba c"], num_words=25, level="char")  # more than the vocabulary
 def test_build_token_index_keeps_the_first_num_words_tokens(submission, reference, texts, num_words, level):
     """build_token_index(..., num_words=K) keeps the first K tokens (K = 0 and K above the vocabulary too)"""
     assert_matches(
@@ -153,7 +164,7 @@ def test_build_token_index_rejects_bad_arguments(submission):
 
 
 # --------------------------------------------------------------------------------------------------
-# ngrams: 10 points
+# ngrams: 9 points (+ 1 in test_promises.py)
 # --------------------------------------------------------------------------------------------------
 
 
@@ -167,7 +178,7 @@ def test_ngrams_of_this_takes_too_long(submission, reference):
         )
 
 
-@graded("ngrams", points=4)
+@graded("ngrams", points=3)
 @given(tokens=sst.token_lists(max_size=10), n=st.integers(1, 6))
 def test_ngrams_random_token_lists(submission, reference, tokens, n):
     """ngrams(tokens, n) on random token lists"""

@@ -5,6 +5,11 @@ seqlab.misconceptions).
 too small leaves no window at all on a short series, and a loop that builds ``np.array([...])`` from no
 windows has shape ``(0,)`` where the vectorised ``data[rows[:, None] + offsets]`` has ``(0, T, F...)``. The
 reference always returns at least one window, so this never hides a wrong output.
+
+Every function with a mistake has probes (see :meth:`Catalogue.probe`): typical inputs (several windows,
+distinct values, sampling_rate and stride above 1, several features on different scales) on which each
+mistake's output is wrong and unlike every other mistake's. The probes of ``lookback_generator`` cannot
+confirm anything yet: the grader does not compare the batches of an iterator it asks for.
 """
 
 from __future__ import annotations
@@ -39,10 +44,18 @@ STANDARDIZE = "the windowing notebook, section 4 (Standardization with training 
 
 
 def _make_windows(
-    *, last_row: int = 0, target_shift: int = 0, sampled: bool = True, strided: bool = True
+    *,
+    last_row: int = 0,
+    first_row: int = 0,
+    counted: bool = False,
+    target_shift: int = 0,
+    sampled: bool = True,
+    strided: bool = True,
 ) -> Any:
-    """make_windows with the target rows ending at ``end_index + last_row``, the targets read
-    ``target_shift`` rows off, and ``sampling_rate`` (``stride``) ignored unless ``sampled`` (``strided``)."""
+    """make_windows with the target rows ending at ``end_index + last_row`` and starting ``first_row`` strides
+    late (or, when ``counted``, ``floor((end_index - start_index - length) / stride)`` of them, without the
+    + 1), the targets read ``target_shift`` rows off, and ``sampling_rate`` (``stride``) ignored unless
+    ``sampled`` (``strided``)."""
 
     def mistake(
         ref: Any,
@@ -63,7 +76,10 @@ def _make_windows(
         end_index = len(data) - 1 if end_index is None else end_index
         if start_index + length > end_index:
             raise ValueError("no window fits")
-        rows = np.arange(start_index + length, end_index + 1 + last_row, stride if strided else 1)
+        step = stride if strided else 1
+        rows = np.arange(start_index + length + first_row * step, end_index + 1 + last_row, step)
+        if counted:
+            rows = start_index + length + step * np.arange((end_index - start_index - length) // step)
         offsets = np.arange(-length, 0, sampling_rate if sampled else 1)
         return data[rows[:, None] + offsets[:: -1 if reverse else 1]], targets[rows + target_shift]
 
@@ -73,12 +89,17 @@ def _make_windows(
 catalogue.mistake(
     "windows-last-target-missed",
     "make_windows",
-    title="windows whose last target row end_index is never used (one window too few)",
-    explanation="end_index is inclusive: the target rows are start_index + length, ... up to and including "
-    "end_index, so data 1..10 with length 3 gives 7 windows, the last one [7, 8, 9] -> 10 "
-    "(range(first, end_index + 1, stride)).",
+    title="one window too few (an off-by-one in the target rows: the last one, end_index, or the first one "
+    "is never used)",
+    explanation="The target rows run from start_index + length up to and including end_index: "
+    "range(start_index + length, end_index + 1, stride), N = floor((end_index - start_index - length) / "
+    "stride) + 1 of them. Data 1..10 with length 3 gives 7 windows, from [1, 2, 3] -> 4 to [7, 8, 9] -> 10.",
     where=WINDOWS,
 )(_make_windows(last_row=-1))
+
+# the same off-by-one, written as a window count without its + 1, or as a first target one stride late
+catalogue.form("windows-last-target-missed")(_make_windows(counted=True))
+catalogue.form("windows-last-target-missed")(_make_windows(first_row=1))
 
 catalogue.mistake(
     "windows-sampling-rate-ignored",
@@ -108,6 +129,21 @@ catalogue.mistake(
     where=WINDOWS,
 )(_make_windows(target_shift=-1))
 
+# the lecture's series; 2-D data with separate targets, sampling_rate 2 and a stride that does not divide
+# the span (end_index - start_index - length = 7); and one whose span 8 the stride 2 divides
+catalogue.probe("make_windows", np.arange(1, 11), 3)
+catalogue.probe(
+    "make_windows",
+    np.arange(28.0).reshape(14, 2) * [1.0, 10.0],
+    4,
+    targets=np.arange(14.0) * 3.0 + 1.0,
+    sampling_rate=2,
+    stride=3,
+    start_index=1,
+    end_index=12,
+)
+catalogue.probe("make_windows", np.arange(1.0, 13.0) ** 2, 3, sampling_rate=2, stride=2)
+
 
 @catalogue.mistake(
     "batches-drop-last",
@@ -122,6 +158,10 @@ def _(ref: Any, X: Any, y: Any, batch_size: int, shuffle: bool = False, seed: in
     order = np.random.default_rng(seed).permutation(len(X)) if shuffle else np.arange(len(X))
     full = len(X) - len(X) % batch_size
     return [(X[order[k : k + batch_size]], y[order[k : k + batch_size]]) for k in range(0, full, batch_size)]
+
+
+catalogue.probe("batch_windows", np.arange(21.0).reshape(7, 3, 1), np.arange(4.0, 11.0), 3)
+catalogue.probe("batch_windows", np.arange(40.0).reshape(10, 2, 2), np.arange(10.0), 4, shuffle=True, seed=7)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -164,6 +204,18 @@ def _(
             rows = np.arange(i, min(i + batch_size, max_index))
             i += len(rows)
         yield data[rows[:, None] + offsets], data[rows + delay - 1, target_col]
+
+
+catalogue.probe(
+    "lookback_generator",
+    np.arange(40)[:, None] * 100.0 + np.arange(3)[None, :],
+    10,
+    2,
+    0,
+    30,
+    batch_size=4,
+    step=2,
+)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -236,3 +288,14 @@ def _(ref: Any, train: Any, *others: Any) -> tuple[np.ndarray, ...]:
     ):  # one training row: 0 / 0 is nan, as numpy says
         warnings.simplefilter("ignore", RuntimeWarning)
         return _scaled(arrays, arrays[0].mean(axis=0), arrays[0].std(axis=0, ddof=1))
+
+
+# three features on different scales, a validation and a test set with other means and spreads (each mistake
+# gives another answer here); and a 1-D series
+catalogue.probe(
+    "standardize",
+    np.array([[990.0, -5.0, 0.0], [1000.0, 5.0, 180.0], [1010.0, 15.0, 360.0], [1000.0, 25.0, 90.0]]),
+    np.array([[1005.0, 0.0, 45.0], [995.0, 30.0, 270.0], [1020.0, 40.0, 300.0]]),
+    np.array([[980.0, 10.0, 10.0], [1001.0, -10.0, 200.0]]),
+)
+catalogue.probe("standardize", np.array([1.0, 2.0, 4.0, 8.0, 5.0]), np.array([10.0, 20.0, 15.0]))

@@ -83,6 +83,9 @@ def pool_output_size(
         n: input size; f: window size; stride: step (``None``: ``f``); ceil_mode: round up;
         padding: implicit padding on each side, at most ``f // 2`` (PyTorch's limit).
 
+    Returns:
+        The output size (``int``, at least 1).
+
     Raises:
         ValueError: for an invalid argument, a padding above ``f // 2``, or no window at all (floor mode
         with a window larger than the padded input).
@@ -109,6 +112,9 @@ def same_padding(f: int, dilation: int = 1) -> int:
     From ``n + 2p - d (f - 1) - 1 + 1 = n``. It is an integer only for an odd effective filter size
     (``d (f - 1)`` even); PyTorch then pads unevenly, which one number cannot say.
 
+    Returns:
+        The padding ``p`` (an ``int``, not a float such as ``1.0``).
+
     Raises:
         ValueError: if ``f < 1``, ``dilation < 1``, or the effective filter size is even.
     """
@@ -134,6 +140,9 @@ def conv_param_count(f: int | Sequence[int], c_in: int, c_out: int, bias: bool =
         f: filter size, an int or ``(fh, fw)``; c_in: input channels; c_out: filters (output channels).
         bias: whether each filter has a bias.
 
+    Returns:
+        The count (``int``).
+
     Raises:
         ValueError: for a size below 1.
     """
@@ -147,6 +156,11 @@ def conv_param_count(f: int | Sequence[int], c_in: int, c_out: int, bias: bool =
 
 def dense_param_count(n_in: int, n_out: int, bias: bool = True) -> int:
     r"""Trainable parameters of a fully connected layer: ``n_in * n_out + n_out`` (weights and biases).
+
+    ``bias=False``: the weights only, ``n_in * n_out``.
+
+    Returns:
+        The count (``int``).
 
     Raises:
         ValueError: for a size below 1.
@@ -179,8 +193,9 @@ def shape_table(input_shape: Sequence[int], layers: Sequence[Layer]) -> list[dic
 
     Returns:
         One dict per row, the input first: ``{"layer": name, "shape": tuple, "size": int, "params": int}``
-        (``size`` is the product of ``shape``); names default to ``"input"`` and ``"<type><index>"`` (index
-        from 1 over all layers).
+        (``size`` is the product of ``shape``); ``shape`` is a ``tuple`` of ``int``; names default to
+        ``"input"`` and ``"<type><index>"`` (index from 1 over all layers). ``layers`` and its dicts are not
+        changed (a default such as ``stride=1`` is not written into them).
 
     Raises:
         ValueError: for an unknown type, a missing key, or sizes that do not fit.
@@ -242,7 +257,8 @@ def conv2d_forward(
         stride, padding: ints or ``(height, width)`` pairs.
 
     Returns:
-        ``(N, F, H', W')`` with ``H' = conv_output_size(H, fh, ph, sh)`` and likewise ``W'``.
+        ``(N, F, H', W')`` with ``H' = conv_output_size(H, fh, ph, sh)`` and likewise ``W'``: a new array;
+        ``x``, ``w`` and ``b`` are not changed (``np.pad`` returns a padded copy; never pad ``x`` in place).
 
     Raises:
         ValueError: if the channels of ``x`` and ``w`` differ, or the sizes do not fit.
@@ -269,6 +285,8 @@ def cross_correlate2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
         out[i, j] = sum_{u, v} image[i + u, j + v] * kernel[u, v]        out: (H - kh + 1, W - kw + 1)
 
+    Returns a new array; ``image`` and ``kernel`` are not changed.
+
     Raises:
         ValueError: if either is not 2-D or the kernel is larger than the image.
     """
@@ -289,6 +307,9 @@ def convolve2d(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         out[i, j] = sum_{u, v} image[i + u, j + v] * kernel[kh - 1 - u, kw - 1 - v]
 
     (as ``scipy.signal.convolve2d(image, kernel, mode="valid")``). For a symmetric kernel both are equal.
+
+    Returns a new array; ``image`` and ``kernel`` are not changed: read the flipped kernel from a view
+    (``kernel[::-1, ::-1]``, ``np.flip(kernel)``) or a copy, never flip the caller's kernel in place.
 
     Raises:
         ValueError: as ``cross_correlate2d``.
@@ -322,7 +343,8 @@ def maxpool2d_forward(
         x: ``(N, C, H, W)``; f: window, int or pair; stride: int or pair (``None``: the window size).
 
     Returns:
-        ``(N, C, H', W')`` with ``H' = pool_output_size(H, fh, sh)``.
+        ``(N, C, H', W')`` with ``H' = pool_output_size(H, fh, sh)``: a new array (even for a 1 x 1 window);
+        ``x`` is not changed.
     """
     ### BEGIN SOLUTION
     return _pool_windows(x, f, stride).max(axis=(-2, -1))
@@ -335,6 +357,8 @@ def avgpool2d_forward(
     r"""Average pooling on ``(N, C, H, W)`` (as ``torch.nn.functional.avg_pool2d``, no padding, floor mode)::
 
     out[n, c, i, j] = mean_{u < fh, v < fw} x[n, c, i*sh + u, j*sw + v]
+
+    Args and shapes as ``maxpool2d_forward``: a new array (even for a 1 x 1 window); ``x`` is not changed.
     """
     ### BEGIN SOLUTION
     return _pool_windows(x, f, stride).mean(axis=(-2, -1))
@@ -351,6 +375,9 @@ def receptive_field(layers: Sequence[Layer]) -> int:
         r = 1, j = 1;   for each layer: r += d (f - 1) j;  j *= s
 
     Two 3 x 3 convolutions see 5 x 5 pixels; three see 7 x 7 (VGG's argument for small filters).
+
+    Returns:
+        The receptive field (``int``; 1 for no layers).
 
     Raises:
         ValueError: for ``f``, ``stride`` or ``dilation`` below 1.

@@ -74,6 +74,8 @@ def make_windows(
             N = floor((end_index - start_index - length) / stride) + 1
 
         ``X`` keeps the dtype of ``data`` and ``y`` the dtype of ``targets`` (integers stay integers).
+        The inputs are not changed, and ``X`` and ``y`` are new arrays, not views of ``data`` or
+        ``targets`` (changing a window must not change the series).
 
     Raises:
         ValueError: if ``data`` is 0-dimensional, ``len(targets) != len(data)``, ``length``,
@@ -142,7 +144,9 @@ def batch_windows(
 
     Returns:
         A list of ``(Xb, yb)`` tuples with shapes ``(B_b, T, F...)`` and ``(B_b, G...)``,
-        ``B_b = batch_size`` except possibly for the last; ``[]`` when ``N == 0``. Dtypes are kept.
+        ``B_b = batch_size`` except possibly for the last; ``[]`` when ``N == 0``. Dtypes are kept. The
+        inputs are not changed, and every batch holds new arrays, not views of ``X`` or ``y`` (a slice
+        ``X[k : k + batch_size]`` is a view: copy it, or index with ``order``).
 
     Raises:
         ValueError: if ``batch_size < 1`` or ``len(X) != len(y)``.
@@ -223,6 +227,7 @@ def lookback_generator(
             targets: (B,)
 
         where ``B = batch_size`` (sequential mode: ``min(batch_size, max_index - min_index - lookback)``).
+        ``data`` is not changed, and every batch holds new arrays.
 
     Raises:
         ValueError (when called, before the first batch): ``data`` not 2-D, ``lookback``, ``step`` or
@@ -287,7 +292,8 @@ def standardize(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...
 
     Returns:
         A tuple ``(train_std, *others_std)`` of float64 arrays with the input shapes (a 1-tuple when no other
-        arrays are given).
+        arrays are given), float64 whatever the inputs' dtype (float32 or integer data too). The inputs
+        are not changed: the results are new arrays (never standardize ``train`` in place).
 
     Raises:
         ValueError: if ``train`` is 0-dimensional or empty, or an other array's trailing shape differs.
@@ -336,6 +342,9 @@ def batch_shape(batch_size: int, lookback: int, step: int, num_features: int) ->
         T = ceil(lookback / step) = len(range(0, lookback, step))
 
     Example (Jena, 14 features): ``batch_shape(128, 1440, 6, 14) == (128, 240, 14)``.
+
+    Returns:
+        A tuple of three ints.
     """
     ### BEGIN SOLUTION
     return (batch_size, len(range(0, lookback, step)), num_features)

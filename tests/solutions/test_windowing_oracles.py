@@ -563,3 +563,56 @@ def test_standardize_matches_statistics_module(split):
     for g, w in zip(got, want, strict=True):
         assert g.shape == w.shape and g.dtype == np.float64
         np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs left unchanged, new arrays, dtypes (the docstrings' promises beyond the values)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_make_windows_and_batches_are_new_arrays_and_leave_their_inputs_unchanged():
+    data = np.arange(1, 11)
+    targets = np.arange(10.0) * 2
+    X, y = ref.make_windows(data, 3, targets=targets, sampling_rate=2, stride=2)
+    X2, y2 = ref.make_windows(data, 3)
+    for out in (X, y, X2, y2):
+        assert not np.shares_memory(out, data) and not np.shares_memory(out, targets)
+    assert data.tolist() == list(range(1, 11)) and targets.tolist() == [2.0 * k for k in range(10)]
+    assert X2.dtype == data.dtype and y.dtype == targets.dtype
+    before = X2.copy()
+    for shuffle in (False, True):
+        for Xb, yb in ref.batch_windows(X2, y2, 3, shuffle=shuffle, seed=0):
+            assert not np.shares_memory(Xb, X2) and not np.shares_memory(yb, y2)
+            assert Xb.dtype == X2.dtype and yb.dtype == y2.dtype
+    np.testing.assert_array_equal(X2, before)
+
+
+def test_generator_leaves_data_unchanged_and_yields_float64_copies():
+    data = (np.arange(80)[:, None] * 100 + np.arange(3)[None, :]).astype(np.int64)
+    before = data.copy()
+    batches = ref.lookback_generator(data, 12, 3, 5, 60, batch_size=8, step=5)
+    for samples, targets in itertools.islice(batches, 8):
+        assert samples.dtype == np.float64 and targets.dtype == np.float64
+        assert not np.shares_memory(samples, data) and not np.shares_memory(targets, data)
+    np.testing.assert_array_equal(data, before)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_standardize_leaves_its_inputs_unchanged_and_returns_float64(dtype):
+    train = (np.arange(14).reshape(7, 2) * [1, 3] + 2).astype(dtype)
+    val = (np.arange(6).reshape(3, 2) * 4).astype(dtype)
+    train_before, val_before = train.copy(), val.copy()
+    result = ref.standardize(train, val)
+    assert isinstance(result, tuple) and len(result) == 2
+    for out in result:
+        assert out.dtype == np.float64
+        assert not np.shares_memory(out, train) and not np.shares_memory(out, val)
+    np.testing.assert_array_equal(train, train_before)
+    np.testing.assert_array_equal(val, val_before)
+
+
+def test_question_answers_are_ints_in_tuples_and_lists():
+    shape = ref.batch_shape(128, 1440, 6, 14)
+    assert type(shape) is tuple and all(type(size) is int for size in shape)
+    rows, target = ref.first_batch_sample(127, 1440, 144)
+    assert type(rows) is list and all(type(row) is int for row in rows) and type(target) is int

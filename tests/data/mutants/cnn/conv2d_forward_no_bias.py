@@ -13,6 +13,8 @@ def conv2d_forward(x, w, b, stride=1, padding=0):
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     out_h = (xp.shape[2] - fh) // sh + 1
     out_w = (xp.shape[3] - fw) // sw + 1
+    if out_h < 1 or out_w < 1:
+        raise ValueError("the filters are larger than the padded image")
     out = np.zeros((x.shape[0], w.shape[0], out_h, out_w))
     for i in range(out_h):
         for j in range(out_w):
