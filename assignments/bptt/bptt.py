@@ -6,6 +6,8 @@ Conventions (the ``cells`` assignment's, unchanged)
   ``x`` is ``(N, T, D)``, a state ``(N, H)``. Row vectors: a layer computes ``x @ Wx + h @ Wh + b``.
 * Parameter dicts ``p = {"Wx": (D, kH), "Wh": (H, kH), "b": (kH,)}`` with the gate blocks side by side
   (LSTM ``i, f, g, o``).
+* No function changes its arguments: caches, parameter dicts, upstream gradients and gradient dicts are
+  only read, and every array a function returns is new (it shares no memory with an argument).
 * The forward passes below are *given*: they are the ``cells`` assignment's, and return ``(out, cache)``
   with the cache that assignment documents (a cell cache holds the step's inputs, its gate activations and
   states and ``"p"``; a sequence cache the same keys stacked along axis 1, ``"p"`` once).
@@ -116,7 +118,7 @@ def rnn_cell_backward(dh: np.ndarray, cache: Cache) -> Grads:
         cache: the cell cache of ``rnn_cell_forward`` (``"x", "h_prev", "h", "p"``).
 
     Returns:
-        ``{"dx", "dh_prev", "dWx", "dWh", "db"}``.
+        ``{"dx", "dh_prev", "dWx", "dWh", "db"}``, new arrays (``dh`` and the cache are not changed).
     """
     raise NotImplementedError("rnn_cell_backward is not implemented yet")
 
@@ -139,7 +141,8 @@ def rnn_backward(dhs: np.ndarray, cache: Cache) -> Grads:
         cache: the sequence cache of ``rnn_forward``.
 
     Returns:
-        ``{"dx": (N, T, D), "dh0": (N, H), "dWx": (D, H), "dWh": (H, H), "db": (H,)}``.
+        ``{"dx": (N, T, D), "dh0": (N, H), "dWx": (D, H), "dWh": (H, H), "db": (H,)}`` (``dhs`` and the
+        cache are not changed: add ``dh_next`` to a copy, ``dhs[:, t] + dh_next``, not into ``dhs``).
     """
     raise NotImplementedError("rnn_backward is not implemented yet")
 
@@ -161,7 +164,8 @@ def lstm_cell_backward(dh: np.ndarray, dc: np.ndarray, cache: Cache) -> Grads:
         cache: the cell cache of ``lstm_cell_forward``.
 
     Returns:
-        ``{"dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"}``.
+        ``{"dx", "dh_prev", "dc_prev", "dWx", "dWh", "db"}``, new arrays (``dh``, ``dc`` and the cache are not
+        changed).
     """
     raise NotImplementedError("lstm_cell_backward is not implemented yet")
 
@@ -177,7 +181,8 @@ def lstm_backward(dhs: np.ndarray, cache: Cache) -> Grads:
         cache: the sequence cache of ``lstm_forward``.
 
     Returns:
-        ``{"dx": (N, T, D), "dh0": (N, H), "dWx": (D, 4H), "dWh": (H, 4H), "db": (4H,)}``.
+        ``{"dx": (N, T, D), "dh0": (N, H), "dWx": (D, 4H), "dWh": (H, 4H), "db": (4H,)}`` (``dhs`` and the
+        cache are not changed).
     """
     raise NotImplementedError("lstm_backward is not implemented yet")
 
@@ -203,8 +208,8 @@ def many_to_one_loss(
         Wy: ``(H, C)`` output weights; by: ``(C,)`` output bias.
 
     Returns:
-        ``(loss, grads)``: ``loss`` a Python float; ``grads`` with ``"dx", "dh0", "dWx", "dWh", "db", "dWy",
-        "dby"``.
+        A tuple ``(loss, grads)``: ``loss`` a Python float; ``grads`` a dict with ``"dx", "dh0", "dWx",
+        "dWh", "db", "dWy", "dby"``. The inputs are not changed.
     """
     raise NotImplementedError("many_to_one_loss is not implemented yet")
 
@@ -228,8 +233,8 @@ def clip_grad_norm(
         norm_type: ``p`` of the norm (2.0 by default; ``float("inf")`` allowed).
 
     Returns:
-        ``(clipped, total)``: new arrays under the same names (the inputs are not changed) and the global norm
-        *before* clipping, as a Python float.
+        A tuple ``(clipped, total)``: a dict of new arrays under the same names (the inputs are not changed,
+        not even when nothing needs clipping) and the global norm *before* clipping, as a Python float.
     """
     raise NotImplementedError("clip_grad_norm is not implemented yet")
 
@@ -238,7 +243,7 @@ def clip_grad_value(grads: Mapping[str, np.ndarray], clip_value: float) -> Grads
     """Clip every entry of every gradient to ``[-clip_value, clip_value]``, as ``clip_grad_value_``.
 
     Returns:
-        New arrays under the same names (the inputs are not changed).
+        A dict of new arrays under the same names (the inputs are not changed).
     """
     raise NotImplementedError("clip_grad_value is not implemented yet")
 
@@ -265,7 +270,7 @@ def truncated_bptt_grads(x: np.ndarray, h0: np.ndarray, p: Params, dhs: np.ndarr
 
     Returns:
         ``{"dx", "dh0", "dWx", "dWh", "db"}`` as ``rnn_backward`` (``dh0`` is nonzero only through the first
-        chunk).
+        chunk). The inputs are not changed.
 
     Raises:
         ValueError: if ``k < 1``.
@@ -290,6 +295,6 @@ def hidden_jacobian_norms(x: np.ndarray, h0: np.ndarray, p: Params) -> np.ndarra
 
     Returns:
         ``(N, T + 1)``: ``norms[n, t] = ||dh_T / dh_t||_2`` for example ``n``, ``t = 0 .. T``
-        (``norms[:, T] = 1``, the identity).
+        (``norms[:, T] = 1``, the identity). The inputs are not changed.
     """
     raise NotImplementedError("hidden_jacobian_norms is not implemented yet")

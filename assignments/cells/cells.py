@@ -5,8 +5,12 @@ Conventions used by every function of this assignment
 * Shapes: ``N`` batch size, ``T`` time steps, ``D`` input size, ``H`` hidden size. Arrays are batch first:
   a sequence ``x`` is ``(N, T, D)``, one time step ``x_t`` is ``(N, D)``, a hidden state ``h`` is ``(N, H)``.
 * Row-vector convention: a layer computes ``x @ Wx + h @ Wh + b`` (never ``W @ x``).
-* numpy functions compute in float64 when given float64 (they keep the inputs' floating dtype otherwise);
-  ``sigma(a) = 1 / (1 + exp(-a))`` is the logistic sigmoid, ``*`` is the element-wise product.
+* Dtypes: float32 inputs keep float32, so every array a numpy function returns is then float32 (create new
+  arrays with ``np.zeros_like(h0)`` or ``dtype=x.dtype``: ``np.zeros(shape)`` alone is float64). float64
+  inputs are computed in float64; a float32 computation is accepted too, within float32's precision.
+* No function changes its arguments: input arrays, states, parameter dicts and lists of them are only read
+  (a cache refers to the inputs themselves, so changing one would change the cache too).
+* ``sigma(a) = 1 / (1 + exp(-a))`` is the logistic sigmoid, ``*`` is the element-wise product.
 * A *parameter dict* ``p`` holds one layer's weights, the ``k`` gates stacked side by side in PyTorch's
   gate order (``k = 1`` RNN, ``k = 4`` LSTM with order ``i, f, g, o``, ``k = 3`` GRU with order
   ``r, z, n``)::
@@ -109,7 +113,8 @@ def rnn_cell_forward(x: np.ndarray, h_prev: np.ndarray, p: Params) -> tuple[np.n
         p: ``{"Wx": (D, H), "Wh": (H, H), "b": (H,)}``.
 
     Returns:
-        ``(h, cache)``: ``h`` is ``(N, H)``; ``cache = {"x": x, "h_prev": h_prev, "h": h, "p": p}``.
+        A tuple ``(h, cache)``: ``h`` is ``(N, H)``; ``cache = {"x": x, "h_prev": h_prev, "h": h, "p": p}``.
+        States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("rnn_cell_forward is not implemented yet")
 
@@ -127,6 +132,7 @@ def rnn_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, C
     Returns:
         ``(h, cache)``: ``h`` is ``(N, T, H)`` with ``h[:, t] = h_t``; ``cache`` holds ``"x"`` ``(N, T, D)``,
         ``"h_prev"`` ``(N, T, H)`` (the state entering each step), ``"h"`` ``(N, T, H)`` and ``"p"``.
+        A tuple. States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("rnn_forward is not implemented yet")
 
@@ -150,6 +156,7 @@ def lstm_cell_forward(
     Returns:
         ``(h, c, cache)``: ``h`` and ``c`` are ``(N, H)``; ``cache`` has the keys ``"x", "h_prev", "c_prev",
         "i", "f", "g", "o", "c", "tanh_c", "h", "p"``.
+        A tuple. States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("lstm_cell_forward is not implemented yet")
 
@@ -169,6 +176,7 @@ def lstm_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, 
     Returns:
         ``(h, cache)``: ``h`` is ``(N, T, H)``; ``cache`` has the keys of the cell cache, every array stacked
         along axis 1 (``"x"`` ``(N, T, D)``, the others ``(N, T, H)``), and ``"p"``.
+        A tuple. States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("lstm_forward is not implemented yet")
 
@@ -195,6 +203,7 @@ def gru_cell_forward(x: np.ndarray, h_prev: np.ndarray, p: Params) -> tuple[np.n
     Returns:
         ``(h, cache)``: ``h`` is ``(N, H)``; ``cache`` has the keys
         ``"x", "h_prev", "r", "z", "n", "h", "p"``.
+        A tuple. States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("gru_cell_forward is not implemented yet")
 
@@ -212,6 +221,7 @@ def gru_forward(x: np.ndarray, h0: np.ndarray, p: Params) -> tuple[np.ndarray, C
     Returns:
         ``(h, cache)``: ``h`` is ``(N, T, H)``; ``cache`` has the keys of the cell cache, every array stacked
         along axis 1 (``"x"`` ``(N, T, D)``, the others ``(N, T, H)``), and ``"p"``.
+        A tuple. States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("gru_forward is not implemented yet")
 
@@ -239,6 +249,7 @@ def bidirectional_forward(
 
     Returns:
         ``(N, T, 2H)`` array: forward states first, backward states second (no cache).
+        States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
 
     Raises:
         ValueError: if ``cell`` is not one of the three names.
@@ -266,6 +277,7 @@ def stacked_forward(x: np.ndarray, h0s: Sequence[np.ndarray], ps: Sequence[Param
 
     Returns:
         ``(N, T, H_L)``: the top layer's hidden states (no cache). With ``L = 0`` it is ``x`` itself.
+        States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
 
     Raises:
         ValueError: if ``cell`` is invalid or ``h0s`` and ``ps`` differ in length.
@@ -299,6 +311,7 @@ def peephole_lstm_cell_forward(
 
     Returns:
         ``(h, c, cache)`` as ``lstm_cell_forward`` (same cache keys; ``cache["p"]`` holds the peepholes).
+        States keep the inputs' dtype (float32 stays float32); the arguments are not changed.
     """
     raise NotImplementedError("peephole_lstm_cell_forward is not implemented yet")
 
@@ -388,7 +401,8 @@ def rnn_forward_torch(x: torch.Tensor, h0: torch.Tensor, p: dict[str, torch.Tens
         p: ``{"Wx": (D, H), "Wh": (H, H), "b": (H,)}`` tensors (same device and dtype as ``x``).
 
     Returns:
-        ``(N, T, H)`` tensor of hidden states (no cache: autograd records the graph).
+        ``(N, T, H)`` tensor of hidden states (no cache: autograd records the graph, so the states must
+        come from torch operations on the input tensors, never from numpy).
     """
     import torch
 
@@ -409,7 +423,7 @@ def lstm_forward_torch(x: torch.Tensor, h0: torch.Tensor, p: dict[str, torch.Ten
         p: ``{"Wx": (D, 4H), "Wh": (H, 4H), "b": (4H,)}`` tensors.
 
     Returns:
-        ``(N, T, H)`` tensor of hidden states.
+        ``(N, T, H)`` tensor of hidden states, on the autograd graph of every input tensor.
     """
     import torch
 
@@ -430,7 +444,7 @@ def gru_forward_torch(x: torch.Tensor, h0: torch.Tensor, p: dict[str, torch.Tens
         p: ``{"Wx": (D, 3H), "Wh": (H, 3H), "b": (3H,)}`` tensors.
 
     Returns:
-        ``(N, T, H)`` tensor of hidden states.
+        ``(N, T, H)`` tensor of hidden states, on the autograd graph of every input tensor.
     """
     import torch
 

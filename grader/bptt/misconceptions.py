@@ -61,7 +61,9 @@ def _through_time(
     weights: str = "all",
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """BPTT with the classic mistakes as switches: ``h=False`` / ``c=False`` does not pass ``dh_prev`` /
-    ``dc_prev`` back to the previous step, ``weights="last"`` keeps only step T - 1's weight gradients."""
+    ``dc_prev`` back to the previous step, ``weights="last"`` keeps only step T - 1's weight gradients (the
+    first one computed, kept with ``if t == T - 1``), ``weights="first"`` only step 0's (assigned, ``dWx =
+    step["dWx"]``, instead of added: the last one computed wins)."""
     dx = np.zeros_like(cache["x"], dtype=np.result_type(cache["x"], dhs))
     dh_next = dc_next = np.zeros_like(dhs[:, 0])
     total: dict[str, np.ndarray] = {}
@@ -75,7 +77,8 @@ def _through_time(
             dc_next = step["dc_prev"]
         dx[:, t] = step["dx"]
         dh_next = step["dh_prev"]
-        if weights == "all" or t == dhs.shape[1] - 1:
+        kept = {"all": True, "last": t == dhs.shape[1] - 1, "first": t == 0}[weights]
+        if kept:
             for name in ("dWx", "dWh", "db"):
                 total[name] = total.get(name, 0.0) + step[name]
     return {"dx": dx, "dh0": dh_next, **total}
@@ -109,13 +112,19 @@ def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
 @catalogue.mistake(
     "rnn-backward-weights-last-step-only",
     "rnn_backward",
-    title="BPTT whose weight gradients are the last time step's only, not accumulated over the steps",
+    title="BPTT whose weight gradients are one time step's only (the last or the first), not accumulated "
+    "over the steps",
     explanation="The same Wx, Wh and b are used at every step, so dWx, dWh and db are sums with one term "
     "per step: start them at zero and add (+=) every step's contribution.",
     where="the bptt notebook, section 3 (Backpropagation through time: a whole RNN layer)",
 )
 def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
     return _through_time(ref, "rnn", dhs, cache, weights="last")
+
+
+@catalogue.form("rnn-backward-weights-last-step-only")
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "rnn", dhs, cache, weights="first")
 
 
 # --- one LSTM step, an LSTM layer -----------------------------------------------------------------------
@@ -161,7 +170,8 @@ def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
 @catalogue.mistake(
     "lstm-backward-weights-last-step-only",
     "lstm_backward",
-    title="LSTM BPTT whose weight gradients are the last time step's only, not accumulated over the steps",
+    title="LSTM BPTT whose weight gradients are one time step's only (the last or the first), not "
+    "accumulated over the steps",
     explanation="The same Wx, Wh and b are used at every step, so dWx, dWh and db are sums with one term "
     "per step: start them at zero and add (+=) every step's contribution.",
     where="the bptt notebook, section 5 (An LSTM layer backwards)",
@@ -170,7 +180,32 @@ def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
     return _through_time(ref, "lstm", dhs, cache, weights="last")
 
 
+@catalogue.form("lstm-backward-weights-last-step-only")
+def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
+    return _through_time(ref, "lstm", dhs, cache, weights="first")
+
+
 # --- the many-to-one loss -------------------------------------------------------------------------------
+def _naive_softmax_loss(
+    ref: Any, x: np.ndarray, y: np.ndarray, h0: np.ndarray, p: Any, Wy: np.ndarray, by: np.ndarray,
+    log_probs: Any,
+) -> Any:  # fmt: skip
+    """The many-to-one loss and gradients with the scores' log-softmax computed by ``log_probs(scores)``."""
+    hs, cache = ref.rnn_forward(x, h0, p)
+    n, labels = x.shape[0], np.asarray(y, dtype=np.int64)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        logs = log_probs(hs[:, -1] @ Wy + by)
+        loss = -float(np.mean(logs[np.arange(n), labels]))
+        dscores = np.exp(logs)
+        dscores[np.arange(n), labels] -= 1.0
+        dscores /= n
+        dhs = np.zeros_like(hs)
+        dhs[:, -1] = dscores @ Wy.T
+        grads = ref.rnn_backward(dhs, cache)
+        grads.update(dWy=hs[:, -1].T @ dscores, dby=dscores.sum(axis=0))
+    return loss, grads
+
+
 @catalogue.mistake(
     "many-to-one-softmax-not-stabilised",
     "many_to_one_loss",
@@ -180,20 +215,19 @@ def _(ref: Any, dhs: np.ndarray, cache: dict[str, Any]) -> Any:
     where="the bptt notebook, section 6 (The many-to-one loss)",
 )
 def _(ref: Any, x: np.ndarray, y: np.ndarray, h0: np.ndarray, p: Any, Wy: np.ndarray, by: np.ndarray) -> Any:
-    hs, cache = ref.rnn_forward(x, h0, p)
-    n, labels = x.shape[0], np.asarray(y, dtype=np.int64)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        e = np.exp(hs[:, -1] @ Wy + by)
-        probs = e / e.sum(axis=1, keepdims=True)
-        loss = -float(np.mean(np.log(probs[np.arange(n), labels])))
-        dscores = probs.copy()
-        dscores[np.arange(n), labels] -= 1.0
-        dscores /= n
-        dhs = np.zeros_like(hs)
-        dhs[:, -1] = dscores @ Wy.T
-        grads = ref.rnn_backward(dhs, cache)
-        grads.update(dWy=hs[:, -1].T @ dscores, dby=dscores.sum(axis=0))
-    return loss, grads
+    def log_softmax(scores: np.ndarray) -> np.ndarray:  # probabilities first: inf / inf = nan
+        e = np.exp(scores)
+        return np.log(e / e.sum(axis=1, keepdims=True))
+
+    return _naive_softmax_loss(ref, x, y, h0, p, Wy, by, log_softmax)
+
+
+@catalogue.form("many-to-one-softmax-not-stabilised")
+def _(ref: Any, x: np.ndarray, y: np.ndarray, h0: np.ndarray, p: Any, Wy: np.ndarray, by: np.ndarray) -> Any:
+    def log_softmax(scores: np.ndarray) -> np.ndarray:  # log-sum-exp without the shift: z - inf = -inf
+        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+    return _naive_softmax_loss(ref, x, y, h0, p, Wy, by, log_softmax)
 
 
 # --- vanishing gradients, clipping, truncation ----------------------------------------------------------
@@ -232,6 +266,14 @@ def _(ref: Any, grads: Mapping[str, np.ndarray], max_norm: float, norm_type: flo
     return clipped, clip(grads, max_norm, norm_type)[1]
 
 
+@catalogue.form("clip-grad-norm-each-gradient-alone")
+def _(ref: Any, grads: Mapping[str, np.ndarray], max_norm: float, norm_type: float = 2.0) -> Any:
+    """The same loop over the gradients, with the total taken as the sum of their own norms."""
+    clip = ref.correct.clip_grad_norm
+    each = {name: clip({name: g}, max_norm, norm_type) for name, g in grads.items()}
+    return {name: clipped[name] for name, (clipped, _) in each.items()}, sum(own for _, own in each.values())
+
+
 @catalogue.mistake(
     "truncated-bptt-cuts-one-step-late",
     "truncated_bptt_grads",
@@ -255,3 +297,72 @@ def _(ref: Any, x: np.ndarray, h0: np.ndarray, p: Any, dhs: np.ndarray, k: int) 
             total[name] = total.get(name, 0.0) + step[name]
         dh_next = 0.0 * step["dh_prev"] if t > 1 and (t - 1) % k == 0 else step["dh_prev"]
     return {"dx": dx, "dh0": dh_next, **total}
+
+
+# --- probes: typical inputs on which every mistake above differs from the reference and from the others ---
+def _sigmoid(a: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def _forward_cache(cell: str, x: np.ndarray, h0: np.ndarray, p: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The sequence cache of the given ``rnn_forward`` / ``lstm_forward`` (the cells assignment's layout)."""
+    h, c, steps = h0, np.zeros_like(h0), []
+    for t in range(x.shape[1]):
+        a = x[:, t] @ p["Wx"] + h @ p["Wh"] + p["b"]
+        step: dict[str, np.ndarray] = {"x": x[:, t], "h_prev": h}
+        if cell == "rnn":
+            h = np.tanh(a)
+        else:
+            a_i, a_f, a_g, a_o = np.split(a, 4, axis=1)
+            i, f, g, o = _sigmoid(a_i), _sigmoid(a_f), np.tanh(a_g), _sigmoid(a_o)
+            step.update(c_prev=c, i=i, f=f, g=g, o=o)
+            c = f * c + i * g
+            h = o * np.tanh(c)
+            step.update(c=c, tanh_c=np.tanh(c))
+        steps.append({**step, "h": h})
+    cache: dict[str, Any] = {key: np.stack([s[key] for s in steps], axis=1) for key in steps[0]}
+    cache["p"] = p
+    return cache
+
+
+def _probe_inputs() -> None:
+    """Register the probes (a batch of 3, 5 time steps, 3 inputs, 4 hidden units, distinct random values)."""
+    rng = np.random.default_rng(20240517)
+    n, t, d, h = 3, 5, 3, 4
+
+    def params(k: int) -> dict[str, np.ndarray]:
+        scale = 1.5 / np.sqrt(h)
+        return {
+            "Wx": rng.uniform(-scale, scale, (d, k * h)),
+            "Wh": rng.uniform(-scale, scale, (h, k * h)),
+            "b": rng.uniform(-1.0, 1.0, k * h),
+        }
+
+    x, h0, dhs = (
+        rng.uniform(-1.0, 1.0, (n, t, d)),
+        rng.uniform(-1.0, 1.0, (n, h)),
+        rng.standard_normal((n, t, h)),
+    )
+    p_rnn, p_lstm = params(1), params(4)
+    rnn, lstm = _forward_cache("rnn", x, h0, p_rnn), _forward_cache("lstm", x, h0, p_lstm)
+    step = {key: value if key == "p" else value[:, 2] for key, value in rnn.items()}
+    catalogue.probe("rnn_cell_backward", dhs[:, 2], step)
+    catalogue.probe("rnn_backward", dhs, rnn)
+    step = {key: value if key == "p" else value[:, 2] for key, value in lstm.items()}
+    catalogue.probe("lstm_cell_backward", dhs[:, 2], rng.standard_normal((n, h)), step)
+    catalogue.probe("lstm_backward", dhs, lstm)
+    catalogue.probe("truncated_bptt_grads", x, h0, p_rnn, dhs, 2)
+    catalogue.probe("hidden_jacobian_norms", x, h0, p_rnn)
+    # scores of a few hundred to a few thousand: exp overflows unless the row maximum is subtracted first
+    y, wy, by = np.array([0, 2, 1]), 1000.0 * rng.standard_normal((h, 3)), rng.standard_normal(3)
+    catalogue.probe("many_to_one_loss", x, y, h0, p_rnn, wy, by)
+    grads = {
+        "dWx": 3.0 * rng.standard_normal((d, h)),
+        "dWh": rng.standard_normal((h, h)),
+        "db": rng.standard_normal(h),
+    }
+    catalogue.probe("clip_grad_norm", grads, 1.5)
+    catalogue.probe("clip_grad_norm", grads, 2.0, norm_type=float("inf"))
+
+
+_probe_inputs()

@@ -233,3 +233,47 @@ def _(ref: Any, x: Any, h0: Any, p: dict[str, Any]) -> Any:
         gru.bias_ih_l0.copy_(p["b"])
         gru.bias_hh_l0.zero_()
         return gru(x, h0.unsqueeze(0).contiguous())[0]
+
+
+# --- probes: typical inputs on which every mistake above differs from the reference and from the others ---
+def _probe_inputs() -> None:
+    """Register the probes (a batch of 3, 4 time steps, 3 inputs, 4 hidden units, distinct random values)."""
+    rng = np.random.default_rng(20240516)
+    n, t, d, h = 3, 4, 3, 4
+
+    def uniform(*shape: int, scale: float = 1.0) -> np.ndarray:
+        return rng.uniform(-scale, scale, shape)
+
+    def params(k: int, inputs: int = d, hidden: int = h) -> dict[str, np.ndarray]:
+        scale = 1.5 / np.sqrt(hidden)
+        return {
+            "Wx": uniform(inputs, k * hidden, scale=scale),
+            "Wh": uniform(hidden, k * hidden, scale=scale),
+            "b": uniform(k * hidden),
+        }
+
+    x_step, h_prev, c_prev = uniform(n, d), uniform(n, h), uniform(n, h, scale=2.0)
+    catalogue.probe("rnn_cell_forward", x_step, h_prev, params(1))
+    catalogue.probe("lstm_cell_forward", x_step, h_prev, c_prev, params(4))
+    peephole = {**params(4), "Pi": uniform(h), "Pf": uniform(h), "Po": uniform(h)}
+    catalogue.probe("peephole_lstm_cell_forward", x_step, h_prev, c_prev, peephole)
+    catalogue.probe("gru_cell_forward", x_step, h_prev, params(3))
+
+    x = uniform(n, t, d)
+    catalogue.probe("bidirectional_forward", x, uniform(n, h), uniform(n, h), params(1), params(1), "rnn")
+    catalogue.probe("bidirectional_forward", x, uniform(n, h), uniform(n, h), params(3), params(3), "gru")
+    # two layers of sizes 3 and 4: the second reads 3 features, so a layer that reads x (D = 3) still runs
+    layers = [params(1, d, 3), params(1, 3, h)]
+    catalogue.probe("stacked_forward", x, [uniform(n, 3), uniform(n, h)], layers, "rnn")
+    catalogue.probe("count_parameters", "lstm", 3, 5, biases=2)
+    catalogue.probe("count_parameters", "gru", 4, 6, biases=0)
+    catalogue.probe("concat_weight_shape", 3, 4)
+    try:
+        import torch
+    except ImportError:  # a grader without torch grades no torch function
+        return
+    p_gru = {name: torch.from_numpy(value) for name, value in params(3).items()}
+    catalogue.probe("gru_forward_torch", torch.from_numpy(x), torch.from_numpy(uniform(n, h)), p_gru)
+
+
+_probe_inputs()

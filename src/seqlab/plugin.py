@@ -25,6 +25,8 @@ from seqlab.proxy import SubmissionProxy
 from seqlab.replay import ExampleCache, run_hypothesis_test
 from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable, close_enough
 
+#: How many of the inputs a dependant gave a prerequisite are tried on the student's own prerequisite.
+PREREQUISITE_INPUTS_CHECKED = 8
 _COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
 
@@ -143,7 +145,7 @@ class SeqlabPlugin:
         #: function -> the prerequisites the grader answers with the reference's versions in its tests
         self.prerequisites: dict[str, tuple[str, ...]] = {}
         #: (function, prerequisite) -> the first call the grader answered: (args, kwargs, reference's value)
-        self.answered: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self.answered: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         self.notes: list[str] = []  # for the report: own prerequisites that would have failed a dependant
         self.diagnoser = diagnoser  # names known mistakes in failed tests; None: no hints
         self.submission_proxy = submission
@@ -255,25 +257,28 @@ class SeqlabPlugin:
 
     def _check_own_prerequisites(self) -> None:
         """For each function that earned points with a prerequisite answered by the grader, where that
-        prerequisite (or one of its own) failed a test: call the student's own version on the first input
-        the function gave it; when it answers otherwise than the reference did, say so."""
+        prerequisite (or one of its own) failed a test: call the student's own version on the first inputs
+        the function gave it (at most :data:`PREREQUISITE_INPUTS_CHECKED`); when it answers one otherwise
+        than the reference did, say so."""
         if not isinstance(self.submission_proxy, SubmissionProxy):
             return
         failing = {record.function for record in self.outcomes if record.outcome == FAILED}
         earning = {record.function for record in self.outcomes if record.outcome == PASSED}
-        for (function, name), (args, kwargs, expected) in sorted(self.answered.items(), key=lambda i: i[0]):
+        for (function, name), inputs in sorted(self.answered.items(), key=lambda item: item[0]):
             suspects = {name, *self.prerequisites.get(name, ())}  # the layer is as wrong as its cell
             if function not in earning or not suspects & failing:
                 continue
-            own = self.submission_proxy.worker.call(name, args, kwargs)
-            if own.ok and close_enough(self.observe(name, own.value), self.observe(name, expected)):
-                continue
-            how = "returns other values for" if own.ok else f"fails ({own.status}) on"
-            self.notes.append(
-                f"`{function}` was graded with the grader's own `{name}`, so your `{name}`'s mistakes cost "
-                f"only its own points; but your `{name}` {how} an input `{function}` gave it, so with yours "
-                f"`{function}` would fail too."
-            )
+            for args, kwargs, expected in inputs:
+                own = self.submission_proxy.worker.call(name, args, kwargs)
+                if own.ok and close_enough(self.observe(name, own.value), self.observe(name, expected)):
+                    continue
+                how = "returns other values for" if own.ok else f"fails ({own.status}) on"
+                self.notes.append(
+                    f"`{function}` was graded with the grader's own `{name}`, so your `{name}`'s mistakes "
+                    f"cost only its own points; but your `{name}` {how} an input `{function}` gave it, so "
+                    f"with yours `{function}` would fail too."
+                )
+                break
 
     def _settle_edge_tests(self) -> None:
         """An edge test (``@graded(..., edge=True)``) that passed is earned only where a test of the same
@@ -362,9 +367,9 @@ class SeqlabPlugin:
         record = None
         if call.when == "call" and marker is not None and isinstance(self.submission_proxy, SubmissionProxy):
             for name, args, kwargs, value in self.submission_proxy.worker.answered:
-                self.answered.setdefault(
-                    (str(marker.kwargs.get("function", "")), name), (args, kwargs, value)
-                )
+                kept = self.answered.setdefault((str(marker.kwargs.get("function", "")), name), [])
+                if len(kept) < PREREQUISITE_INPUTS_CHECKED:
+                    kept.append((args, kwargs, value))
         if call.when == "call" or (call.when == "setup" and not report.passed):
             if marker is not None:
                 function = str(marker.kwargs.get("function", ""))

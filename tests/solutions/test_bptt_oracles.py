@@ -622,3 +622,63 @@ def test_hidden_jacobian_norms_vanish_with_small_recurrent_weights(n, t, d, h, s
     close(got, torch_jacobian_norms(x, h0, p), rtol=1e-9, atol=1e-12)
     assert np.all(got[:, :-1] <= 0.5 * got[:, 1:] + 1e-15)  # going back in time: at least halved
     assert np.all(np.diff(got, axis=1) > 0)  # strictly decreasing backwards (norms are > 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# The docstrings' other promises: no argument changed, new arrays, tuples and Python floats
+# --------------------------------------------------------------------------------------------------
+
+
+def _arrays(value) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays(v)]
+    if isinstance(value, list | tuple):
+        return [a for v in value for a in _arrays(v)]
+    return []
+
+
+def _promise_cases() -> dict[str, tuple]:
+    rng = np.random.default_rng(21)
+    n, t, d, h = 2, 4, 3, 3
+    x, h0, dhs = rng.normal(size=(n, t, d)), rng.normal(size=(n, h)), rng.normal(size=(n, t, h))
+    p_rnn, p_lstm = make_params(rng, 1, d, h), make_params(rng, 4, d, h)
+    _, rnn_cache = cells.rnn_forward(x, h0, p_rnn)
+    _, lstm_cache = cells.lstm_forward(x, h0, p_lstm)
+    rnn_step = {k: v if k == "p" else v[:, 1] for k, v in rnn_cache.items()}
+    lstm_step = {k: v if k == "p" else v[:, 1] for k, v in lstm_cache.items()}
+    grads = {"dW": 5.0 * rng.normal(size=(3, 4)), "db": rng.normal(size=4)}
+    return {
+        "rnn_cell_backward": (dhs[:, 1], rnn_step),
+        "rnn_backward": (dhs, rnn_cache),
+        "lstm_cell_backward": (dhs[:, 1], dhs[:, 2], lstm_step),
+        "lstm_backward": (dhs, lstm_cache),
+        "many_to_one_loss": (x, np.array([1, 0]), h0, p_rnn, rng.normal(size=(h, 2)), rng.normal(size=2)),
+        "clip_grad_norm": (grads, 1.0),
+        "clip_grad_value": (grads, 0.5),
+        "truncated_bptt_grads": (x, h0, p_rnn, dhs, 2),
+        "hidden_jacobian_norms": (x, h0, p_rnn),
+    }
+
+
+@pytest.mark.parametrize("function", list(_promise_cases()))
+def test_no_function_changes_its_arguments_or_returns_their_memory(function):
+    args = _promise_cases()[function]
+    copies = [a.copy() for a in _arrays(list(args))]
+    result = getattr(ref, function)(*args)
+    assert all(np.array_equal(c, a) for c, a in zip(copies, _arrays(list(args)), strict=True))
+    assert not any(np.shares_memory(r, a) for r in _arrays(result) for a in _arrays(list(args)))
+    if function == "clip_grad_norm":  # also when nothing needs clipping
+        small = {k: 1e-3 * g for k, g in args[0].items()}
+        clipped, _ = ref.clip_grad_norm(small, 10.0)
+        assert not any(np.shares_memory(c, g) for c in clipped.values() for g in small.values())
+
+
+def test_loss_and_total_norm_are_python_floats_in_tuples():
+    cases = _promise_cases()
+    result = ref.many_to_one_loss(*cases["many_to_one_loss"])
+    assert type(result) is tuple and type(result[0]) is float and isinstance(result[1], dict)
+    for norm_type in (2.0, 1.0, float("inf")):
+        result = ref.clip_grad_norm(*cases["clip_grad_norm"], norm_type)
+        assert type(result) is tuple and type(result[1]) is float and isinstance(result[0], dict)

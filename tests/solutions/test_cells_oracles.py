@@ -592,3 +592,91 @@ def test_saturating_inputs_give_finite_outputs(n, t, d, h, s, cell):
         module = _nn_module(cell, d, h)
         load_into(module, p, "_l0")
         close(out.numpy(), _run_nn(module, cell, x, h0[None]))
+
+
+# --------------------------------------------------------------------------------------------------
+# The docstrings' other promises: tuples, float32 kept, no argument changed, autograd to every input
+# --------------------------------------------------------------------------------------------------
+
+
+def _float32_arguments(function: str, rng: np.random.Generator) -> tuple:
+    """Arguments of ``function`` in float32 (two layers for the stack, an LSTM for the bidirectional)."""
+    n, t, d, h = 2, 3, 3, 4
+
+    def p32(cell: str, inputs: int = d, hidden: int = h) -> dict:
+        return {k: v.astype(np.float32) for k, v in make_params(rng, cell, inputs, hidden).items()}
+
+    def a32(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape).astype(np.float32)
+
+    cell = function.split("_")[0]
+    if function == "peephole_lstm_cell_forward":
+        p = {**p32("lstm"), **{k: a32(h) for k in ("Pi", "Pf", "Po")}}
+        return a32(n, d), a32(n, h), a32(n, h), p
+    if function.endswith("_cell_forward"):
+        return (a32(n, d), a32(n, h), *([a32(n, h)] if cell == "lstm" else []), p32(cell))
+    if function == "bidirectional_forward":
+        return a32(n, t, d), a32(n, h), a32(n, h), p32("lstm"), p32("lstm"), "lstm"
+    if function == "stacked_forward":
+        return a32(n, t, d), [a32(n, h), a32(n, 2)], [p32("gru"), p32("gru", h, 2)], "gru"
+    return a32(n, t, d), a32(n, h), p32(cell)
+
+
+NUMPY_FORWARDS = [
+    "rnn_cell_forward", "rnn_forward", "lstm_cell_forward", "lstm_forward", "gru_cell_forward",
+    "gru_forward", "peephole_lstm_cell_forward", "bidirectional_forward", "stacked_forward",
+]  # fmt: skip
+
+
+def _snapshot(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    return value
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+@pytest.mark.parametrize("function", NUMPY_FORWARDS)
+def test_numpy_forwards_keep_float32_return_tuples_and_change_no_argument(function):
+    args = _float32_arguments(function, np.random.default_rng(8))
+    before = [_snapshot(a) for a in args]
+    result = getattr(ref, function)(*args)
+    assert all(_same(b, a) for b, a in zip(before, args, strict=True)), f"{function} changed an argument"
+    if function in ("bidirectional_forward", "stacked_forward"):
+        states = [result]
+    else:
+        assert type(result) is tuple and isinstance(result[-1], dict)
+        states = list(result[:-1])
+    assert all(type(s) is np.ndarray and s.dtype == np.float32 for s in states), [s.dtype for s in states]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_torch_forwards_reach_every_input_through_autograd(cell):
+    torch.manual_seed(1)
+    d, h, k = 3, 4, GATES[cell]
+    x, h0 = torch.randn(2, 4, d, requires_grad=True), torch.randn(2, h, requires_grad=True)
+    p = {name: torch.randn(*shape, requires_grad=True) for name, shape in
+         (("Wx", (d, k * h)), ("Wh", (h, k * h)), ("b", (k * h,)))}  # fmt: skip
+    out = getattr(ref, TORCH_FORWARDS[cell][0])(x, h0, p)
+    grads = torch.autograd.grad(out.sum(), [x, h0, *p.values()])
+    assert all(g is not None and g.abs().sum() > 0 for g in grads)
+
+
+def test_counts_are_python_ints_and_the_shape_a_tuple_of_them():
+    counts = [ref.count_parameters("lstm", 3, 5), ref.count_parameters("gru", 8, 10, biases=2)]
+    counts.append(ref.count_bidirectional_parameters("rnn", 8, 10))
+    assert [type(c) for c in counts] == [int, int, int]
+    shape = ref.concat_weight_shape(3, 4)
+    assert type(shape) is tuple and [type(v) for v in shape] == [int, int]

@@ -1,6 +1,7 @@
 # variant-of: rnn_forward, lstm_forward, gru_forward
-# correct: the sequence forwards loop over time themselves (no cell calls), with preallocated caches and
-# the textbook sigmoid 1 / (1 + exp(-a)), which overflows to exp(1000) = inf and still gives exactly 0
+# correct: the sequence forwards loop over time themselves (no cell calls), with caches preallocated in the
+# inputs' dtype and the textbook sigmoid 1 / (1 + exp(-a)), which overflows to exp(1000) = inf and still
+# gives exactly 0
 import numpy as np
 
 
@@ -11,7 +12,7 @@ def _naive_sigmoid(a):
 
 def _empty(x, h0, keys):
     n, t = x.shape[:2]
-    return {k: np.zeros((n, t, h0.shape[1])) for k in keys}
+    return {k: np.zeros((n, t, h0.shape[1]), dtype=np.result_type(x, h0)) for k in keys}
 
 
 def rnn_forward(x, h0, p):
