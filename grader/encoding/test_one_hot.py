@@ -165,6 +165,7 @@ def test_texts_to_indices_the_lecture_texts(submission, reference, notes_index):
     sample=(["Don't panic, don't!", "rock'n'roll and don't", "Panic"], {"don't": 2, "panic": 0, "t": 1}),
     max_length=3,
 )
+@example(sample=(["the cat sat on the mat"], {"the": 0, "cat": 1, "mat": 2}), max_length=2)  # truncation
 def test_texts_to_indices_random_texts(submission, reference, sample, max_length):
     """texts_to_indices on random texts and indexes: -1 for padding and unknown tokens"""
     texts, index = sample

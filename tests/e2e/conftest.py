@@ -41,6 +41,11 @@ def mutant_files(assignment: str | None = None) -> list[Path]:
     return sorted(p for a in assignments for p in (MUTANTS / a).glob("*.py"))
 
 
+def catalogued_mutants(assignment: str) -> list[Path]:
+    """The mutants of an assignment that make a catalogued misconception (a ``# misconception:`` line)."""
+    return [p for p in mutant_files(assignment) if "\n# misconception:" in "\n" + p.read_text()]
+
+
 def mutant_target(path: Path) -> str:
     first = path.read_text().splitlines()[0]
     assert first.startswith("# mutant-of:"), f"{path} lacks its '# mutant-of:' line"

@@ -36,7 +36,7 @@ from seqlab.limits import GIB, MIB, Limits
 from seqlab.sandbox import plan_sandbox
 from seqlab.submissions import find_submissions
 
-from .conftest import EXAMPLE_CACHE, ROOT, header_names, mutant_files, reference_source, variant_files
+from .conftest import EXAMPLE_CACHE, ROOT, catalogued_mutants, header_names, reference_source, variant_files
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def contents() -> dict[str, str]:
     found = {"reference": reference}
     for path in variant_files(ASSIGNMENT)[:2]:
         found[f"variant-{path.stem}"] = reference + "\n\n" + path.read_text()
-    for path in mutant_files(ASSIGNMENT)[:2]:
+    for path in catalogued_mutants(ASSIGNMENT)[:2]:
         found[f"mutant-{path.stem}"] = reference + "\n\n" + path.read_text()
     found["cannot-load"] = reference + "\n\nimport keras  # not installed here\n"
     found["hangs"] = reference + "\n\ndef ngrams(tokens, n):\n    while True:\n        pass\n"
@@ -157,7 +157,7 @@ def check_class_gradebook(gradebook: Gradebook, holding: dict[str, str], alone: 
     assert all(0 < score < 100 for name, score in scores.items() if name.startswith("mutant"))
     assert all(score == 0 for name, score in scores.items() if name.startswith("attack"))
     # Each mistake's students got its hint; the class report counts them per exercise and misconception.
-    mutants = mutant_files(ASSIGNMENT)[:2]
+    mutants = catalogued_mutants(ASSIGNMENT)[:2]
     keys = {f"mutant-{path.stem}": header_names(path, "misconception") for path in mutants}
     expected = Counter(key for student in holding for key in keys.get(holding[student], ()))
     given = Counter(key for result in latest.values() for key in {t.hint for t in result.tests if t.hint})
@@ -215,7 +215,7 @@ def test_seqlab_grade_class_with_a_scheduler_grades_on_the_cluster(tmp_path: Pat
     for student, name in (("ada", "reference"), ("bo", "mutant"), ("cy", "cannot-load")):
         source = reference_source(ASSIGNMENT)
         if name == "mutant":
-            source += "\n\n" + mutant_files(ASSIGNMENT)[0].read_text()
+            source += "\n\n" + catalogued_mutants(ASSIGNMENT)[0].read_text()
         (folder / f"{student}.py").write_text(source + ("\nimport keras\n" if name == "cannot-load" else ""))
     command = [sys.executable, "-m", "seqlab", "grade-class", str(folder), "-a", ASSIGNMENT, "--scheduler"]
     command += [dask_cluster, "--out", str(tmp_path / "out"), "--course-root", str(ROOT), "--no-progress"]

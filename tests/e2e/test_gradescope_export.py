@@ -28,7 +28,7 @@ from seqlab.grading import GradeOptions, grade
 from seqlab.limits import Limits
 from seqlab.reports import GradescopeReport
 
-from .conftest import ROOT, mutant_files, notebook_with_extra_cell, reference_source, write_module
+from .conftest import ROOT, catalogued_mutants, notebook_with_extra_cell, reference_source, write_module
 
 pytestmark = pytest.mark.e2e
 
@@ -141,7 +141,7 @@ def _reference(submission: Path) -> None:
 def _partly_wrong(submission: Path) -> None:
     notebook_with_extra_cell(
         ROOT / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
-        mutant_files(ASSIGNMENT)[0].read_text(),
+        catalogued_mutants(ASSIGNMENT)[0].read_text(),
         submission / f"{ASSIGNMENT}.ipynb",
     )
 

@@ -79,8 +79,6 @@ def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, muta
     # The functions built on the target are graded with the reference's version of it: no double penalty.
     others = {name: s for name, s in by_function.items() if name != target and s[0] != s[1]}
     assert not others, f"{mutant.name} also cost points in {others}"
-    for dependant in header_names(mutant, "cascades-to"):
-        assert any(f"`{dependant}` was graded with the grader's own `{target}`" in m for m in result.messages)
 
 
 def test_in_a_cs231n_style_course_a_wrong_cell_cascades_into_the_layers(tmp_path: Path) -> None:
