@@ -198,6 +198,17 @@ class _Session:
         header = {"status": "ok", "value": encoded, **(evidence or {})}
         self.send(header, blobs)
 
+    def serve(self) -> int:
+        """Answer requests until ``end`` (exit status 0) or until the channel closes."""
+        while True:
+            try:
+                request, blobs = codec.read_message(self.reader)
+            except EOFError:
+                return 0
+            if request.get("op") == "end":
+                return 0
+            self.handle(request, blobs)
+
     def handle(self, request: dict[str, Any], blobs: list[bytes]) -> None:
         """Answer one request; for its duration the prerequisites it names are answered by the grader."""
         names = request.get("prerequisites") or []
@@ -291,27 +302,167 @@ class _Session:
             self.send({"status": "protocol", "message": f"unknown operation {op!r}"})
 
 
+_PR_SET_DUMPABLE = 4
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl(option: int, value: int) -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the other layers remain
+
+
+def _harden() -> None:
+    """Make this process undumpable (a test's process, which has the same user, cannot then read or write
+    the warm parent's memory through ``/proc/<pid>/mem`` or ptrace it to carry state to the next test) and
+    a child subreaper (every process a test leaves behind, however it detaches, becomes its child, so it
+    can end them all)."""
+    _prctl(_PR_SET_DUMPABLE, 0)
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+
+
+def _children() -> list[int]:
+    """The processes whose parent is this one (read from ``/proc``)."""
+    me = os.getpid()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and int(fields[1]) == me:
+            found.append(int(entry))
+    return found
+
+
+def _end_descendants(rounds: int = 64) -> None:
+    """Kill every process left behind by a test: they are this subreaper's children (orphans are handed to
+    it), round after round until none is left."""
+    import signal
+
+    for _ in range(rounds):
+        children = _children()
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _warm_up(modules: list[str]) -> None:
+    """Import, in the warm parent, what every test's process would otherwise import again (torch takes
+    seconds): the fork then hands it over for free. No student code has run yet."""
+    if "torch" in modules:
+        import torch
+
+        from seqlab._worker_evidence import graph_call  # noqa: F401
+        from seqlab._worker_trace import traced_call
+
+        # torch's import, its first dispatch and the trace modes' first use (seconds in all)
+        traced_call(lambda t: (t + 1).sum().item(), (torch.zeros(2, dtype=torch.float64),), {})
+
+
+def _empty_folder(folder: str) -> None:
+    """Remove everything in ``folder`` (what a test's process wrote to its scratch space)."""
+    import shutil
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+
+class _WarmParent:
+    """The worker's first process: it never runs student code. For each test the grader asks it to
+    ``fork`` a process that loads the submission afresh, answers that test's requests and ends on ``end``
+    (or dies); then the parent removes what is left of it (its other processes, where the sandbox gives the
+    worker a PID namespace of its own, and its files in the scratch folders) and reports ``child_exit``.
+    So no test's process has seen anything of another test: state kept in memory, in files or in a process
+    left running does not reach the next test."""
+
+    def __init__(self, reader: BinaryIO, writer: BinaryIO, setup: dict[str, Any]) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.setup = setup
+        self.scratch = [os.getcwd(), "/dev/shm"] if setup.get("confined") else [os.getcwd()]
+
+    def serve(self) -> int:
+        while True:
+            try:
+                request, _ = codec.read_message(self.reader)
+            except EOFError:
+                return 0
+            op = request.get("op")
+            if op == "fork":
+                code = self._run_child()
+                self._clean_up()
+                codec.write_message(self.writer, {"status": "child_exit", "code": code})
+            elif op == "end":
+                codec.write_message(self.writer, {"status": "child_exit", "code": 0})
+            else:
+                codec.write_message(
+                    self.writer, {"status": "protocol", "message": f"no test process for {op!r}"}
+                )
+
+    def _run_child(self) -> int:
+        """Fork the process of one test, wait for it to end; its exit status (negative: the signal)."""
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                session = _Session(self.reader, self.writer)
+                session.send(session.load(self.setup["module_name"], self.setup["chunks"]))
+                status = session.serve()
+            finally:
+                os._exit(status)
+        _, status = os.waitpid(pid, 0)
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+    def _clean_up(self) -> None:
+        _end_descendants()
+        for folder in self.scratch:
+            _empty_folder(folder)
+
+
 def main(argv: list[str]) -> int:
     read_fd, write_fd = int(argv[1]), int(argv[2])
     reader = os.fdopen(read_fd, "rb")  # buffered: a request's many small parts cost few system calls
     writer = os.fdopen(write_fd, "wb", buffering=0)
-    session = _Session(reader, writer)
     setup, _ = codec.read_message(reader)
     try:
         _apply_limits(setup.get("limits", {}))
         _drop_privileges(setup.get("drop_to"))
-        _preflight([str(name) for name in setup.get("preflight", [])])
+        preflight = [str(name) for name in setup.get("preflight", [])]
+        _preflight(preflight)
+        _harden()
+        _warm_up(preflight)
     except BaseException as exc:  # noqa: BLE001 - no student code has run: this is the grader's fault
-        session.send({"status": "grader_fault", "message": f"{type(exc).__name__}: {exc}"})
+        codec.write_message(writer, {"status": "grader_fault", "message": f"{type(exc).__name__}: {exc}"})
         return 1
-    session.send({"status": "ready"})
-    session.send(session.load(setup["module_name"], setup["chunks"]))
-    while True:
-        try:
-            request, blobs = codec.read_message(reader)
-        except EOFError:
-            return 0
-        session.handle(request, blobs)
+    codec.write_message(writer, {"status": "ready"})
+    return _WarmParent(reader, writer, setup).serve()
 
 
 if __name__ == "__main__":

@@ -42,6 +42,9 @@ __all__ = ["CodecError", "IteratorHandle", "encode", "decode", "write_message", 
 
 MAX_DEPTH = 64
 MAX_MESSAGE_BYTES = 1 << 30
+#: Most lists and dicts one message's header may hold, and most arrays it may carry.
+MAX_CONTAINERS = 200_000
+MAX_BLOBS = 100_000
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _HEADER = struct.Struct(">II")  # JSON length, number of blobs
 _BLOB = struct.Struct(">Q")
@@ -261,13 +264,23 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:
-    """Read one framed message; raises EOFError on a closed channel and CodecError on garbage."""
+def read_message(
+    stream: BinaryIO, max_bytes: int = MAX_MESSAGE_BYTES, max_containers: int = MAX_CONTAINERS
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Read one framed message; raises EOFError on a closed channel and CodecError on garbage.
+
+    ``max_bytes`` bounds the whole message (header and blobs) and ``max_containers`` the lists and objects
+    its header may decode to (counted, as an upper bound, by the ``[`` and ``{`` bytes before any parsing),
+    so a small message cannot decode to millions of objects in the reader's memory.
+    """
     header_len, n_blobs = _HEADER.unpack(_read_exact(stream, _HEADER.size))
-    if header_len > MAX_MESSAGE_BYTES or n_blobs > 1_000_000:
-        raise CodecError("message too large")
+    if header_len > max_bytes or n_blobs > MAX_BLOBS:
+        raise CodecError(f"message too large (more than {max_bytes} bytes or {MAX_BLOBS} arrays)")
+    raw = _read_exact(stream, header_len)
+    if raw.count(b"[") + raw.count(b"{") > max_containers:
+        raise CodecError(f"message too large (more than {max_containers} lists and dicts)")
     try:
-        header = json.loads(_read_exact(stream, header_len))
+        header = json.loads(raw)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise CodecError(f"malformed message header: {type(exc).__name__}") from None
     if type(header) is not dict:
@@ -277,7 +290,7 @@ def read_message(stream: BinaryIO) -> tuple[dict[str, Any], list[bytes]]:
     for _ in range(n_blobs):
         (size,) = _BLOB.unpack(_read_exact(stream, _BLOB.size))
         total += size
-        if total > MAX_MESSAGE_BYTES:
-            raise CodecError("message too large")
+        if total > max_bytes:
+            raise CodecError(f"message too large (more than {max_bytes} bytes)")
         blobs.append(_read_exact(stream, size))
     return header, blobs

@@ -16,7 +16,9 @@ class Limits:
         call_timeout: wall-clock seconds one call of a student function may take.
         submission_timeout: wall-clock seconds all calls of one submission may take together
             (start-up included); once spent, remaining calls fail at once.
-        startup_timeout: seconds the worker may take to start and execute the submission's top level.
+        startup_timeout: seconds the submission's top level may take to run, in each test's process (the
+            worker's own set-up before it, such as importing torch, has up to
+            :data:`seqlab.worker.WORKER_SETUP_SECONDS`); charged to the submission's budget.
         memory_bytes: address-space limit of the worker (RLIMIT_AS).
         cpu_seconds: CPU-time limit of one worker process (RLIMIT_CPU).
         file_size_bytes: largest file the worker may write (RLIMIT_FSIZE).
@@ -24,6 +26,10 @@ class Limits:
         processes: most processes and threads the worker's user may run (RLIMIT_NPROC; applies to an
             unprivileged user only, so it holds where the grader is not root or the worker drops to one).
         output_bytes: how much of the worker's stdout/stderr is kept for the report.
+        scratch_bytes: size of the sandbox's private ``/tmp`` (a tmpfs, so what is written there is the
+            host's memory); files written there count against it, each also against ``file_size_bytes``.
+        reply_bytes: largest reply the grader reads from the worker (header and arrays together); a
+            larger one fails the call (the grader never decodes or compares it).
     """
 
     call_timeout: float = 10.0
@@ -35,6 +41,8 @@ class Limits:
     open_files: int = 256
     processes: int = 512
     output_bytes: int = 64 * 1024
+    scratch_bytes: int = 256 * MIB
+    reply_bytes: int = 64 * MIB
 
     def rlimits(self, *, cuda: bool = False) -> dict[str, int]:
         """The limits the worker applies to itself with ``setrlimit``.

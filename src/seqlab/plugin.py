@@ -215,6 +215,7 @@ class SeqlabPlugin:
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
             target.recorded.clear()
+            target.worker.isolate()  # each test runs in a process that has seen nothing of the others
             target.worker.answered.clear()
             marker = item.get_closest_marker(MARKER)
             function = str(marker.kwargs.get("function", "")) if marker is not None else ""
@@ -269,6 +270,7 @@ class SeqlabPlugin:
             if function not in earning or not suspects & failing:
                 continue
             for args, kwargs, expected in inputs:
+                self.submission_proxy.worker.isolate()
                 own = self.submission_proxy.worker.call(name, args, kwargs)
                 if own.ok and close_enough(self.observe(name, own.value), self.observe(name, expected)):
                     continue

@@ -20,13 +20,16 @@ from seqlab.testing import SubmissionFailed, SubmissionUnavailable
 
 __all__ = ["RecordedCall", "SubmissionProxy", "failure_message"]
 
-#: How many of the latest calls that returned a value the proxy keeps (per test) for diagnosing mistakes.
+#: How many of the latest calls that returned a value the proxy keeps (per test) for diagnosing mistakes,
+#: and the largest value (bytes as sent) kept: a larger one is compared by the test but never diagnosed,
+#: so a submission that returns huge values cannot make the grader hold or re-examine them.
 RECORDED_CALLS = 24
+RECORDED_BYTES = 4 * 1024 * 1024
 
 #: What a call can report besides its value (CallResult's field -> what it is).
 _EVIDENCE = {"": "", "trace": "operator trace", "inputs": "report on its inputs", "graph": "autograd report"}
 
-_STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE}
+_STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE, w.INCONSISTENT}
 
 
 def failure_message(function: str, result: w.CallResult) -> str:
@@ -60,6 +63,8 @@ def failure_message(function: str, result: w.CallResult) -> str:
         )
     if status == w.BUDGET:
         return f"`{function}` was not run: {result.message}"
+    if status == w.INCONSISTENT:
+        return f"`{function}` fails this test: {result.message}"
     return f"`{function}` could not be graded: {result.message}"
 
 
@@ -163,7 +168,8 @@ class SubmissionProxy:
             self.recorded.append(record)
             return RemoteIterator(self, name, result.value, self.worker.generation or generation, record)
         value = self._unwrap(name, result)
-        self.recorded.append(RecordedCall(name, args, kwargs, value))
+        if result.size <= RECORDED_BYTES:
+            self.recorded.append(RecordedCall(name, args, kwargs, value))
         if not evidence:
             return value
         reported = getattr(result, evidence)

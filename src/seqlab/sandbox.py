@@ -12,7 +12,8 @@ Layers, from the outermost (see the threat model in the README):
     are out of reach.
 ``filesystem_sandbox``, ``network_sandbox``
     bubblewrap (``bwrap``): a new mount namespace that holds only the operating system's ``/usr``, the
-    Python installation and seqlab's own package, read-only, plus a private ``/tmp``; no ``grader/``,
+    Python installation and seqlab's own package, read-only, plus a private ``/tmp`` and ``/dev/shm``
+    (tmpfs folders of ``Limits.scratch_bytes`` each, emptied after every test); no ``grader/``,
     ``solutions/``, submissions, reports or home folders. New network, PID, IPC and UTS namespaces, so
     no network at all; ``--die-with-parent`` and ``--new-session``.
 
@@ -80,6 +81,16 @@ class SandboxPlan:
         """``(uid, gid)`` a worker started now switches to (:func:`worker_user`: this process's reserved
         uid, read at each start, not when the plan was made), or None."""
         return worker_user() if self.switch_user else None
+
+    def command(self, scratch_bytes: int) -> tuple[str, ...]:
+        """The prefix with each of the sandbox's private tmpfs folders (``/tmp``, ``/dev/shm``) limited to
+        ``scratch_bytes``: what the worker writes there is the host's memory."""
+        command: list[str] = []
+        for argument in self.prefix:
+            if argument == "--tmpfs":
+                command += ["--size", str(int(scratch_bytes))]
+            command.append(argument)
+        return tuple(command)
 
     @property
     def confined(self) -> bool:
@@ -166,7 +177,7 @@ def bwrap_command(python_roots: list[Path], *, as_root: bool, devices: list[str]
             command += ["--perms", "0755", "--dir", str(folder)]
     for root in python_roots:
         command += ["--ro-bind", str(root), str(root)]
-    command += ["--proc", "/proc", "--dev", "/dev"]
+    command += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm"]
     for device in devices:  # CUDA's device nodes, where there are some
         command += ["--dev-bind", device, device]
     if devices:  # the CUDA driver reads the PCI topology from /sys (read-only, nothing of the course)

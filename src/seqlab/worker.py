@@ -8,6 +8,8 @@ whole process group) is killed and the next call starts a fresh one.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import select
@@ -45,12 +47,19 @@ PROTOCOL = "protocol"  # the worker answered nonsense
 STOP = "stop"  # an iterator is exhausted
 READY = "ready"  # the worker's set-up is done; the submission's code runs next
 GRADER_FAULT = "grader_fault"  # the worker's set-up failed: the grader's fault, not the student's
+CHILD_EXIT = "child_exit"  # the warm parent says a test's process ended
+INCONSISTENT = "inconsistent"  # the function answered the same request otherwise earlier in the test
 
 ISOLATION_WARNING = (
     "student code runs in a separate, resource-limited process, but not every isolation layer is active "
     "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
     "user can read or open network connections"
 )
+
+#: Seconds the worker's own set-up (limits, user, imports such as torch, before any student code) may take
+#: at most; a worker that has not said ready by then is a grader fault. Its time is charged to the
+#: submission's budget all the same (see :meth:`Worker.start`).
+WORKER_SETUP_SECONDS = 120.0
 
 #: Prerequisites of a call: a student function's name -> the grader's own version that answers it.
 Prerequisites = Mapping[str, Callable[..., Any]]
@@ -153,6 +162,8 @@ class CallResult:
     trace: CallTrace | None = None
     inputs: InputEvidence | None = None
     graph: GraphEvidence | None = None
+    digest: bytes = field(default=b"", repr=False, compare=False)  # of the value as sent, see _digest
+    size: int = 0  # bytes of the value as sent
 
     @property
     def ok(self) -> bool:
@@ -274,8 +285,11 @@ class Worker:
         self._spent = 0.0
         self._launched_at = 0.0
         self._awaiting_load = False
-        self._cuda_ready_in = 0  # the process generation in which CUDA was initialised (0: none)
-        self._torch_ready_in = 0  # the process generation in which torch was imported for arguments
+        self._cuda_ready_in = 0  # the test process (generation) in which CUDA was initialised (0: none)
+        self._torch_ready_in = 0  # the test process in which torch was imported for arguments
+        self._tests = 0  # test processes forked so far (the generation)
+        self._test_process = False  # whether a test process is up and answering
+        self._answers: dict[bytes, bytes] = {}  # request digest -> reply digest, in the current test
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -303,11 +317,11 @@ class Worker:
         self.launch()
         if self._awaiting_load:
             self._awaiting_load = False
-            deadline = self._launched_at + self.limits.startup_timeout
-            ready = self._exchange(None, [], self._left(deadline), what="the grader's worker set-up")
+            setup = max(self.limits.startup_timeout, WORKER_SETUP_SECONDS)
+            ready = self._exchange(None, [], setup, what="the grader's worker set-up")
             if ready.status != READY:
                 self._fail(ready)
-            result = self._exchange(None, [], self._left(deadline), what="starting your code")
+            result = self._fork(self.limits.startup_timeout)
             self._spent += time.monotonic() - self._launched_at
             if result.status != OK:
                 self._kill()
@@ -358,6 +372,34 @@ class Worker:
                 probe._is_probe = True
                 self._probed[key] = probe.start().ok and (not warm or probe._warm(warm, warm).ok)
         return self._probed[key]
+
+    def _fork(self, timeout: float) -> CallResult:
+        """Have the warm parent fork a fresh test process, which loads the submission; its load reply."""
+        self._tests += 1
+        self._answers.clear()
+        result = self._exchange({"op": "fork"}, [], timeout, what="starting your code")
+        self._test_process = result.ok
+        return result
+
+    def isolate(self) -> None:
+        """End the current test's process: the next request runs in a fresh one, forked from the warm parent,
+        that has seen nothing of the earlier requests (call it before each test). Its cost is charged to
+        the submission's budget."""
+        process = self._process
+        if process is None or not self._test_process:
+            return
+        began = time.monotonic()
+        self._test_process = False
+        self._answers.clear()
+        try:
+            self._send({"op": "end"}, [])
+            process.reader.deadline = began + self.limits.startup_timeout
+            reply, _ = codec.read_message(process.reader, self.limits.reply_bytes)
+            if reply.get("status") != CHILD_EXIT:
+                raise codec.CodecError("the worker did not end its test process")
+        except (TimeoutError, EOFError, OSError, codec.CodecError):
+            self._kill()  # the next request starts a new worker
+        self._spent += time.monotonic() - began
 
     @staticmethod
     def _left(deadline: float) -> float:
@@ -416,6 +458,7 @@ class Worker:
             "limits": self.limits.rlimits(cuda=nvidia_device_present()),
             "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
             "preflight": list(self.preflight),
+            "confined": self.sandbox.confined,
         }
         try:
             self._send(setup, [])
@@ -429,7 +472,7 @@ class Worker:
             # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
             # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
             [
-                *self.sandbox.prefix,
+                *self.sandbox.command(self.limits.scratch_bytes),
                 self.python,
                 *("-s", "-P", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)),
             ],
@@ -454,6 +497,7 @@ class Worker:
 
     def _kill(self) -> None:
         process, self._process = self._process, None
+        self._test_process = False
         if process is None:
             return
         for fd in (process.to_worker, process.from_worker):
@@ -510,31 +554,56 @@ class Worker:
         }
         # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
         # is not walked on every call).
-        if blobs and (_holds_tensor(request["args"]) or _holds_tensor(request["kwargs"])):
+        torch_needed = blobs and (_holds_tensor(request["args"]) or _holds_tensor(request["kwargs"]))
+        if torch_needed and "torch" not in self.preflight:  # else the warm parent imported it
             warmed = self._warm("warm_torch", "importing torch")
             if not warmed.ok:
                 return warmed
-        return self._request(request, blobs, what=f"{name}()", prerequisites=prerequisites)
+        result = self._request(request, blobs, what=f"{name}()", prerequisites=prerequisites)
+        return self._consistent(request, blobs, result)
+
+    def _consistent(self, request: dict[str, Any], blobs: list[bytes], result: CallResult) -> CallResult:
+        """``result``, or an :data:`INCONSISTENT` failure when the same request (function, arguments and
+        kind of call) was answered with another value earlier in the current test: a function that
+        remembers what it was sent cannot pass a test by answering otherwise the second time. Values that
+        hold an iterator, and calls on a CUDA device (whose kernels need not be bitwise reproducible), are
+        not compared."""
+        if not result.ok or not result.digest:
+            return result
+        key = _digest({k: v for k, v in request.items() if k != "prerequisites"}, blobs)
+        if b'"cuda' in key[1]:
+            return result
+        earlier = self._answers.setdefault(key[0], result.digest)
+        if earlier == result.digest:
+            return result
+        return CallResult(
+            INCONSISTENT,
+            message="it returned another value for the same arguments than it did earlier in this test: "
+            "a graded function must answer from its arguments alone, not from what it remembers of "
+            "earlier calls",
+            duration=result.duration,
+        )
 
     def next(
         self, handle: codec.IteratorHandle, generation: int, prerequisites: Prerequisites | None = None
     ) -> CallResult:
         """Advance an iterator the worker returned earlier (``prerequisites`` as for :meth:`call`)."""
-        if generation != self.stats.starts or self._process is None:
-            return CallResult(CRASH, message="the worker holding this iterator was restarted")
+        if generation != self._tests or self._process is None or not self._test_process:
+            return CallResult(CRASH, message="the process holding this iterator ended")
         request = {"op": "next", "id": handle.id, "prerequisites": sorted(prerequisites or {})}
         return self._request(request, [], what="next()", prerequisites=prerequisites)
 
     @property
     def generation(self) -> int:
-        """Changes whenever a new process is started (iterators do not survive a restart)."""
-        return self.stats.starts
+        """Changes whenever a new test process is forked (iterators do not outlive their process)."""
+        return self._tests
 
     def warm_cuda(self) -> CallResult:
         """Initialise CUDA in the worker (driver, context, cuBLAS) before the first GPU check.
 
-        That takes seconds and is nobody's mistake, so it runs under the start-up timeout and is not charged
-        to the submission's budget; once per process (a restarted worker is warmed again).
+        It runs under the start-up timeout, once per test process (CUDA cannot be handed over by a fork,
+        so the warm parent never initialises it), and is charged to the submission's budget like every
+        start-up: a submission that makes the worker start again and again spends its own time.
         """
         return self._warm("warm_cuda", "initialising CUDA")
 
@@ -542,17 +611,20 @@ class Worker:
         """Run a warm-up ``op`` (``warm_torch``, ``warm_cuda``) once per process, under the start-up timeout.
 
         ``warm_torch`` imports torch (and runs the call trace once) before the first call whose arguments hold
-        tensors: the worker needs torch to rebuild them, and its import (seconds) is not the student's time.
+        tensors when the warm parent has not imported it (the reference does not use torch): the worker
+        needs torch to rebuild them.
         """
-        load = self.start()
+        load = self._ensure_test_process()
         if not load.ok:
             return load
         attribute = f"_{op.removeprefix('warm_')}_ready_in"
-        if getattr(self, attribute) == self.stats.starts:
+        if getattr(self, attribute) == self._tests:
             return CallResult(OK, value=True)
+        began = time.monotonic()
         result = self._exchange({"op": op}, [], self.limits.startup_timeout, what=what)
+        self._spent += time.monotonic() - began
         if result.ok:
-            setattr(self, attribute, self.stats.starts)
+            setattr(self, attribute, self._tests)
         elif op == "warm_torch" and not self._works_in_a_fresh_worker("", warm=op):
             self._fail(CallResult(GRADER_FAULT, message=f"the worker cannot import torch ({result.message})"))
         return result
@@ -565,7 +637,7 @@ class Worker:
         prerequisites: Prerequisites | None = None,
     ) -> CallResult:
         if self._spent < self.limits.submission_timeout:
-            load = self.start()  # (re)starts the process after a crash or timeout
+            load = self._ensure_test_process()  # (re)starts the process after a crash or timeout
             if not load.ok:
                 return load
         remaining = self.limits.submission_timeout - self._spent
@@ -582,6 +654,18 @@ class Worker:
         if unreadable:
             self._fail(CallResult(GRADER_FAULT, message=unreadable))
         return result
+
+    def _ensure_test_process(self) -> CallResult:
+        """Start the worker if needed (:meth:`start`) and make sure a test process is up to answer."""
+        load = self.start()
+        if not load.ok or self._test_process:
+            return load
+        began = time.monotonic()
+        result = self._fork(self.limits.startup_timeout)
+        self._spent += time.monotonic() - began
+        if result.status == LOAD_ERROR:  # it loaded before: the submission's top level is not deterministic
+            self._kill()
+        return result if not result.ok else load
 
     def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
         assert self._process is not None
@@ -605,14 +689,14 @@ class Worker:
             if header is not None:
                 self._send(header, blobs)
             process.reader.deadline = began + timeout
-            reply, reply_blobs = codec.read_message(process.reader)
+            reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
             while reply.get("status") == "prerequisite":
                 answering = time.monotonic()
                 self._answer(reply, reply_blobs, prerequisites or {})
                 spent = time.monotonic() - answering
                 self._answering += spent
                 process.reader.deadline += spent
-                reply, reply_blobs = codec.read_message(process.reader)
+                reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
         except TimeoutError:
             self.stats.timeouts += 1
             self._kill()
@@ -638,28 +722,41 @@ class Worker:
         status = reply.get("status")
         if status == READY:
             return CallResult(READY, duration=duration)
+        if status == CHILD_EXIT:  # the test's process died answering: the warm parent lives on
+            self.stats.crashes += 1
+            self._test_process = False
+            code = reply.get("code")
+            return CallResult(
+                CRASH, message=_describe_exit(code if type(code) is int else None), duration=duration
+            )
         if status == OK:
             if "functions" in reply:  # the answer to loading the submission
-                return CallResult(OK, value=tuple(str(f) for f in reply["functions"]), duration=duration)
+                functions = reply["functions"] if type(reply["functions"]) is list else []
+                names = tuple(_cut(f, MAX_NAME_CHARS) for f in functions[:1000])
+                return CallResult(OK, value=names, duration=duration)
             try:
                 value = codec.decode(reply.get("value"), reply_blobs)
             except codec.CodecError as exc:
                 self._kill()
                 return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+            digest, text = _digest(reply.get("value"), reply_blobs)
             return CallResult(
                 OK,
                 value=value,
+                size=len(text) + sum(len(blob) for blob in reply_blobs),
+                digest=b"" if b'"$": "iterator"' in text else digest,
                 duration=duration,
                 trace=CallTrace.from_reply(reply.get("trace")),
                 inputs=InputEvidence.from_reply(reply.get("inputs")),
                 graph=GraphEvidence.from_reply(reply.get("graph")),
             )
+        mro = reply.get("error_mro")
         return CallResult(
             str(status) if status in _KNOWN else PROTOCOL,
-            error_type=str(reply.get("error_type", "")),
-            error_mro=tuple(str(x) for x in reply.get("error_mro", ()) if isinstance(x, str)),
-            message=str(reply.get("message", "")),
-            traceback=str(reply.get("traceback", "")),
+            error_type=_cut(reply.get("error_type", ""), MAX_NAME_CHARS),
+            error_mro=tuple(_cut(x, MAX_NAME_CHARS) for x in (mro if type(mro) is list else [])[:32]),
+            message=_cut(reply.get("message", ""), MAX_MESSAGE_CHARS),
+            traceback=_cut(reply.get("traceback", ""), MAX_MESSAGE_CHARS, keep_end=True),
             duration=duration,
         )
 
@@ -699,6 +796,24 @@ class Worker:
         return kept[: self.limits.output_bytes].decode("utf-8", "replace"), total
 
 
+def _cut(value: Any, limit: int, *, keep_end: bool = False) -> str:
+    """``value`` as text of at most ``limit`` characters (its end, for a traceback), marked where cut."""
+    text = value if type(value) is str else str(value) if type(value) in (int, float, bool) else ""
+    if len(text) <= limit:
+        return text
+    return "[...] " + text[-limit:] if keep_end else text[:limit] + " [...]"
+
+
+def _digest(encoded: Any, blobs: list[bytes]) -> tuple[bytes, bytes]:
+    """A digest of an encoded value and its blobs, and the value's JSON text."""
+    text = json.dumps(encoded, sort_keys=True, allow_nan=True).encode()
+    digest = hashlib.blake2b(text, digest_size=16)
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "big"))
+        digest.update(blob)
+    return digest.digest(), text
+
+
 _IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
 #: A module not found, or a name not found in a package imported from nowhere (an unreadable folder).
 _MISSING_MODULE = re.compile(
@@ -707,6 +822,10 @@ _MISSING_MODULE = re.compile(
 
 
 _KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL, GRADER_FAULT}
+#: Longest message, traceback and exception name kept from a worker's reply (the worker cuts its own, but
+#: nothing it sends is trusted).
+MAX_MESSAGE_CHARS = 4000
+MAX_NAME_CHARS = 200
 
 
 def _describe_exit(code: int | None) -> str:

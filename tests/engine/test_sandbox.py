@@ -173,3 +173,35 @@ def test_cuda_devices_are_passed_through_with_sys(tmp_path):
     assert command[command.index("/dev/nvidia0") - 1] == "--dev-bind"
     assert "/sys" in command and command[-1] == "--"
     assert "/sys" not in bwrap_command([tmp_path], as_root=True, devices=[])
+
+
+FILL = """
+import os
+
+def fill(folder, chunk):
+    written = 0
+    block = b"x" * (1 << 20)
+    try:
+        for n in range(100000):
+            with open(os.path.join(folder, f"fill-{n}"), "wb") as out:
+                for _ in range(chunk):
+                    out.write(block)
+                    written += len(block)
+    except OSError:
+        pass
+    return written
+"""
+
+
+@needs("filesystem_sandbox")
+@pytest.mark.parametrize("folder", ["/tmp", "/dev/shm"])
+def test_the_private_scratch_folders_hold_no_more_than_their_limit(folder):
+    """Each file under the file-size limit, many files: the tmpfs (the host's memory) stops them all at
+    ``scratch_bytes``, and the next test finds the folder empty again."""
+    limits = Limits(call_timeout=20.0, startup_timeout=30.0, file_size_bytes=8 << 20, scratch_bytes=32 << 20)
+    source = SubmissionSource("toy", Path("/nonexistent/toy.py"), "module", (("toy.py", FILL),))
+    with Worker(source, limits, sandbox=AUTO) as worker:
+        written = worker.call("fill", (folder, 4)).value
+        assert 16 << 20 <= written <= limits.scratch_bytes
+        worker.isolate()
+        assert worker.call("fill", (folder, 4)).value == written  # emptied between tests

@@ -286,22 +286,101 @@ def test_iterator_of_a_killed_worker_reports_crash(make_worker):
     assert worker.call("gen").ok  # a fresh process, with its own iterator 1
     assert worker.generation != generation
     stale = worker.next(handle, generation)
-    assert stale.status == w.CRASH and "restarted" in stale.message
+    assert stale.status == w.CRASH and "ended" in stale.message
 
 
 # -- crashes, exits, timeouts ------------------------------------------------------------------------------
 
 
-def test_os_exit_is_a_crash_and_the_next_call_restarts(make_worker):
+def test_os_exit_is_a_crash_and_the_next_call_gets_a_fresh_test_process(make_worker):
+    """A crash ends only the test's process: the warm parent forks the next one (no new worker, no new
+    warm-up), and the dead one is gone."""
     worker = make_worker("import os\ndef die():\n    os._exit(7)\ndef ping():\n    return os.getpid()\n")
     first_pid = worker.call("ping").value
     result = worker.call("die")
     assert result.status == w.CRASH and "status 7" in result.message
     assert worker.stats.crashes == 1 and worker.stats.starts == 1
+    generation = worker.generation
     second_pid = worker.call("ping").value
-    assert worker.stats.starts == 2
+    assert worker.stats.starts == 1 and worker.generation == generation + 1
     assert second_pid != first_pid
     assert wait_dead(first_pid)
+
+
+STATEFUL = """
+    import os
+
+    seen = []
+
+    def remember(x):
+        seen.append(x)
+        return len(seen)
+
+    def write(name):
+        with open(os.path.join(os.environ["TMPDIR"], name), "w") as out:
+            out.write("kept")
+        return os.listdir(os.environ["TMPDIR"])
+
+    def files():
+        return sorted(os.listdir(os.environ["TMPDIR"]))
+
+    def detach():
+        # a grandchild in a session of its own: killing the test's process group would miss it
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                import time
+                time.sleep(60)
+            os._exit(0)
+        os.wait()
+        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+    def processes():
+        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+    def counter():
+        seen.append(0)
+        return len(seen)
+"""
+
+
+def test_isolate_gives_the_next_test_a_process_that_has_seen_nothing(make_worker):
+    """What a test's process kept in memory or wrote to its scratch folder does not reach the next test."""
+    worker = make_worker(STATEFUL)
+    assert [worker.call("remember", (x,)).value for x in "abc"] == [1, 2, 3]  # one test: one process
+    worker.call("write", ("note",))
+    assert worker.call("files").value == ["note"]
+    worker.isolate()
+    assert worker.call("remember", ("d",)).value == 1
+    assert worker.call("files").value == []
+    assert worker.stats.starts == 1  # forked from the warm parent, not started again
+
+
+def test_a_process_left_running_by_a_test_is_ended_before_the_next(make_worker):
+    worker = make_worker(STATEFUL)
+    before = set(worker.call("processes").value)
+    during = set(worker.call("detach").value)
+    assert during - before, "the detached process should be running during its test"
+    worker.isolate()
+    after = set(worker.call("processes").value)
+    assert not (during - before) & after, "a process of the earlier test survived into the next"
+
+
+def test_the_same_request_answered_otherwise_within_a_test_fails(make_worker):
+    worker = make_worker(STATEFUL)
+    assert worker.call("counter").value == 1
+    second = worker.call("counter")
+    assert second.status == w.INCONSISTENT and "same arguments" in second.message
+    worker.isolate()
+    assert worker.call("counter").value == 1  # a new test: nothing to compare with
+
+
+def test_iterators_do_not_outlive_their_test(make_worker):
+    worker = make_worker("def gen():\n    yield 1\n    yield 2\n")
+    handle, generation = worker.call("gen").value, worker.generation
+    assert worker.next(handle, generation).value == 1
+    worker.isolate()
+    assert worker.next(handle, generation).status == w.CRASH
 
 
 def test_segfault_is_a_crash_naming_the_signal(make_worker):
