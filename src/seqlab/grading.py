@@ -26,7 +26,7 @@ from seqlab.limits import Limits
 from seqlab.loader import load_submission
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.proxy import SubmissionProxy
-from seqlab.sandbox import claim_worker_uid, plan_sandbox
+from seqlab.sandbox import SandboxPlan, claim_worker_uid, plan_sandbox
 from seqlab.suite import DEFAULT_MAX_EXAMPLES, run_suite
 from seqlab.worker import OK, CallResult, Worker
 
@@ -114,6 +114,18 @@ def _load_failure(loaded: CallResult) -> str:
     return loaded.message
 
 
+def isolation_warning(plan: SandboxPlan) -> str:
+    """The sentence every report of a grading without every isolation layer carries, or ""."""
+    if not plan.notes:
+        return ""
+    inactive = ", ".join(sorted(plan.notes))
+    return (
+        f"Graded without full isolation ({inactive} inactive; `seqlab probe` says why and how to fix it): "
+        "the grader could not stop this submission from reading what the grading user can read or "
+        "from reaching the network."
+    )
+
+
 def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict[str, object]:
     memory = limits.rlimits(cuda=nvidia_device_present()).get("memory_bytes")
     isolation = {
@@ -151,7 +163,7 @@ def grade(
     hints, no_hints_reason = hints_decision(assignment_id, options)
     folder = Path(submission) if Path(submission).is_dir() else Path(submission).parent
     suite_dir = assignment.suite_dir if options.suite == "hidden" else folder / "tests"
-    messages: list[str] = []
+    messages: list[str] = [warning] if (warning := isolation_warning(plan_sandbox(options.sandbox))) else []
     load_failure: str | None = None
     worker: Worker | None = None
     reference: ModuleType | None = None

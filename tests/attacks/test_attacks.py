@@ -22,6 +22,7 @@ import pytest
 from seqlab.course import find_course_root
 from seqlab.grading import GradeOptions, grade
 from seqlab.limits import GIB, MIB, Limits
+from seqlab.reports.markdown import MarkdownReport
 from seqlab.sandbox import plan_sandbox
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +37,10 @@ LIMITS = Limits(
     file_size_bytes=16 * MIB,
     processes=64,
 )
+#: Largest Markdown report an attack may make the grader write (the grader cuts every message it keeps).
+REPORT_BYTES = 1 << 20
+#: The functions flaky_answers.py implements (answering wrongly the first time).
+FLAKY_FUNCTIONS = ("tokenize", "build_token_index")
 #: Traces an attack must not leave on the grading machine.
 TRACES = ("/tmp/seqlab-pwned", "/tmp/seqlab-sitecustomize-ran", "/tmp/seqlab-pth-ran")
 
@@ -53,13 +58,18 @@ def attacks() -> list[Path]:
     )
 
 
+def assignment_of(attack: Path) -> str:
+    """The assignment an attack is graded as: its ``# assignment:`` line, else encoding."""
+    return header(description(attack), "assignment", "encoding")
+
+
 def as_submission(attack: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "submission"
     if attack.is_dir():
         shutil.copytree(attack, folder)
     else:
         folder.mkdir()
-        shutil.copy(attack, folder / "encoding.py")
+        shutil.copy(attack, folder / f"{assignment_of(attack)}.py")
     return folder
 
 
@@ -86,15 +96,38 @@ def test_the_attack_earns_nothing_and_the_grader_reports(attack: Path, tmp_path:
     began = time.monotonic()
     result = grade(
         as_submission(attack, tmp_path),
-        "encoding",
+        assignment_of(attack),
         GradeOptions(limits=LIMITS, cache_dir=tmp_path / "examples", example_cache=False, max_examples=5),
     )
     elapsed = time.monotonic() - began
     may_earn = float(header(description(attack), "may-earn", "0"))
-    assert result.max_score == 100
+    assert result.max_score > 0
     assert result.score <= may_earn, [(t.id, t.outcome) for t in result.tests if t.outcome == "passed"]
-    assert elapsed < LIMITS.submission_timeout + 60, elapsed
+    # the documented bound: the budget, plus one worker set-up and one call that may overrun it, plus the
+    # grader's own work (bounded by the reply limits)
+    assert elapsed < LIMITS.submission_timeout + LIMITS.startup_timeout + 30, elapsed
     assert len(result.output.encode()) <= LIMITS.output_bytes
+    report = MarkdownReport().render(result)
+    assert len(report.encode()) < REPORT_BYTES, len(report.encode())
+
+
+@pytest.mark.parametrize("example_cache", [False, True], ids=["fresh examples", "recorded examples"])
+def test_a_stateful_submission_gets_the_same_verdict_with_and_without_recorded_examples(
+    example_cache: bool, tmp_path: Path
+) -> None:
+    """Answering wrongly the first time an input is seen, rightly when it comes back, earns nothing, and the
+    same nothing whether the examples are generated afresh or replayed from an earlier grading."""
+    attack = HERE / "submissions" / "flaky_answers.py"
+    options = GradeOptions(limits=LIMITS, cache_dir=tmp_path / "examples", example_cache=example_cache)
+    verdicts = []
+    for _ in range(2 if example_cache else 1):  # the second grading replays what the first recorded
+        folder = tmp_path / f"grading-{len(verdicts)}"
+        folder.mkdir()
+        result = grade(as_submission(attack, folder), "encoding", options)
+        verdicts.append({t.id: t.outcome for t in result.tests if t.function in FLAKY_FUNCTIONS})
+        assert result.score == 0
+    assert all(outcome == "failed" for outcome in verdicts[0].values()), verdicts[0]
+    assert verdicts == [verdicts[0]] * len(verdicts)
 
 
 def test_a_submission_that_links_to_the_reference_is_refused(tmp_path: Path) -> None:
