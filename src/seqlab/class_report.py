@@ -18,9 +18,11 @@ in sorted order, each with:
 4. **Slowest submissions**: the top 10 by the ``seconds`` given for each submission (or, without them, by
    :attr:`GradeResult.execution_time`), with their scores.
 
-Everything that comes from students or suites (names, messages) is HTML-escaped. The same input always
-gives the same text: submissions are visited in sorted key order, ties are broken by name, figure sizes
-and resolution are fixed and the PNGs carry no ``Software`` version string.
+Everything that comes from students or suites (names, messages) is HTML-escaped after
+:func:`seqlab.text_safety.clean` (control characters and lone surrogates become U+FFFD, so the page is
+always valid UTF-8). The same input always gives the same text: submissions are visited in sorted key
+order, ties are broken by name, figure sizes and resolution are fixed and the PNGs carry no ``Software``
+version string.
 
 matplotlib (in the ``student`` extra) is imported only when a page with submissions is rendered, and
 only :class:`matplotlib.figure.Figure` is used, never pyplot, so no global backend or figure state changes.
@@ -29,7 +31,6 @@ only :class:`matplotlib.figure.Figure` is used, never pyplot, so no global backe
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 import statistics
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab.model import FAILED, FunctionScore, GradeResult
+from seqlab.text_safety import clean, html_text
 
 #: How many rows the failure, hint and slowest-submission tables show.
 TOP = 10
@@ -246,7 +248,7 @@ def slowest(
 
 def _label(text: str) -> str:
     """Text for a matplotlib label: ``$`` escaped so that no name is read as mathtext."""
-    return text.replace("$", r"\$")
+    return clean(text).replace("$", r"\$")
 
 
 def _png(figure: Any) -> str:
@@ -295,8 +297,7 @@ def pass_rate_png(rates: Sequence[FunctionRate], assignment: str) -> str:
 # -- HTML ---------------------------------------------------------------------------------------------------
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_e = html_text
 
 
 def _table(css_class: str, headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int]) -> str:

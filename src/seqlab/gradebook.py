@@ -28,7 +28,6 @@ import functools
 import hashlib
 import json
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +41,7 @@ from seqlab import __version__
 from seqlab.course import get_assignment
 from seqlab.model import GradeResult
 from seqlab.reports import WRITERS
+from seqlab.text_safety import csv_row, safe_file_stem
 
 if TYPE_CHECKING:
     from seqlab.grading import GradeOptions
@@ -262,27 +262,8 @@ def _parse(report: str) -> GradeResult:
     return GradeResult.from_dict(json.loads(report))
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
-
-
-def safe_name(name: str) -> str:
-    """A file name made from ``name`` that stays inside its folder.
-
-    Path separators, control characters and characters Windows refuses become ``_``, leading dots become
-    ``_`` (no ``..``, no hidden files), and the name is shortened to 100 characters. A name that had to be
-    changed gets ``-`` and 8 hex digits of its sha256 appended, so two different names never share a file
-    (``a/b`` and ``a_b`` stay apart).
-    """
-    cleaned = _UNSAFE.sub("_", name)
-    cleaned = re.sub(r"^\.+", lambda match: "_" * len(match.group()), cleaned).strip() or "_"
-    cleaned = cleaned[:100]
-    if cleaned != name:
-        cleaned += "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return cleaned
+#: The name this module gave :func:`~seqlab.text_safety.safe_file_stem` before it moved there.
+safe_name = safe_file_stem
 
 
 class Gradebook:
@@ -432,7 +413,9 @@ class Gradebook:
         (in the order given, default sorted) ``<assignment>`` (its total score) followed by one
         ``<assignment>:<function>`` column per graded function (functions in the order they first appear);
         then ``total`` (the sum of the listed assignments). A cell is empty where the student has no grade
-        for that assignment (or that function). Numbers are written with ``:g`` (``2``, ``2.5``).
+        for that assignment (or that function). Numbers are written with ``:g`` (``2``, ``2.5``); every text
+        cell passes through :func:`seqlab.text_safety.csv_cell`, so a student id such as ``=HYPERLINK(...)``
+        or ``+SUM(1,2)`` is written ``'=HYPERLINK(...)`` and no spreadsheet runs it as a formula.
         """
         latest = self.latest()
         students = sorted({student for student, _ in latest})
@@ -447,32 +430,34 @@ class Gradebook:
         for assignment in chosen:
             header += [assignment, *(f"{assignment}:{name}" for name in functions[assignment])]
         header.append("total")
-        lines: list[list[str]] = [header]
+        lines: list[list[str | float | None]] = [list(header)]
         for student in students:
-            line, total = [student], 0.0
+            line: list[str | float | None] = [student]
+            total = 0.0
             for assignment in chosen:
                 result = latest.get((student, assignment))
                 if result is None:
-                    line += [""] * (1 + len(functions[assignment]))
+                    line += [None] * (1 + len(functions[assignment]))
                     continue
                 total += result.score
                 scores = {function.name: function.score for function in result.functions}
-                line.append(_number(result.score))
-                line += [_number(scores[name]) if name in scores else "" for name in functions[assignment]]
-            line.append(_number(round(total, 6)))
+                line.append(result.score)
+                line += [scores.get(name) for name in functions[assignment]]
+            line.append(round(total, 6))
             lines.append(line)
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as file:
-            csv.writer(file).writerows(lines)
+            csv.writer(file).writerows(csv_row(line) for line in lines)
         return target
 
     def write_feedback(self, folder: str | os.PathLike[str], fmt: str = "markdown") -> list[Path]:
         """Write each newest grade as ``<folder>/<student>/<assignment><suffix>`` in report format ``fmt``.
 
         ``fmt`` is a key of :data:`seqlab.reports.WRITERS` (``markdown``, ``json``, ...) and the suffix is
-        its writer's. Student and assignment names pass through :func:`safe_name`, so no name can write
-        outside ``folder``. Returns the written paths, sorted.
+        its writer's. Student and assignment names pass through :func:`~seqlab.text_safety.safe_file_stem`,
+        so no name can write outside ``folder`` (each path is checked to lie inside it besides). Returns the
+        written paths, sorted.
 
         Raises:
             ValueError: for an unknown format.
@@ -481,9 +466,12 @@ class Gradebook:
             raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(sorted(WRITERS))}")
         writer = WRITERS[fmt]()
         root = Path(folder)
+        inside = root.resolve()
         written: list[Path] = []
         for (student, assignment), result in self.latest().items():
-            target = root / safe_name(student) / f"{safe_name(assignment)}{writer.suffix}"
+            target = root / safe_file_stem(student) / f"{safe_file_stem(assignment)}{writer.suffix}"
+            if target.resolve().parent.parent != inside:  # safe_file_stem rules it out; checked all the same
+                raise ValueError(f"the feedback of {student!r} would be written outside {root}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(writer.render(result), encoding="utf-8")
             written.append(target)

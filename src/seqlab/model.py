@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from seqlab.text_safety import valid_unicode
+
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+def _keep_valid(record: object, name: str) -> None:
+    """Replace a frozen record's text field by its :func:`~seqlab.text_safety.valid_unicode` form."""
+    value = getattr(record, name)
+    if isinstance(value, str):
+        object.__setattr__(record, name, valid_unicode(value))
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,9 @@ class TestOutcome:
         counterexample: hypothesis' shrunk failing input, when there is one.
         hint: the key of the known misconception the failing outputs match (see
             :mod:`seqlab.misconceptions`); its explanation ends ``message``. Empty when none was recognised.
+
+    Text fields hold valid Unicode: a lone surrogate (student code can raise one) becomes U+FFFD here, so
+    every result can be stored and written as UTF-8. Writers escape the rest (:mod:`seqlab.text_safety`).
     """
 
     id: str
@@ -32,6 +44,10 @@ class TestOutcome:
     message: str = ""
     counterexample: str = ""
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("id", "name", "function", "message", "counterexample", "hint"):
+            _keep_valid(self, name)
 
     @property
     def points(self) -> float:
@@ -56,7 +72,11 @@ class FunctionScore:
 
 @dataclass(frozen=True)
 class GradeResult:
-    """Everything known about one graded submission; writers in :mod:`seqlab.reports` render it."""
+    """Everything known about one graded submission; writers in :mod:`seqlab.reports` render it.
+
+    ``submission``, ``messages`` and ``output`` hold valid Unicode (lone surrogates become U+FFFD), as in
+    :class:`TestOutcome`.
+    """
 
     assignment: str
     submission: str
@@ -70,6 +90,12 @@ class GradeResult:
     seqlab_version: str = ""
     execution_time: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _keep_valid(self, "submission")
+        _keep_valid(self, "output")
+        messages = tuple(valid_unicode(m) if isinstance(m, str) else m for m in self.messages)
+        object.__setattr__(self, "messages", messages)
 
     @property
     def score(self) -> float:

@@ -39,8 +39,10 @@ like an assignment, else flat.
 
 Hidden entries (``.name``), ``__pycache__``, ``.ipynb_checkpoints`` and ``__MACOSX`` are skipped, symbolic
 links are never followed (a linked student folder or file is skipped), empty folders are skipped, and a
-student id that is not a safe file name (``/``, ``\\``, ``.``, ``..``) is skipped; every skip but the noise
-folders leaves a human-readable note.
+student id that is not a safe file name (``/``, ``\\``, ``.``, ``..``) or holds a control character, a tab,
+a line break or a lone surrogate (a file name that is not UTF-8) is skipped; every skip but the noise
+folders leaves a human-readable note. Other ids are kept as they are (``+SUM(1,2)``, ``@evil``): every
+writer escapes them (:mod:`seqlab.text_safety`).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from typing import Any
 
 from seqlab.course import ASSIGNMENTS
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
+from seqlab.text_safety import clean, printable
 
 __all__ = [
     "LAYOUTS",
@@ -112,7 +115,9 @@ class ClassSubmission:
 
 
 def _unsafe_id(student: str) -> bool:
-    return not student or student in (".", "..") or any(c in student for c in "/\\\0")
+    """Whether ``student`` cannot be an id: empty, ``.``/``..``, a path separator, or not :func:`printable`
+    (a control character, a tab or line break, a lone surrogate: no database or CSV cell holds it as is)."""
+    return not student or student in (".", "..") or any(c in student for c in "/\\") or not printable(student)
 
 
 class _Scan:
@@ -130,7 +135,9 @@ class _Scan:
         return text if text != "." else str(self.root)
 
     def note(self, message: str) -> None:
-        self.notes.append(message)
+        """Keep a note; file names in it are :func:`clean`-ed (an escape sequence in a name must not reach
+        the operator's terminal, a lone surrogate must not break printing it)."""
+        self.notes.append(clean(message))
 
     def entries(self, folder: Path, quiet: bool = False) -> list[Path]:
         """The entries of ``folder`` by name, less noise, hidden ones and links (noted unless ``quiet``)."""

@@ -2,7 +2,8 @@
 
 Top-level keys used: ``score``, ``execution_time``, ``output``, ``output_format``, ``visibility``,
 ``stdout_visibility``, ``tests``; each test has ``score``, ``max_score``, ``status`` (``passed``/``failed``),
-``name``, ``number``, ``output``, ``output_format`` and ``visibility``.
+``name``, ``number``, ``output``, ``output_format`` and ``visibility``. Outputs are ``text`` (Gradescope
+shows them as plain text, no HTML or Markdown), and every string is :func:`~seqlab.text_safety.clean`-ed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from seqlab.model import PASSED, SKIPPED, GradeResult
 from seqlab.reports.base import Report, test_feedback
+from seqlab.text_safety import clean_data
 
 
 class GradescopeReport(Report):
@@ -54,4 +56,4 @@ class GradescopeReport(Report):
             "stdout_visibility": "hidden",
             "tests": tests,
         }
-        return json.dumps(document, indent=2) + "\n"
+        return json.dumps(clean_data(document), indent=2) + "\n"

@@ -1,19 +1,16 @@
-"""JUnit XML for CI dashboards: one ``testsuite`` per assignment, one ``testcase`` per test."""
+"""JUnit XML for CI dashboards: one ``testsuite`` per assignment, one ``testcase`` per test.
+
+Every text and attribute passes through :func:`seqlab.text_safety.clean` (what XML 1.0 can hold: control
+characters and lone surrogates become U+FFFD) and ElementTree escapes the markup.
+"""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from seqlab.model import FAILED, SKIPPED, GradeResult
 from seqlab.reports.base import Report, points
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    """Text XML 1.0 can hold: control characters (ANSI colours, NUL) printed by student code are dropped."""
-    return _NOT_XML.sub("", text)
+from seqlab.text_safety import clean
 
 
 class JunitReport(Report):
@@ -25,7 +22,7 @@ class JunitReport(Report):
         suite = ET.SubElement(
             suites,
             "testsuite",
-            name=result.assignment,
+            name=clean(result.assignment),
             tests=str(len(tests)),
             failures=str(sum(t.outcome == FAILED for t in tests)),
             errors="0",
@@ -39,20 +36,20 @@ class JunitReport(Report):
             case = ET.SubElement(
                 suite,
                 "testcase",
-                classname=f"{result.assignment}.{test.function}",
-                name=_xml_text(test.name),
+                classname=clean(f"{result.assignment}.{test.function}"),
+                name=clean(test.name),
                 time="0",
             )
             if test.outcome == FAILED:
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=_xml_text(test.message.splitlines()[0][:200]) if test.message else "failed",
+                    message=clean(test.message).split("\n")[0][:200] if test.message else "failed",
                     type="AssertionError",
                 )
                 detail = test.message + (f"\n\n{test.counterexample}" if test.counterexample else "")
-                failure.text = _xml_text(detail)
+                failure.text = clean(detail)
             elif test.outcome == SKIPPED:
-                ET.SubElement(case, "skipped", message=_xml_text(test.message))
+                ET.SubElement(case, "skipped", message=clean(test.message))
         ET.indent(suites)
         return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,22 +1,22 @@
-"""Markdown feedback for students: a score table per function, then each failure explained."""
+"""Markdown feedback for students: a score table per function, then each failure explained.
+
+Nothing a student controls becomes markup (see :mod:`seqlab.text_safety`): failure messages,
+counterexamples and printed output are fenced code blocks no line can close, names are code spans no
+backtick can end, and the messages above the table and the reasons for skipped tests are literal text
+(HTML metacharacters as entities, Markdown markers escaped), so the report has exactly one title.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable
 
-from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
+from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult, TestOutcome
 from seqlab.reports.base import Report, points
-
-
-def _block(text: str) -> str:
-    """A fenced code block that no run of backticks in ``text`` can close."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}\n{text.rstrip()}\n{fence}"
+from seqlab.text_safety import code_block, code_span, markdown_literal
 
 
 def _indent(text: str) -> str:
-    return "\n".join(f"  {line}" if line else "" for line in text.splitlines())
+    return "\n".join(f"  {line}" if line else "" for line in text.split("\n"))
 
 
 def failure_lines(function: FunctionScore) -> list[str]:
@@ -35,48 +35,67 @@ def failure_lines(function: FunctionScore) -> list[str]:
         if test.hint in hinted and "\n" in message:
             message = message.rsplit("\n", 1)[0] + "\nHint: the same as above."
         hinted.add(test.hint)
-        lines.append(f"- ❌ {test.name} ({points(test.max_points)} points)")
+        lines.append(f"- ❌ {markdown_literal(test.name, inline=True)} ({points(test.max_points)} points)")
         if message in shown and not test.counterexample:
             lines.append("  (same problem as above)")
             continue
         shown.add(message)
-        lines += ["", _indent(_block(message))]
+        lines += ["", _indent(code_block(message))]
         if test.counterexample:
-            lines += ["", "  Smallest failing input found:", "", _indent(_block(test.counterexample))]
+            lines += ["", "  Smallest failing input found:", "", _indent(code_block(test.counterexample))]
         lines.append("")
     return lines
+
+
+def message_lines(messages: Iterable[str]) -> list[str]:
+    """Each message as a blockquote of literal text (one ``>`` line per line), then a blank line."""
+    lines: list[str] = []
+    for message in messages:
+        lines += [f"> {line}".rstrip() for line in markdown_literal(message).split("\n")] + [""]
+    return lines
+
+
+def skipped_lines(tests: Iterable[TestOutcome]) -> list[str]:
+    """A list item per skipped test: its function, name and reason (literal text)."""
+    return [
+        f"- {code_span(t.function)} — {markdown_literal(t.name, inline=True)}: "
+        f"{markdown_literal(t.message, inline=True)}"
+        for t in tests
+    ]
 
 
 class MarkdownReport(Report):
     suffix = ".md"
 
     def render(self, result: GradeResult) -> str:
+        title = markdown_literal(result.assignment, inline=True)
         lines = [
-            f"# {result.assignment}: {points(result.score)} / {points(result.max_score)} points",
+            f"# {title}: {points(result.score)} / {points(result.max_score)} points",
             "",
-            f"Submission `{result.submission}` ({result.kind}), {result.suite} tests, seed {result.seed}.",
+            f"Submission {code_span(result.submission)} ({markdown_literal(result.kind, inline=True)}), "
+            f"{markdown_literal(result.suite, inline=True)} tests, seed {result.seed}.",
             "",
         ]
-        for message in result.messages:
-            lines += [f"> {line}" for line in message.splitlines()] + [""]
+        lines += message_lines(result.messages)
         lines += ["| function | points | tests passed |", "|---|---:|---:|"]
         for function in result.functions:
             passed = sum(t.outcome == PASSED for t in function.tests)
             counted = sum(t.outcome != SKIPPED for t in function.tests)
             mark = "✅" if function.score == function.max_score else ("❌" if function.score == 0 else "⚠️")
+            name = code_span(function.name, in_table=True)
             lines.append(
-                f"| {mark} `{function.name}` | {points(function.score)} / {points(function.max_score)} "
+                f"| {mark} {name} | {points(function.score)} / {points(function.max_score)} "
                 f"| {passed} / {counted} |"
             )
         failing = [f for f in result.functions if any(t.outcome == FAILED for t in f.tests)]
         if failing:
             lines += ["", "## What to fix", ""]
         for function in failing:
-            lines += [f"### `{function.name}`", "", *failure_lines(function), ""]
+            lines += [f"### {code_span(function.name)}", "", *failure_lines(function), ""]
         skipped = [t for t in result.tests if t.outcome == SKIPPED]
         if skipped:
             lines += ["", "## Skipped (not counted)", ""]
-            lines += [f"- `{t.function}` — {t.name}: {t.message}" for t in skipped]
+            lines += skipped_lines(skipped)
         if result.output:
-            lines += ["", "## What your code printed", "", _block(result.output[-4000:])]
+            lines += ["", "## What your code printed", "", code_block(result.output[-4000:])]
         return "\n".join(lines).rstrip() + "\n"
