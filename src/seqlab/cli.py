@@ -2,7 +2,9 @@
 
 Exit status: 0 when a report was written (whatever the score); 2 when grading itself could not happen
 (unknown assignment, broken course, bad option); 1 for ``seqlab check`` when a public test fails and for
-``seqlab release --check`` when the release is out of date.
+``seqlab release --check`` when the release is out of date; for ``seqlab reconcile`` 1 when nbgrader's
+gradebook disagrees with ``seqlab grade`` (and ``--fix`` did not correct it) and 3 when a submission could
+not be checked (see :mod:`seqlab.reconcile`).
 """
 
 from __future__ import annotations
@@ -149,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     klass.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
     _add_run_options(klass)
     _instructor_commands(commands)
+    _reconcile_command(commands)
     return parser
 
 
@@ -231,6 +234,42 @@ def _instructor_commands(commands: Any) -> None:
         help="seconds a whole grading may take before run_autograder stops it and writes a score-0 "
         "results.json; keep it under the autograder timeout set in Gradescope (default %(default)s)",
     )
+
+
+def _reconcile_command(commands: Any) -> None:
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="check nbgrader's gradebook against seqlab grade after nbgrader autograde (instructors)",
+        description="Grade every submitted notebook of nbgrader's gradebook with seqlab grade, outside the "
+        "notebook's kernel, and compare each autograder test cell's points with it. Prints every "
+        "disagreement and a summary; exit status 1 when a disagreement is left, 3 when a submission could "
+        "not be checked (a grader fault: left untouched), else 0. The grading options default to those "
+        "of the notebooks' test cells (--gpu-policy award); pass the ones SEQLAB_GRADE_OPTIONS gave them.",
+    )
+    reconcile.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="ASSIGNMENT",
+        help="nbgrader assignments to check (default: every one in the gradebook)",
+    )
+    reconcile.add_argument(
+        "--course-dir",
+        type=Path,
+        default=Path("."),
+        help="the nbgrader course directory: its nbgrader_config.py gives the folders and the gradebook "
+        "(default: the current folder, as for nbgrader)",
+    )
+    reconcile.add_argument("--db", help="the gradebook's URL instead of the configured one (nbgrader's --db)")
+    reconcile.add_argument(
+        "--student", action="append", dest="students", default=[], help="only this student (repeatable)"
+    )
+    reconcile.add_argument(
+        "--fix",
+        action="store_true",
+        help="write seqlab grade's points as the disagreeing cells' manual scores, with a comment saying why",
+    )
+    _add_run_options(reconcile)
+    reconcile.set_defaults(gpu_policy="award")
 
 
 def _grade_options(args: argparse.Namespace) -> GradeOptions:
@@ -394,6 +433,26 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reconcile(args: argparse.Namespace) -> int:
+    from seqlab.reconcile import open_course, reconcile
+
+    options = _grade_options(args)
+    course = open_course(args.course_dir, args.db)
+    found = reconcile(
+        course,
+        options,
+        assignments=args.assignments,
+        students=args.students,
+        fix=args.fix,
+        progress=lambda line: print(f"seqlab: {line}", file=sys.stderr),
+    )
+    if found.isolation_inactive:
+        print(f"seqlab: warning: {ISOLATION_WARNING}", file=sys.stderr)
+    sys.stdout.write(found.table())
+    print(found.summary())
+    return found.exit_status
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seqlab`` console script."""
     args = _parser().parse_args(argv)
@@ -404,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
         "release": _release,
         "probe": _probe,
         "export": _export,
+        "reconcile": _reconcile,
     }
     try:
         return handlers[args.command](args)

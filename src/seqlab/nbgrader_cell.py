@@ -19,8 +19,9 @@ code) and evaluates to the points the function earned, which nbgrader records as
 
 What the kernel cannot give: nbgrader runs the student's cells in the same kernel *before* the test cells,
 so a student who patches this module, ``subprocess`` or IPython's display inside a solution cell can fake a
-cell's result. ``seqlab grade`` on the submitted notebooks (or ``seqlab export gradescope``) is not exposed
-to that, and a course can compare the two.
+cell's result, and no check inside the kernel can be trusted. ``seqlab reconcile`` (:mod:`seqlab.reconcile`),
+run after ``nbgrader autograde``, grades the submitted notebooks outside the kernel, lists every cell whose
+gradebook points differ and, with ``--fix``, makes the gradebook hold ``seqlab grade``'s points.
 
 A grader fault (``seqlab grade`` exits 3: the worker cannot run on this installation) ends the kernel, so
 nbgrader's autograde fails for that submission and records no grade for it, instead of a zero; the cause
