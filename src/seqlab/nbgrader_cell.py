@@ -48,7 +48,8 @@ from typing import Any
 from seqlab.errors import EXIT_GRADER_FAULT
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports.base import points
-from seqlab.reports.markdown import failure_lines
+from seqlab.reports.markdown import failure_lines, message_lines
+from seqlab.text_safety import clean, code_span, markdown_literal
 
 __all__ = ["DEFAULT_OPTIONS", "NBGRADER_MODES", "hidden_tests"]
 
@@ -116,7 +117,7 @@ def _stop_the_kernel(cause: str, notebook: Path, course_root: Path | None) -> No
     it and exits non-zero; once the installation is fixed, autograde grades it again. The cause is
     appended to :data:`FAULT_LOG` in the course root (nbgrader shows nothing a dying kernel prints)."""
     root = course_root or Path(os.environ.get("SEQLAB_COURSE_ROOT") or notebook.parent)
-    line = f"{datetime.now(UTC).isoformat(timespec='seconds')} {notebook}: {cause.strip()}\n"
+    line = f"{datetime.now(UTC).isoformat(timespec='seconds')} {notebook}: {clean(cause.strip())}\n"
     try:
         with open(root / FAULT_LOG, "a", encoding="utf-8") as log:
             log.write(line)
@@ -141,21 +142,24 @@ def _report(assignment: str) -> tuple[GradeResult, Path, tuple[Any, ...]]:
 
 
 def feedback_markdown(result: GradeResult, function: FunctionScore, messages: bool) -> str:
-    """The feedback one test cell shows: the function's score, then each failure explained."""
+    """The feedback one test cell shows: the function's score, then each failure explained, escaped as the
+    Markdown report is (:mod:`seqlab.reports.markdown`): nothing a student wrote becomes markup."""
     counted = [t for t in function.tests if t.outcome != SKIPPED]
     passed = sum(t.outcome == PASSED for t in counted)
     mark = "✅" if function.score == function.max_score else ("❌" if function.score == 0 else "⚠️")
     lines = [
-        f"{mark} **`{function.name}`: {points(function.score)} / {points(function.max_score)} points** "
-        f"({passed} of {len(counted)} hidden tests passed)",
+        f"{mark} **{code_span(function.name)}: {points(function.score)} / {points(function.max_score)} "
+        f"points** ({passed} of {len(counted)} hidden tests passed)",
         "",
     ]
     if messages:
-        for message in result.messages:
-            lines += [f"> {line}" for line in message.splitlines()] + [""]
+        lines += message_lines(result.messages)
     lines += failure_lines(function)
     skipped = [t for t in function.tests if t.outcome == SKIPPED]
-    lines += [f"- not counted: {t.name}: {t.message}" for t in skipped]
+    lines += [
+        f"- not counted: {markdown_literal(t.name, inline=True)}: {markdown_literal(t.message, inline=True)}"
+        for t in skipped
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -182,7 +186,7 @@ def hidden_tests(assignment: str, function: str) -> float | None:
     points for the cell differ from the hidden suite's (the release is older than the suite).
     """
     if os.environ.get("NBGRADER_EXECUTION") not in NBGRADER_MODES:
-        _show(f"The hidden tests of `{function}` run when nbgrader grades this notebook.")
+        _show(f"The hidden tests of {code_span(function)} run when nbgrader grades this notebook.")
         return None
     with warnings.catch_warnings():  # nbgrader gives no credit to a cell that writes to stderr
         warnings.simplefilter("ignore")
