@@ -36,6 +36,7 @@ from seqlab.errors import SeqlabError
 from seqlab.gradebook import Gradebook, content_hash, grader_version
 from seqlab.grading import GradeOptions, grade, hints_decision
 from seqlab.model import GradeResult
+from seqlab.sandbox import SandboxUnavailable, plan_sandbox
 from seqlab.submissions import ClassSubmission
 
 __all__ = [
@@ -259,7 +260,17 @@ def grade_class(
 ) -> ClassRun:
     """Grade every submission not yet in ``gradebook`` (same content, same grader version); record each
     grade as soon as it is made. Ctrl-C stops the run cleanly: what finished is kept, ``interrupted`` is set.
+
+    Raises:
+        SandboxUnavailable: ``options.sandbox`` is ``auto`` (or ``require``) and a layer is missing here:
+            nobody's work is graded without isolation unless the operator chose ``off``.
     """
+    if options.sandbox == "auto" and plan_sandbox("auto").notes:
+        raise SandboxUnavailable(
+            "a class is graded only with every isolation layer (sandbox 'require'), and this machine lacks "
+            f"{', '.join(sorted(plan_sandbox('auto').notes))} (`seqlab probe` says how to fix it); pass "
+            "sandbox 'off' to grade without isolation all the same (every report then says so)"
+        )
     began = time.monotonic()
     pending, done = plan_jobs(submissions, options, gradebook)
     run = ClassRun(total=len(pending) + len(done), already_graded=len(done))

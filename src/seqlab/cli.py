@@ -19,7 +19,7 @@ from seqlab.course import ASSIGNMENTS
 from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
 from seqlab.gpu import GPU_POLICIES
 from seqlab.limits import Limits
-from seqlab.sandbox import SANDBOX_MODES
+from seqlab.sandbox import CLASS_SANDBOX_MODES, SANDBOX_MODES
 from seqlab.worker import ISOLATION_WARNING
 
 if TYPE_CHECKING:
@@ -42,8 +42,15 @@ def _moment(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> None:
-    """The options of one grading run, shared by ``grade`` and ``export`` (which bakes them into a script)."""
+def _add_grading_options(
+    parser: argparse.ArgumentParser, lead: str = "", *, whole_class: bool = False
+) -> None:
+    """The options of one grading run, shared by ``grade`` and ``export`` (which bakes them into a script).
+
+    ``whole_class``: the command grades other people's submissions unattended (``grade-class``,
+    ``reconcile``, the Gradescope autograder), so it refuses to start without every isolation layer unless
+    the operator turns the sandbox off explicitly (``--sandbox off``; every report then says so).
+    """
     parser.add_argument("--seed", type=int, default=0, help=f"{lead}vary the generated examples (default 0)")
     parser.add_argument(
         "--call-timeout",
@@ -77,6 +84,17 @@ def _add_grading_options(parser: argparse.ArgumentParser, lead: str = "") -> Non
         help=f"{lead}never name known misconceptions in failed tests (default: as the assignment's "
         "grader/<id>/feedback.toml says; hints on without it)",
     )
+    if whole_class:
+        parser.add_argument(
+            "--sandbox",
+            choices=CLASS_SANDBOX_MODES,
+            default="require",
+            help=f"{lead}isolation of student code: refuse to start unless every layer is active here "
+            "(require, the default; `seqlab probe` says what is missing and how to fix it), or grade with "
+            "only the process boundary and limits (off: every report then says it was graded without "
+            "isolation)",
+        )
+        return
     parser.add_argument(
         "--sandbox",
         choices=SANDBOX_MODES,
@@ -149,14 +167,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     klass.add_argument("--gradebook", help="an SQLAlchemy URL (default: sqlite:///OUT/seqlab-gradebook.db)")
     klass.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
-    _add_run_options(klass)
+    _add_run_options(klass, whole_class=True)
     _instructor_commands(commands)
     _reconcile_command(commands)
     return parser
 
 
-def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options of a grading run shared by ``grade`` and ``grade-class``."""
+def _add_run_options(parser: argparse.ArgumentParser, *, whole_class: bool = False) -> None:
+    """The options of a grading run shared by ``grade`` and ``grade-class`` (``whole_class``: see
+    :func:`_add_grading_options`)."""
     parser.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
     parser.add_argument(
         "--no-example-cache",
@@ -172,7 +191,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "grader/<id>/feedback.toml (default: now; grade-class prefers each submission's own time, from "
         "nbgrader's timestamp.txt or Gradescope's created_at)",
     )
-    _add_grading_options(parser)
+    _add_grading_options(parser, whole_class=whole_class)
     parser.add_argument(
         "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
     )
@@ -189,6 +208,15 @@ def _instructor_commands(commands: Any) -> None:
     """probe, check, release and export."""
     probe = commands.add_parser("probe", help="show which isolation layers protect grading on this machine")
     probe.add_argument("--require-sandbox", action="store_true", help="exit 1 unless every layer is active")
+    install = commands.add_parser(
+        "install-sandbox",
+        help="install the sandbox's system package (bubblewrap) where this user may, then probe",
+        description="The last step of the README's install command: installs Debian's bubblewrap with apt "
+        "where it is missing and this user may (root, or sudo without a prompt), then probes every "
+        "isolation layer and prints the command that fixes each missing one. Exit status 1 while a layer "
+        "is missing.",
+    )
+    install.add_argument("--dry-run", action="store_true", help="print the install command, run nothing")
 
     check = commands.add_parser("check", help="run the public tests on your work (students)")
     check.add_argument(
@@ -226,7 +254,7 @@ def _instructor_commands(commands: Any) -> None:
         "(default: the current folder)",
     )
     export.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    _add_grading_options(export, "run_autograder grades with these: ")
+    _add_grading_options(export, "run_autograder grades with these: ", whole_class=True)
     export.add_argument(
         "--deadline",
         type=int,
@@ -268,7 +296,7 @@ def _reconcile_command(commands: Any) -> None:
         action="store_true",
         help="write seqlab grade's points as the disagreeing cells' manual scores, with a comment saying why",
     )
-    _add_run_options(reconcile)
+    _add_run_options(reconcile, whole_class=True)
     reconcile.set_defaults(gpu_policy="award")
 
 
@@ -401,16 +429,22 @@ def _release(args: argparse.Namespace) -> int:
 
 def _probe(args: argparse.Namespace) -> int:
     from seqlab.sandbox import plan_sandbox
+    from seqlab.sandbox_setup import probe_lines
 
     plan = plan_sandbox("auto")
-    for layer, active in plan.layers.items():
-        reason = f"  ({plan.notes[layer]})" if layer in plan.notes else ""
-        print(f"{'active  ' if active else 'MISSING '} {layer}{reason}")
+    for line in probe_lines(plan):
+        print(line)
     if plan.confined:
         print(f"worker command prefix: {' '.join(plan.prefix)}")
     if plan.drop_to:
         print(f"worker user: uid {plan.drop_to[0]}, gid {plan.drop_to[1]}")
     return 1 if args.require_sandbox and plan.notes else 0
+
+
+def _install_sandbox(args: argparse.Namespace) -> int:
+    from seqlab.sandbox_setup import install_sandbox
+
+    return install_sandbox(dry_run=args.dry_run)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -462,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "release": _release,
         "probe": _probe,
+        "install-sandbox": _install_sandbox,
         "export": _export,
         "reconcile": _reconcile,
     }

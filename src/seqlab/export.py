@@ -32,7 +32,7 @@ from seqlab.course import course_files, get_assignment
 from seqlab.errors import CourseError
 from seqlab.gpu import policy_effect
 from seqlab.limits import Limits
-from seqlab.sandbox import SANDBOX_MODES
+from seqlab.sandbox import CLASS_SANDBOX_MODES
 
 __all__ = ["EXPORT_TARGETS", "GradescopeOptions", "autograder_files", "export_gradescope"]
 
@@ -54,7 +54,10 @@ class GradescopeOptions:
     Attributes:
         seed, call_timeout, submission_timeout, startup_timeout, gpu_policy, sandbox: as ``seqlab grade``'s
             ``--seed``, ``--call-timeout``, ``--timeout``, ``--startup-timeout``, ``--gpu-policy`` and
-            ``--sandbox``. Gradescope's machines have no CUDA device, so GPU checks never run there.
+            ``--sandbox``, where the sandbox is ``require`` (the default: a submission is graded only with
+            every isolation layer, else run_autograder reports a grader fault and no score) or ``off`` (every
+            results.json then says it was graded without isolation). Gradescope's machines have no CUDA
+            device, so GPU checks never run there.
         hints: ``False`` bakes in ``--no-hints``; otherwise the assignment's ``feedback.toml`` (shipped with
             the suite) decides at each submission's time (``created_at`` of Gradescope's metadata).
         deadline: seconds the whole grading may take before ``run_autograder`` stops it and writes a
@@ -67,14 +70,14 @@ class GradescopeOptions:
     submission_timeout: float = Limits.submission_timeout
     startup_timeout: float = Limits.startup_timeout
     gpu_policy: str = "exclude"
-    sandbox: str = "auto"
+    sandbox: str = "require"
     deadline: int = 540
     hints: bool = True
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)
-        if self.sandbox not in SANDBOX_MODES:
-            choices = ", ".join(SANDBOX_MODES)
+        if self.sandbox not in CLASS_SANDBOX_MODES:
+            choices = ", ".join(CLASS_SANDBOX_MODES)
             raise ValueError(f"unknown sandbox mode {self.sandbox!r}; choose one of {choices}")
         for name in ("call_timeout", "submission_timeout", "startup_timeout", "deadline"):
             if getattr(self, name) <= 0:

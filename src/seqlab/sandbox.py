@@ -35,9 +35,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import SeqlabError
+from seqlab.errors import GraderFault
 
 __all__ = [
+    "CLASS_SANDBOX_MODES",
     "SANDBOX_MODES",
     "SandboxPlan",
     "SandboxUnavailable",
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 SANDBOX_MODES = ("auto", "require", "off")
+#: The modes of commands that grade a class unattended: every layer, or none by the operator's choice.
+CLASS_SANDBOX_MODES = ("require", "off")
 #: The user the worker becomes when the grader is root.
 UNPRIVILEGED = (65534, 65534)
 #: Where the worker runs inside the sandbox (a private tmpfs).
@@ -56,8 +59,9 @@ _ALWAYS = ("separate_process", "plain_data_codec", "resource_limits", "scrubbed_
 _OPTIONAL = ("unprivileged_user", "filesystem_sandbox", "network_sandbox")
 
 
-class SandboxUnavailable(SeqlabError):
-    """``--require-sandbox`` was asked for, but a layer cannot be applied on this machine."""
+class SandboxUnavailable(GraderFault):
+    """The sandbox is required (``--sandbox require``, the default of class grading and the Gradescope
+    autograder), but a layer cannot be applied on this machine: the installation's fault, never scored."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,14 @@ class SandboxPlan:
         switch_user: whether the worker switches to an unprivileged user before loading student code.
         layers: every layer and whether it is active.
         notes: for each inactive optional layer, why.
+        fixes: for each inactive optional layer, the command (or setting) that makes it work here.
     """
 
     prefix: tuple[str, ...] = ()
     switch_user: bool = False
     layers: dict[str, bool] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    fixes: dict[str, str] = field(default_factory=dict)
 
     @property
     def drop_to(self) -> tuple[int, int] | None:
@@ -190,6 +196,22 @@ def _nvidia_devices() -> list[str]:
     return sorted(str(p) for p in Path("/dev").glob("nvidia*"))
 
 
+def _bwrap_fix(installed: bool) -> str:
+    """The command that makes bubblewrap work here."""
+    if not installed:
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        return (
+            f"`seqlab install-sandbox` (runs `{sudo}apt-get install -y bubblewrap`; on Fedora `{sudo}dnf "
+            f"install bubblewrap`, on Arch `{sudo}pacman -S bubblewrap`)"
+        )
+    return (
+        "allow user namespaces: `sudo sysctl -w kernel.unprivileged_userns_clone=1` (Debian), "
+        "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` (Ubuntu 24.04); in a Docker "
+        "container run it with "
+        "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined --cap-add SYS_ADMIN`"
+    )
+
+
 @functools.cache
 def _bwrap_works(as_root: bool) -> tuple[bool, str]:
     if shutil.which("bwrap") is None:
@@ -296,11 +318,13 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
     as_root = os.geteuid() == 0
     works, why = _bwrap_works(as_root)
     prefix: tuple[str, ...] = ()
+    fixes: dict[str, str] = {}
     if works:
         prefix = tuple(bwrap_command(_python_roots(), as_root=as_root, devices=_nvidia_devices()))
         layers["filesystem_sandbox"] = layers["network_sandbox"] = True
     else:
         notes["filesystem_sandbox"] = notes["network_sandbox"] = why
+        fixes["filesystem_sandbox"] = fixes["network_sandbox"] = _bwrap_fix(shutil.which("bwrap") is not None)
     switch_user = False
     if not as_root:
         layers["unprivileged_user"] = True  # the grader's own user is not root
@@ -312,8 +336,16 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
             f"the Python installation ({sys.base_prefix}) is not readable by other users and there is no "
             "bubblewrap to expose it"
         )
-    plan = SandboxPlan(prefix=prefix, switch_user=switch_user, layers=layers, notes=notes)
+        closed = [str(root) for root in _python_roots() if not _readable_by_anyone(root)]
+        fixes["unprivileged_user"] = (
+            f"install bubblewrap (it exposes the installation to the worker), or let other users read "
+            f"it: `chmod o+x` on each folder above {', '.join(closed)} and `chmod -R o+rX` on them"
+        )
+    plan = SandboxPlan(prefix=prefix, switch_user=switch_user, layers=layers, notes=notes, fixes=fixes)
     if mode == "require" and notes:
-        missing = "; ".join(f"{layer}: {reason}" for layer, reason in notes.items())
-        raise SandboxUnavailable(f"the sandbox is required but incomplete here: {missing}")
+        missing = "; ".join(f"{layer}: {reason} (fix: {fixes[layer]})" for layer, reason in notes.items())
+        raise SandboxUnavailable(
+            f"the sandbox is required but incomplete here: {missing}. To grade without isolation all the "
+            "same, pass --sandbox off (every report then says so)"
+        )
     return plan
