@@ -65,8 +65,8 @@ def start_nbgrader(
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         JUPYTER_CONFIG_DIR=str(course / ".jupyter-config"),
         MPLBACKEND="Agg",
-        **extra_env,
     )
+    env.update(extra_env)
     env.pop("SEQLAB_COURSE_ROOT", None)
     return subprocess.Popen(
         [sys.executable, "-m", "nbgrader", *args, "--NbGrader.logfile="],
@@ -292,10 +292,10 @@ def test_the_gradescope_autograder_gives_the_same_scores(graded: GradedCourse, a
 
 
 def test_a_grader_fault_in_autograde_records_no_grade_and_a_rerun_grades(graded: GradedCourse):
-    """The grading installation fails (here: a start-up limit the worker cannot even say ready in, so no
-    student code runs): nbgrader's autograde fails for the notebook, the cause goes to the course's
-    seqlab-grader-faults.log, and the gradebook holds no grade for it, not a zero; once the installation
-    works, autograde grades it."""
+    """The grading installation fails (here: the sandbox is required and bubblewrap is not on the kernel's
+    PATH, so no student code runs): nbgrader's autograde fails for the notebook, the cause goes to the
+    course's seqlab-grader-faults.log, and the gradebook holds no grade for it, not a zero; once the
+    installation works, autograde grades it."""
     from nbgrader.api import Gradebook, MissingEntry
 
     submitted = graded.root / "submitted" / "dee" / "encoding" / "encoding.ipynb"
@@ -307,12 +307,13 @@ def test_a_grader_fault_in_autograde_records_no_grade_and_a_rerun_grades(graded:
         "encoding",
         "--student=dee",
         "--create",
-        SEQLAB_GRADE_OPTIONS="--gpu-policy award --startup-timeout 0.001",
+        SEQLAB_GRADE_OPTIONS="--gpu-policy award --sandbox require",
+        PATH=str(Path(sys.executable).parent),  # the virtual environment's bin/: no bwrap there
     )
     stdout, stderr = broken.communicate(timeout=600)
     assert broken.returncode != 0 and "error processing assignment 'encoding' for student 'dee'" in stderr
     fault = (graded.root / "seqlab-grader-faults.log").read_text(encoding="utf-8")
-    assert "dee" in fault and "grader fault" in fault and "did not finish within 0.001 s" in fault
+    assert "dee" in fault and "grader fault" in fault and "the sandbox is required but incomplete" in fault
     with Gradebook(f"sqlite:///{graded.root / 'gradebook.db'}") as gradebook:
         try:
             notebook = gradebook.find_submission_notebook("encoding", "encoding", "dee")
