@@ -168,16 +168,20 @@ class _Session:
             "traceback": _text(_student_traceback, exc, self.filenames),
         }
 
-    def load(self, module_name: str, chunks: list[list[str]]) -> dict[str, Any]:
+    def load(
+        self, module_name: str, chunks: list[tuple[str, types.CodeType | BaseException]]
+    ) -> dict[str, Any]:
+        """Run the submission's compiled chunks (:func:`compile_chunks`) in a fresh module; the load reply."""
         module = types.ModuleType(module_name)
         module.__file__ = chunks[0][0] if chunks else module_name
         sys.modules[module_name] = module
         self.namespace = module.__dict__
         _reseed()
-        for filename, source in chunks:
+        for filename, code in chunks:
             self.filenames.add(filename)
             try:
-                code = compile(source, filename, "exec", dont_inherit=True)
+                if isinstance(code, BaseException):
+                    raise code
                 exec(code, self.namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
                 return {**self.error(exc), "status": "load_error", "where": filename}
@@ -394,6 +398,18 @@ def _empty_folder(folder: str) -> None:
             pass
 
 
+def compile_chunks(chunks: list[list[str]]) -> list[tuple[str, types.CodeType | BaseException]]:
+    """Compile each ``(filename, source)`` chunk once, in the warm parent (parsing runs no student code);
+    a chunk that does not compile keeps its error, raised when a test's process loads it."""
+    compiled: list[tuple[str, types.CodeType | BaseException]] = []
+    for filename, source in chunks:
+        try:
+            compiled.append((filename, compile(source, filename, "exec", dont_inherit=True)))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            compiled.append((filename, exc))
+    return compiled
+
+
 class _WarmParent:
     """The worker's first process: it never runs student code. For each test the grader asks it to
     ``fork`` a process that loads the submission afresh, answers that test's requests and ends on ``end``
@@ -406,9 +422,14 @@ class _WarmParent:
         self.reader = reader
         self.writer = writer
         self.setup = setup
+        self.chunks = compile_chunks(setup["chunks"])
         self.scratch = [os.getcwd(), "/dev/shm"] if setup.get("confined") else [os.getcwd()]
 
     def serve(self) -> int:
+        import gc
+
+        gc.collect()
+        gc.freeze()  # a test's process never collects (so never writes to) the parent's objects: cheap forks
         while True:
             try:
                 request, _ = codec.read_message(self.reader)
@@ -433,7 +454,7 @@ class _WarmParent:
             status = 1
             try:
                 session = _Session(self.reader, self.writer)
-                session.send(session.load(self.setup["module_name"], self.setup["chunks"]))
+                session.send(session.load(self.setup["module_name"], self.chunks))
                 status = session.serve()
             finally:
                 os._exit(status)

@@ -158,6 +158,7 @@ class SeqlabPlugin:
         self.gpu_policy = gpu_policy
         self.use_gpu = use_gpu
         self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
@@ -189,6 +190,7 @@ class SeqlabPlugin:
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
             items[:] = _prerequisites_first(items, self.prerequisites)
+        items[:] = _each_function_together(items)
         if self.only_functions:
             unknown = sorted(set(self.only_functions) - set(kinds))
             if unknown:
@@ -215,10 +217,13 @@ class SeqlabPlugin:
         if isinstance(target, SubmissionProxy):
             target.broken.clear()  # a function that hung in one test is tried again in the next
             target.recorded.clear()
-            target.worker.isolate()  # each test runs in a process that has seen nothing of the others
             target.worker.answered.clear()
             marker = item.get_closest_marker(MARKER)
             function = str(marker.kwargs.get("function", "")) if marker is not None else ""
+            if not function or function != self._process_for:
+                # each function's tests run in a process that has seen nothing of the other functions'
+                target.worker.isolate()
+                self._process_for = function
             target.prerequisites = {
                 name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
             }
@@ -421,6 +426,16 @@ def _prerequisites_first(
         return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
 
     return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
+
+
+def _each_function_together(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests with each function's tests next to each other, functions in the order they first appear
+    (so an order where prerequisites come first stays so): a function's tests share one test process, so
+    a function whose tests were spread out would be loaded once per run of them."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(_function_of(item), index)
+    return sorted(items, key=lambda item: first[_function_of(item)])  # sorted() is stable
 
 
 def _function_of(item: pytest.Item) -> str:

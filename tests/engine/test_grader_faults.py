@@ -107,20 +107,21 @@ def test_double(submission):
 
 
 def test_a_worker_that_cannot_restart_mid_suite_stops_the_run_with_a_grader_fault(tmp_path: Path) -> None:
-    """The first start works; after the student's crash the restart fails in the sandbox command: the
-    run raises the fault, and no outcome is returned to be scored."""
+    """The first start works; after the student's hang (a timeout ends the whole worker; a crash only
+    ends the test's process) the restart fails in the sandbox command: the run raises the fault, and no
+    outcome is returned to be scored."""
     once = tmp_path / "once"
     flag = tmp_path / "started"
     once.write_text(f'#!/bin/sh\nif [ -e "{flag}" ]; then exit 1; fi\ntouch "{flag}"\nexec "$@"\n')
     once.chmod(0o755)
     plan = dataclasses.replace(UNCONFINED, prefix=(str(once),))
-    student = SIMPLE + "\ndef crash():\n    import os\n    os._exit(9)\n"
+    student = SIMPLE + "\ndef crash():\n    while True:\n        pass\n"
     suite = tmp_path / "suite"
     suite.mkdir()
     (suite / "test_toy.py").write_text(textwrap.dedent(SUITE))
     reference = types.ModuleType("toy_reference")
     exec(SIMPLE, reference.__dict__)  # noqa: S102 - our own reference code
-    with Worker(toy_source(student), Limits(call_timeout=2.0, startup_timeout=10.0), sandbox=plan) as worker:
+    with Worker(toy_source(student), Limits(call_timeout=1.0, startup_timeout=10.0), sandbox=plan) as worker:
         assert worker.start().status == OK
         with pytest.raises(GraderFault, match="status 1"):
             run_suite(suite, assignment="toy", submission=SubmissionProxy(worker), reference=reference)
