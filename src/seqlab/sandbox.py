@@ -234,6 +234,14 @@ def _bwrap_works(as_root: bool) -> tuple[bool, str]:
     return True, ""
 
 
+def _traversable(folder: Path) -> bool:
+    """Whether any user may traverse ``folder`` (its "others" execute bit)."""
+    try:
+        return bool(folder.stat().st_mode & 0o001)
+    except OSError:
+        return False
+
+
 def _readable_by_anyone(path: Path) -> bool:
     """Whether every folder above ``path`` can be traversed by any user (so ``nobody`` reaches it)."""
     for folder in [path, *path.parents]:
@@ -336,10 +344,13 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
             f"the Python installation ({sys.base_prefix}) is not readable by other users and there is no "
             "bubblewrap to expose it"
         )
-        closed = [str(root) for root in _python_roots() if not _readable_by_anyone(root)]
+        closed = sorted(
+            {str(f) for root in _python_roots() for f in [root, *root.parents] if not _traversable(f)}
+        )
         fixes["unprivileged_user"] = (
-            f"install bubblewrap (it exposes the installation to the worker), or let other users read "
-            f"it: `chmod o+x` on each folder above {', '.join(closed)} and `chmod -R o+rX` on them"
+            "install bubblewrap (it exposes the installation to the worker), or let other users reach it: "
+            f"`chmod o+x {' '.join(closed)}` (and `chmod -R o+rX` on the installation if its files are "
+            "private)"
         )
     plan = SandboxPlan(prefix=prefix, switch_user=switch_user, layers=layers, notes=notes, fixes=fixes)
     if mode == "require" and notes:
