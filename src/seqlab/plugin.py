@@ -158,7 +158,6 @@ class SeqlabPlugin:
         self.gpu_policy = gpu_policy
         self.use_gpu = use_gpu
         self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
-        self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
@@ -220,10 +219,9 @@ class SeqlabPlugin:
             target.worker.answered.clear()
             marker = item.get_closest_marker(MARKER)
             function = str(marker.kwargs.get("function", "")) if marker is not None else ""
-            if not function or function != self._process_for:
-                # each function's tests run in a process that has seen nothing of the other functions'
-                target.worker.isolate()
-                self._process_for = function
+            # each test runs in a process that has seen nothing of the other tests (one process per function
+            # let a function answer rightly the second time an input came back, in a later test)
+            target.worker.isolate()
             target.prerequisites = {
                 name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
             }
