@@ -189,7 +189,6 @@ class SeqlabPlugin:
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
             items[:] = _prerequisites_first(items, self.prerequisites)
-        items[:] = _each_function_together(items)
         if self.only_functions:
             unknown = sorted(set(self.only_functions) - set(kinds))
             if unknown:
@@ -424,16 +423,6 @@ def _prerequisites_first(
         return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
 
     return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
-
-
-def _each_function_together(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The tests with each function's tests next to each other, functions in the order they first appear
-    (so an order where prerequisites come first stays so): a function's tests share one test process, so
-    a function whose tests were spread out would be loaded once per run of them."""
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first.setdefault(_function_of(item), index)
-    return sorted(items, key=lambda item: first[_function_of(item)])  # sorted() is stable
 
 
 def _function_of(item: pytest.Item) -> str:
