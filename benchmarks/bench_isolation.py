@@ -25,7 +25,7 @@ from seqlab.grading import GradeOptions, grade
 
 ROOT = find_course_root()
 ISOLATE = worker.Worker.isolate
-FORK = worker.Worker._fork  # noqa: SLF001 - counted, not changed
+FORK = worker.Worker._next_test_process  # noqa: SLF001 - counted, not changed
 forks = 0
 
 
@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--assignment", "-a", action="append", help="default: every assignment")
     args = parser.parse_args()
-    worker.Worker._fork = _counted_fork  # type: ignore[method-assign]  # noqa: SLF001
+    worker.Worker._next_test_process = _counted_fork  # type: ignore[method-assign]  # noqa: SLF001
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print("assignment  one process (s)  a process per test (s)  ratio  test processes")
     totals = {True: 0.0, False: 0.0}
@@ -78,7 +78,7 @@ def main() -> None:
         )
     print(f"{'all':<11} {totals[False]:>15.2f} {totals[True]:>23.2f} {totals[True] / totals[False]:>6.3f}")
     worker.Worker.isolate = ISOLATE  # type: ignore[method-assign]
-    worker.Worker._fork = FORK  # type: ignore[method-assign]  # noqa: SLF001
+    worker.Worker._next_test_process = FORK  # type: ignore[method-assign]  # noqa: SLF001
 
 
 if __name__ == "__main__":

@@ -1,23 +1,27 @@
 """Entry point of the worker process: the only place where student code runs.
 
-Started by :class:`seqlab.worker.Worker` as ``python -s -P -m seqlab._worker_main READ_FD WRITE_FD``. It
-applies the resource limits it is given, becomes the unprivileged user, checks that it can import what the
-course needs (:func:`_preflight`) and says ``ready``; only then does it execute the submission's code chunks
-in a fresh module and answer requests (``call``, ``next``) on its private channel until the channel closes.
-Anything that fails before ``ready`` is the grader's fault (its installation, its sandbox), never the
-student's: the worker answers ``grader_fault`` with the cause, or dies before answering. Every value it
-sends is encoded by :mod:`seqlab.codec`; an exception of the student's code is answered as an error message,
-never propagated. Nothing here trusts the submission, and the grader trusts nothing that comes from here.
+Started by :class:`seqlab.worker.Worker` as ``python -s -P -m seqlab._worker_main CONTROL_FD``, where the
+descriptor is the worker's end of a Unix socket, its control channel. It reads its set-up there, applies the
+resource limits it is given, becomes the unprivileged user, checks that it can import what the course needs
+(:func:`_preflight`) and says ``ready``. Anything that fails before ``ready`` is the grader's fault (its
+installation, its sandbox), never the student's: the worker answers ``grader_fault`` with the cause, or dies
+before answering. Then, as the warm parent (:class:`_WarmParent`), it forks a process per test that executes
+the submission's code chunks in a fresh module and answers requests (``call``, ``next``) on a socket of its
+own until the grader ends it. Every value it sends is encoded by :mod:`seqlab.codec`; an exception of the
+student's code is answered as an error message, never propagated. Nothing here trusts the submission, and
+the grader trusts nothing that comes from a test's process.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import socket
 import sys
 import traceback
 import types
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from seqlab import codec
@@ -329,8 +333,14 @@ def _harden() -> None:
 
 
 def _children() -> list[int]:
-    """The processes whose parent is this one (read from ``/proc``)."""
+    """The processes whose parent is this one: ``/proc/<pid>/task/<pid>/children`` where the kernel keeps
+    it (this single-threaded process has only its main thread), else a scan of ``/proc``."""
     me = os.getpid()
+    try:
+        with open(f"/proc/{me}/task/{me}/children", "rb") as listed:
+            return [int(pid) for pid in listed.read().split()]
+    except (OSError, ValueError):
+        pass
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -345,13 +355,14 @@ def _children() -> list[int]:
     return found
 
 
-def _end_descendants(rounds: int = 64) -> None:
-    """Kill every process left behind by a test: they are this subreaper's children (orphans are handed to
-    it), round after round until none is left."""
+def _end_descendants(keep: int = 0, rounds: int = 64) -> None:
+    """Kill every process left behind by a test but ``keep`` (the next test's process, which has run
+    nothing yet): they are this subreaper's children (orphans are handed to it), round after round until
+    none is left."""
     import signal
 
     for _ in range(rounds):
-        children = _children()
+        children = [pid for pid in _children() if pid != keep]
         if not children:
             return
         for pid in children:
@@ -410,68 +421,219 @@ def compile_chunks(chunks: list[list[str]]) -> list[tuple[str, types.CodeType | 
     return compiled
 
 
-class _WarmParent:
-    """The worker's first process: it never runs student code. For each test the grader asks it to
-    ``fork`` a process that loads the submission afresh, answers that test's requests and ends on ``end``
-    (or dies); then the parent removes what is left of it (its other processes, where the sandbox gives the
-    worker a PID namespace of its own, and its files in the scratch folders) and reports ``child_exit``.
-    So no test's process has seen anything of another test: state kept in memory, in files or in a process
-    left running does not reach the next test."""
+@dataclass
+class _TestProcess:
+    """A process forked from the warm parent to answer one test. Until it is given ``go`` it waits, having
+    run no student code; then it loads the submission and answers on its own socket (``channel``)."""
 
-    def __init__(self, reader: BinaryIO, writer: BinaryIO, setup: dict[str, Any]) -> None:
-        self.reader = reader
-        self.writer = writer
+    index: int
+    pid: int
+    go: int  # the write end of the pipe it waits on (closed once it is started)
+    channel: socket.socket  # the grader's end of its socket, handed to the grader when it starts
+    pidfd: int | None  # readable once it has ended (None where the kernel has no pidfd_open)
+    status: int | None = None  # its exit status, once reaped
+
+    def poll(self) -> int | None:
+        """Its exit status (negative: the signal) if it has ended (then reaped), else None."""
+        if self.status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return -9
+            if pid:
+                self.status = _exit_code(status)
+        return self.status
+
+    def wait(self) -> int:
+        if self.status is None:
+            try:
+                self.status = _exit_code(os.waitpid(self.pid, 0)[1])
+            except ChildProcessError:
+                self.status = -9
+        return self.status
+
+    def close(self) -> None:
+        for fd in (self.go, self.pidfd):
+            if fd is not None and fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.go = -1
+        self.pidfd = None
+        self.channel.close()
+
+
+def _exit_code(status: int) -> int:
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
+class _WarmParent:
+    """The worker's first process: it never runs student code. It forks one process per test, which loads
+    the submission afresh and answers that test's requests on a socket of its own, handed to the grader
+    over the control channel (``test_process``). When the grader says ``end`` for it (or it dies), the
+    parent kills it, kills what is left of it (its other processes: every orphan is handed to this
+    subreaper) and empties the scratch folders, and only then reports ``child_exit`` and starts the next
+    one. So no test's process has seen anything of another test: state kept in memory, in files or in a
+    process left running does not reach the next test, and a test's process cannot speak for the parent
+    (it has no access to the control channel, and what it wrote on its own socket dies with the socket).
+
+    The next test's process is forked in advance, while the current test runs (it waits, running nothing,
+    until it is started): a fork of a parent holding torch costs milliseconds that the grader need not
+    wait for."""
+
+    def __init__(self, control: socket.socket, setup: dict[str, Any]) -> None:
+        self.control = control
+        self.commands = os.fdopen(os.dup(control.fileno()), "rb", buffering=0)  # select() sees all it holds
+        self.events = os.fdopen(os.dup(control.fileno()), "wb", buffering=0)
         self.setup = setup
         self.chunks = compile_chunks(setup["chunks"])
         self.scratch = [os.getcwd(), "/dev/shm"] if setup.get("confined") else [os.getcwd()]
+        self.forked = 0
+        #: the parent's descriptors, closed in every test's process first thing
+        self.kept_fds: list[int] = [control.fileno(), self.commands.fileno(), self.events.fileno()]
 
     def serve(self) -> int:
         import gc
 
         gc.collect()
         gc.freeze()  # a test's process never collects (so never writes to) the parent's objects: cheap forks
+        spare = self._fork()
         while True:
+            if spare.poll() is not None:  # killed by the test before it: never started, replaced
+                self._forget(spare.go, spare.pidfd, spare.channel.fileno())
+                spare.close()
+                spare = self._fork()
+            current, spare = spare, None
             try:
-                request, _ = codec.read_message(self.reader)
-            except EOFError:
-                return 0
-            op = request.get("op")
-            if op == "fork":
-                code = self._run_child()
-                self._clean_up()
-                codec.write_message(self.writer, {"status": "child_exit", "code": code})
-            elif op == "end":
-                codec.write_message(self.writer, {"status": "child_exit", "code": 0})
-            else:
-                codec.write_message(
-                    self.writer, {"status": "protocol", "message": f"no test process for {op!r}"}
-                )
+                self._start(current)
+            except OSError:  # the grader closed the control channel
+                return self._stop(current)
+            spare = self._fork()
+            ended = self._await_end(current)
+            if ended is None:
+                return self._stop(current, spare)
+            self._clean_up(keep=spare.pid)
+            try:
+                codec.write_message(self.events, {"status": "child_exit", "process": current.index, **ended})
+            except OSError:
+                return self._stop(spare)
 
-    def _run_child(self) -> int:
-        """Fork the process of one test, wait for it to end; its exit status (negative: the signal)."""
+    def _fork(self) -> _TestProcess:
+        """Fork the next test's process; it waits for ``go`` (a byte on its pipe) before it loads."""
+        self.forked += 1
+        ours, theirs = socket.socketpair()
+        go_read, go_write = os.pipe()
+        inherited = [*self.kept_fds, go_write, ours.fileno()]
         pid = os.fork()
-        if pid == 0:
+        if pid == 0:  # the test's process
             status = 1
             try:
-                session = _Session(self.reader, self.writer)
-                session.send(session.load(self.setup["module_name"], self.chunks))
-                status = session.serve()
+                for fd in inherited:
+                    os.close(fd)
+                started = os.read(go_read, 1) == b"g"
+                os.close(go_read)
+                if started:
+                    reader = os.fdopen(theirs.detach(), "rb")  # buffered: a request's parts, few calls
+                    writer = os.fdopen(os.dup(reader.fileno()), "wb", buffering=0)
+                    session = _Session(reader, writer)
+                    session.send(session.load(self.setup["module_name"], self.chunks))
+                    status = session.serve()
+                else:
+                    status = 0
             finally:
                 os._exit(status)
-        _, status = os.waitpid(pid, 0)
-        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        os.close(go_read)
+        theirs.close()
+        try:
+            pidfd: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            pidfd = None
+        process = _TestProcess(self.forked, pid, go_write, ours, pidfd)
+        if pidfd is not None:
+            self.kept_fds.append(pidfd)
+        self.kept_fds.append(go_write)
+        self.kept_fds.append(ours.fileno())
+        return process
 
-    def _clean_up(self) -> None:
+    def _forget(self, *fds: int | None) -> None:
+        """No longer close ``fds`` in the children forked from now on (the parent has closed them)."""
+        for fd in fds:
+            if fd in self.kept_fds:
+                self.kept_fds.remove(fd)
+
+    def _start(self, process: _TestProcess) -> None:
+        """Let ``process`` load the submission, and hand its socket to the grader."""
+        import signal
+
+        try:
+            os.kill(process.pid, signal.SIGCONT)  # the test before may have stopped it
+            os.write(process.go, b"g")
+        except OSError:
+            pass  # it died: the grader reads its end from the socket and child_exit
+        frame = codec.frame({"status": "test_process", "process": process.index})
+        fd = process.channel.fileno()
+        self._forget(process.go, fd)
+        os.close(process.go)
+        process.go = -1
+        try:
+            socket.send_fds(self.control, [frame], [fd])
+        finally:
+            process.channel.close()
+
+    def _await_end(self, current: _TestProcess) -> dict[str, Any] | None:
+        """Wait until ``current`` ends by itself or the grader says ``end`` for it (then kill it); how it
+        ended, or None when the grader closed the control channel."""
+        import select
+        import signal
+
+        commands = self.commands.fileno()
+        watched = [commands] + ([current.pidfd] if current.pidfd is not None else [])
+        ended = False
+        while not ended and current.poll() is None:
+            ready, _, _ = select.select(watched, [], [], None if current.pidfd is not None else 0.02)
+            if commands not in ready:
+                continue
+            try:
+                request, _ = codec.read_message(self.commands, 4096)
+            except (EOFError, OSError, codec.CodecError):
+                return None
+            if request.get("op") == "end" and request.get("process") == current.index:
+                ended = True  # else an end for a process that has already ended by itself
+                try:
+                    os.kill(current.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+        code = current.wait()
+        self._forget(current.pidfd)
+        current.close()
+        # killed here, not ended by itself a moment before (its exit status would then be its own)
+        return {"code": code, "ended_by_grader": ended and code == -signal.SIGKILL}
+
+    def _stop(self, *processes: _TestProcess | None) -> int:
+        import signal
+
+        for process in processes:
+            if process is not None:
+                try:
+                    os.kill(process.pid, signal.SIGKILL)
+                except OSError:
+                    pass
         _end_descendants()
+        return 0
+
+    def _clean_up(self, keep: int) -> None:
+        _end_descendants(keep)
         for folder in self.scratch:
             _empty_folder(folder)
 
 
 def main(argv: list[str]) -> int:
-    read_fd, write_fd = int(argv[1]), int(argv[2])
-    reader = os.fdopen(read_fd, "rb")  # buffered: a request's many small parts cost few system calls
-    writer = os.fdopen(write_fd, "wb", buffering=0)
-    setup, _ = codec.read_message(reader)
+    control = socket.socket(fileno=int(argv[1]))
+    commands = os.fdopen(os.dup(control.fileno()), "rb", buffering=0)
+    writer = os.fdopen(os.dup(control.fileno()), "wb", buffering=0)
+    setup, _ = codec.read_message(commands)
+    commands.close()
     try:
         _apply_limits(setup.get("limits", {}))
         _drop_privileges(setup.get("drop_to"))
@@ -483,7 +645,8 @@ def main(argv: list[str]) -> int:
         codec.write_message(writer, {"status": "grader_fault", "message": f"{type(exc).__name__}: {exc}"})
         return 1
     codec.write_message(writer, {"status": "ready"})
-    return _WarmParent(reader, writer, setup).serve()
+    writer.close()
+    return _WarmParent(control, setup).serve()
 
 
 if __name__ == "__main__":

@@ -240,15 +240,25 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
     raise CodecError(f"unknown tag {tag!r}")
 
 
-def write_message(stream: BinaryIO, header: dict[str, Any], blobs: list[bytes] | None = None) -> None:
-    """Write one framed message: header JSON then each blob with its length."""
+def frame(header: dict[str, Any], blobs: list[bytes] | None = None) -> bytes:
+    """One framed message as bytes: the header's JSON length and blob count, the JSON, then each blob
+    after its length (what :func:`read_message` reads)."""
     blobs = blobs or []
     payload = json.dumps(header, separators=(",", ":")).encode()
     parts = [_HEADER.pack(len(payload), len(blobs)), payload]
     for blob in blobs:
         parts.append(_BLOB.pack(len(blob)))
         parts.append(blob)
-    stream.write(b"".join(parts))
+    return b"".join(parts)
+
+
+def write_message(stream: BinaryIO, header: dict[str, Any], blobs: list[bytes] | None = None) -> None:
+    """Write one framed message (:func:`frame`), all of it: an unbuffered stream over a socket may take
+    part of a write."""
+    data = memoryview(frame(header, blobs))
+    while data:
+        written = stream.write(data)
+        data = data[written or 0 :]
     stream.flush()
 
 

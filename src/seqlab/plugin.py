@@ -232,6 +232,12 @@ class SeqlabPlugin:
             if isinstance(target, SubmissionProxy):
                 target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
 
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        """End the test's process as soon as the test (and its diagnosis) is done: the worker ends it and
+        starts the next test's while pytest moves on, so the next test seldom waits for it."""
+        if isinstance(self.submission_proxy, SubmissionProxy):
+            self.submission_proxy.worker.isolate()
+
     def gpu_summary(self) -> gpu.GpuSummary:
         """How many GPU checks there were, how many did not run, and the policy applied to them."""
         not_run = [r for r in self.gpu_checks if r.message.startswith("GPU check not run")]

@@ -8,12 +8,15 @@ whole process group) is killed and the next call starts a fresh one.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import json
 import os
+import platform
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,7 @@ STOP = "stop"  # an iterator is exhausted
 READY = "ready"  # the worker's set-up is done; the submission's code runs next
 GRADER_FAULT = "grader_fault"  # the worker's set-up failed: the grader's fault, not the student's
 CHILD_EXIT = "child_exit"  # the warm parent says a test's process ended
+TEST_PROCESS = "test_process"  # the warm parent hands over the next test's process
 INCONSISTENT = "inconsistent"  # the function answered the same request otherwise earlier in the test
 
 ISOLATION_WARNING = (
@@ -60,6 +64,22 @@ ISOLATION_WARNING = (
 #: at most; a worker that has not said ready by then is a grader fault. Its time is charged to the
 #: submission's budget all the same (see :meth:`Worker.start`).
 WORKER_SETUP_SECONDS = 120.0
+
+def _huge_pages_environment() -> dict[str, str]:
+    """glibc's malloc backs its heap with transparent huge pages where the kernel allows them: the warm
+    parent's heap (torch's tables, some 80 MB) then takes a few hundred page-table entries, not tens of
+    thousands, so forking a test's process and ending it cost a fraction (measured: fork 3.9 -> 1.7 ms,
+    exit 6.3 -> 4.1 ms). Only from Linux 5.8, whose copy-on-write of a huge page copies one small page
+    (before, a test's first write to it copied 2 MB); glibc before 2.35 ignores the setting."""
+    release = platform.release().split(".")
+    try:
+        recent = sys.platform == "linux" and (int(release[0]), int(release[1].split("-")[0])) >= (5, 8)
+    except (IndexError, ValueError):
+        recent = False
+    return {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"} if recent else {}
+
+
+_HUGE_PAGES = _huge_pages_environment()
 
 #: Prerequisites of a call: a student function's name -> the grader's own version that answers it.
 Prerequisites = Mapping[str, Callable[..., Any]]
@@ -171,12 +191,12 @@ class CallResult:
 
 
 class _DeadlineReader:
-    """A file-like reader over a pipe whose reads give up at a deadline.
+    """A file-like reader over a pipe or socket whose reads give up at a deadline.
 
-    It reads what the pipe holds (up to 1 MiB) and serves later reads from that buffer, so a reply made of
-    many small parts (a header, then a length and a blob per array) costs one ``select`` per pipe-full
-    rather than one per part. One reader lives as long as its process: what it read ahead (the load reply
-    that follows the ready message at once) is kept for the next exchange, which sets a new ``deadline``.
+    It reads what the channel holds (up to 1 MiB) and serves later reads from that buffer, so a reply made
+    of many small parts (a header, then a length and a blob per array) costs one ``select`` per
+    channel-full rather than one per part. One reader lives as long as its channel: what it read ahead is
+    kept for the next exchange, which sets a new ``deadline``.
     """
 
     def __init__(self, fd: int, deadline: float = 0.0) -> None:
@@ -193,12 +213,48 @@ class _DeadlineReader:
             ready, _, _ = select.select([self.fd], [], [], remaining)
             if not ready:
                 raise TimeoutError
-            self._buffer, self._position = os.read(self.fd, 1 << 20), 0
+            self._buffer, self._position = self._receive(), 0
             if not self._buffer:
                 return b""
         chunk = self._buffer[self._position : self._position + size]
         self._position += len(chunk)
         return chunk
+
+    def _receive(self) -> bytes:
+        return os.read(self.fd, 1 << 20)
+
+
+class _ControlReader(_DeadlineReader):
+    """Reads the warm parent's control channel (a Unix socket), keeping the descriptors it passes (one per
+    ``test_process`` message: the grader's end of that test's socket), in order."""
+
+    def __init__(self, control: socket.socket) -> None:
+        super().__init__(control.fileno())
+        self.control = control
+        self.received: list[int] = []
+
+    def _receive(self) -> bytes:
+        data, ancillary, _, _ = self.control.recvmsg(1 << 16, socket.CMSG_SPACE(8 * _FD_SIZE))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                usable = len(payload) - len(payload) % _FD_SIZE
+                self.received.extend(array.array("i", payload[:usable]))
+        return data
+
+    def close(self) -> None:
+        for fd in self.received:
+            _close(fd)
+        self.received.clear()
+
+
+_FD_SIZE = array.array("i").itemsize
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 
 
 class _OutputTail:
@@ -228,11 +284,19 @@ class _OutputTail:
 @dataclass
 class _Process:
     popen: subprocess.Popen[bytes]
-    to_worker: int
-    from_worker: int
+    control: socket.socket  # to and from the warm parent (set-up, ready, test_process, end, child_exit)
+    events: _ControlReader
     output: _OutputTail
     workdir: tempfile.TemporaryDirectory[str]
-    reader: _DeadlineReader
+    channel: int = -1  # the grader's end of the current test process's socket (-1: none)
+    reader: _DeadlineReader | None = None  # reads ``channel``
+    index: int = 0  # the warm parent's number for the current test process
+    exit_pending: bool = False  # an end was sent for the last test process, its child_exit not yet read
+
+    def close_channel(self) -> None:
+        if self.channel >= 0:
+            _close(self.channel)
+        self.channel, self.reader = -1, None
 
 
 def _holds_tensor(encoded: Any) -> bool:
@@ -318,10 +382,10 @@ class Worker:
         if self._awaiting_load:
             self._awaiting_load = False
             setup = max(self.limits.startup_timeout, WORKER_SETUP_SECONDS)
-            ready = self._exchange(None, [], setup, what="the grader's worker set-up")
+            ready = self._event(time.monotonic() + setup, what="the grader's worker set-up")
             if ready.status != READY:
                 self._fail(ready)
-            result = self._fork(self.limits.startup_timeout)
+            result = self._next_test_process(self.limits.startup_timeout)
             self._spent += time.monotonic() - self._launched_at
             if result.status != OK:
                 self._kill()
@@ -373,33 +437,92 @@ class Worker:
                 self._probed[key] = probe.start().ok and (not warm or probe._warm(warm, warm).ok)
         return self._probed[key]
 
-    def _fork(self, timeout: float) -> CallResult:
-        """Have the warm parent fork a fresh test process, which loads the submission; its load reply."""
+    def _next_test_process(self, timeout: float) -> CallResult:
+        """Take the next test's process from the warm parent (it forked it in advance and starts it when
+        the last one has ended and been cleaned up after); its load reply."""
+        process = self._process
+        assert process is not None
+        deadline = time.monotonic() + timeout
+        if process.exit_pending:
+            ended = self._event(deadline, what="ending the last test's process")
+            if ended.status != CHILD_EXIT:
+                return ended
+            process.exit_pending = False
+        started = self._event(deadline, what="starting your code")
+        if started.status != TEST_PROCESS:
+            return started if started.status != CHILD_EXIT else self._lost("a test process ended unasked")
+        process.channel, process.index = started.value
+        process.reader = _DeadlineReader(process.channel)
         self._tests += 1
         self._answers.clear()
-        result = self._exchange({"op": "fork"}, [], timeout, what="starting your code")
+        result = self._exchange(None, [], self._left(deadline), what="starting your code")
         self._test_process = result.ok
         return result
 
     def isolate(self) -> None:
         """End the current test's process: the next request runs in a fresh one, forked from the warm parent,
-        that has seen nothing of the earlier requests (call it before each test). Its cost is charged to
-        the submission's budget."""
+        that has seen nothing of the earlier requests (call it before each test). The grader does not wait
+        here: the warm parent ends it and starts the next one while the grader prepares the next test, and
+        the next request waits for that (charged to the submission's budget)."""
         process = self._process
         if process is None or not self._test_process:
             return
-        began = time.monotonic()
         self._test_process = False
         self._answers.clear()
+        self._end_test_process(process)
+
+    def _end_test_process(self, process: _Process) -> None:
+        """Ask the warm parent to kill the current test's process (its ``child_exit`` is read later)."""
+        process.close_channel()
+        process.exit_pending = True
         try:
-            self._send({"op": "end"}, [])
-            process.reader.deadline = began + self.limits.startup_timeout
-            reply, _ = codec.read_message(process.reader, self.limits.reply_bytes)
-            if reply.get("status") != CHILD_EXIT:
-                raise codec.CodecError("the worker did not end its test process")
-        except (TimeoutError, EOFError, OSError, codec.CodecError):
-            self._kill()  # the next request starts a new worker
-        self._spent += time.monotonic() - began
+            self._write(process.control.fileno(), {"op": "end", "process": process.index}, [])
+        except OSError:
+            self._kill()  # the warm parent is gone: the next request starts a new worker
+
+    def _event(self, deadline: float, what: str) -> CallResult:
+        """The next message of the warm parent on the control channel, before ``deadline``: READY,
+        GRADER_FAULT (its set-up failed), TEST_PROCESS (value: the test socket's descriptor and the
+        process' number), CHILD_EXIT (value: the exit code); a dead, silent or garbled parent is killed
+        and answers CRASH, TIMEOUT or PROTOCOL."""
+        process = self._process
+        assert process is not None
+        began = time.monotonic()
+        process.events.deadline = deadline
+        try:
+            event, _ = codec.read_message(process.events, 1 << 16)
+        except TimeoutError:
+            self.stats.timeouts += 1
+            self._kill()
+            return CallResult(TIMEOUT, message=f"{what} did not finish within {deadline - began:g} s")
+        except (EOFError, OSError):
+            code = process.popen.poll()
+            if code is None:
+                try:
+                    code = process.popen.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    code = None
+            self.stats.crashes += 1
+            self._kill()
+            return CallResult(CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+        except codec.CodecError as exc:
+            return self._lost(f"the worker sent malformed data ({exc})")
+        status, duration = event.get("status"), time.monotonic() - began
+        if status == READY:
+            return CallResult(READY, duration=duration)
+        if status == GRADER_FAULT:
+            return CallResult(GRADER_FAULT, message=_cut(event.get("message", ""), MAX_MESSAGE_CHARS))
+        if status == TEST_PROCESS and process.events.received and type(event.get("process")) is int:
+            return CallResult(TEST_PROCESS, value=(process.events.received.pop(0), event["process"]))
+        if status == CHILD_EXIT and event.get("process") == process.index:
+            code = event.get("code")
+            ended = (code if type(code) is int else None, event.get("ended_by_grader") is True)
+            return CallResult(CHILD_EXIT, value=ended, duration=duration)
+        return self._lost(f"the worker sent an unexpected message ({_cut(status, MAX_NAME_CHARS)})")
+
+    def _lost(self, message: str) -> CallResult:
+        self._kill()
+        return CallResult(PROTOCOL, message=message)
 
     @staticmethod
     def _left(deadline: float) -> float:
@@ -423,8 +546,7 @@ class Worker:
 
     def _launch(self) -> None:
         self.stats.starts += 1
-        to_worker_r, to_worker_w = os.pipe()
-        from_worker_r, from_worker_w = os.pipe()
+        control, theirs = socket.socketpair()
         workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
         env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
         home = SANDBOX_WORKDIR if self.sandbox.confined else workdir.name
@@ -437,21 +559,19 @@ class Worker:
             MKL_NUM_THREADS="1",
             OPENBLAS_NUM_THREADS="1",
             MPLBACKEND="Agg",
+            **_HUGE_PAGES,
         )
         try:
-            popen = self._popen(to_worker_r, from_worker_w, workdir.name, env)
+            popen = self._popen(theirs.fileno(), workdir.name, env)
         except OSError as exc:
-            for fd in (to_worker_r, to_worker_w, from_worker_r, from_worker_w):
-                os.close(fd)
+            control.close()
+            theirs.close()
             workdir.cleanup()
             self.fault = GraderFault(f"the worker that runs student code could not be started: {exc}")
             raise self.fault from exc
-        os.close(to_worker_r)
-        os.close(from_worker_w)
+        theirs.close()
         output = _OutputTail(popen.stdout, self.limits.output_bytes)
-        self._process = _Process(
-            popen, to_worker_w, from_worker_r, output, workdir, _DeadlineReader(from_worker_r)
-        )
+        self._process = _Process(popen, control, _ControlReader(control), output, workdir)
         setup = {
             "module_name": self.source.module_name,
             "chunks": [list(chunk) for chunk in self.source.chunks],
@@ -461,25 +581,23 @@ class Worker:
             "confined": self.sandbox.confined,
         }
         try:
-            self._send(setup, [])
+            self._write(control.fileno(), setup, [])
         except OSError:
-            pass  # the process died at once; the load reply reports the crash
+            pass  # the process died at once; reading its ready message reports the crash
 
-    def _popen(
-        self, to_worker_r: int, from_worker_w: int, cwd: str, env: dict[str, str]
-    ) -> subprocess.Popen[bytes]:
+    def _popen(self, control: int, cwd: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
             # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
             [
                 *self.sandbox.command(self.limits.scratch_bytes),
                 self.python,
-                *("-s", "-P", "-m", "seqlab._worker_main", str(to_worker_r), str(from_worker_w)),
+                *("-s", "-P", "-m", "seqlab._worker_main", str(control)),
             ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            pass_fds=(to_worker_r, from_worker_w),
+            pass_fds=(control,),
             cwd=cwd,
             env=env,
             start_new_session=True,
@@ -500,11 +618,9 @@ class Worker:
         self._test_process = False
         if process is None:
             return
-        for fd in (process.to_worker, process.from_worker):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        process.close_channel()
+        process.events.close()
+        process.control.close()
         try:
             os.killpg(process.popen.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -661,15 +777,20 @@ class Worker:
         if not load.ok or self._test_process:
             return load
         began = time.monotonic()
-        result = self._fork(self.limits.startup_timeout)
+        result = self._next_test_process(self.limits.startup_timeout)
         self._spent += time.monotonic() - began
         if result.status == LOAD_ERROR:  # it loaded before: the submission's top level is not deterministic
             self._kill()
         return result if not result.ok else load
 
     def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
+        """Send a request to the current test's process."""
         assert self._process is not None
-        with os.fdopen(os.dup(self._process.to_worker), "wb", buffering=0) as stream:
+        self._write(self._process.channel, header, blobs)
+
+    @staticmethod
+    def _write(fd: int, header: dict[str, Any], blobs: list[bytes]) -> None:
+        with os.fdopen(os.dup(fd), "wb", buffering=0) as stream:
             codec.write_message(stream, header, blobs)
 
     def _exchange(
@@ -689,6 +810,7 @@ class Worker:
             if header is not None:
                 self._send(header, blobs)
             process.reader.deadline = began + timeout
+            assert process.reader is not None
             reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
             while reply.get("status") == "prerequisite":
                 answering = time.monotonic()
@@ -705,30 +827,13 @@ class Worker:
                 message=f"{what} did not finish within {timeout:g} s",
                 duration=time.monotonic() - began,
             )
-        except (EOFError, BrokenPipeError, OSError):
-            code = process.popen.poll()
-            if code is None:
-                try:
-                    code = process.popen.wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    code = None
-            self.stats.crashes += 1
-            self._kill()
-            return CallResult(CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+        except (EOFError, OSError):  # a broken pipe: the test's process died (or closed its socket)
+            return self._test_process_died(process, began)
         except codec.CodecError as exc:
             self._kill()
             return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
         duration = time.monotonic() - began
         status = reply.get("status")
-        if status == READY:
-            return CallResult(READY, duration=duration)
-        if status == CHILD_EXIT:  # the test's process died answering: the warm parent lives on
-            self.stats.crashes += 1
-            self._test_process = False
-            code = reply.get("code")
-            return CallResult(
-                CRASH, message=_describe_exit(code if type(code) is int else None), duration=duration
-            )
         if status == OK:
             if "functions" in reply:  # the answer to loading the submission
                 functions = reply["functions"] if type(reply["functions"]) is list else []
@@ -759,6 +864,22 @@ class Worker:
             traceback=_cut(reply.get("traceback", ""), MAX_MESSAGE_CHARS, keep_end=True),
             duration=duration,
         )
+
+    def _test_process_died(self, process: _Process, began: float) -> CallResult:
+        """The current test's socket closed: its process died, or closed the socket and lives on. The warm
+        parent ends it (and what it left running) and says how it ended; the warm parent lives on."""
+        self.stats.crashes += 1
+        self._test_process = False
+        self._end_test_process(process)
+        if self._process is None:  # the warm parent is gone too
+            return CallResult(CRASH, message=_describe_exit(process.popen.poll()))
+        ended = self._event(time.monotonic() + self.limits.startup_timeout, what="ending your code's process")
+        if ended.status != CHILD_EXIT:
+            return CallResult(CRASH, message=_describe_exit(None), duration=time.monotonic() - began)
+        process.exit_pending = False
+        code, by_grader = ended.value
+        message = _CLOSED_CHANNEL if by_grader else _describe_exit(code)
+        return CallResult(CRASH, message=message, duration=time.monotonic() - began)
 
     def _answer(self, request: dict[str, Any], blobs: list[bytes], prerequisites: Prerequisites) -> None:
         """Answer the worker's call of a prerequisite with the grader's version, or refuse it: only the
@@ -821,11 +942,15 @@ _MISSING_MODULE = re.compile(
 )
 
 
-_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL, GRADER_FAULT}
+#: What a test process may answer besides ok (READY, GRADER_FAULT and CHILD_EXIT come from the warm parent).
+_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL}
 #: Longest message, traceback and exception name kept from a worker's reply (the worker cuts its own, but
 #: nothing it sends is trusted).
 MAX_MESSAGE_CHARS = 4000
 MAX_NAME_CHARS = 200
+
+
+_CLOSED_CHANNEL = "the process running your code closed its connection to the grader (it was then ended)"
 
 
 def _describe_exit(code: int | None) -> str:
