@@ -65,6 +65,7 @@ ISOLATION_WARNING = (
 #: submission's budget all the same (see :meth:`Worker.start`).
 WORKER_SETUP_SECONDS = 120.0
 
+
 def _huge_pages_environment() -> dict[str, str]:
     """glibc's malloc backs its heap with transparent huge pages where the kernel allows them: the warm
     parent's heap (torch's tables, some 80 MB) then takes a few hundred page-table entries, not tens of

@@ -136,7 +136,9 @@ sys.stdin.read()  # hold the uid until the test closes our stdin
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="worker uids are only reserved when the grader runs as root")
-def test_grader_processes_of_one_host_reserve_different_worker_uids_and_free_them_when_they_end(tmp_path: Path):
+def test_grader_processes_of_one_host_reserve_different_worker_uids_and_free_them_when_they_end(
+    tmp_path: Path,
+):
     def start() -> subprocess.Popen:
         # SEQLAB_WORKER_UID is inherited from a parent: not this one's claim. TMPDIR gives these three
         # processes a lock folder of their own, so gradings that other tests run beside this one (pytest
