@@ -490,26 +490,25 @@ class _WarmParent:
         self.chunks = compile_chunks(setup["chunks"])
         self.scratch = [os.getcwd(), "/dev/shm"] if setup.get("confined") else [os.getcwd()]
         self.forked = 0
-        #: the parent's descriptors, closed in every test's process first thing
-        self.kept_fds: list[int] = [control.fileno(), self.commands.fileno(), self.events.fileno()]
+        #: the parent's own descriptors, closed in every test's process first thing
+        self.own_fds = (control.fileno(), self.commands.fileno(), self.events.fileno())
 
     def serve(self) -> int:
         import gc
 
         gc.collect()
         gc.freeze()  # a test's process never collects (so never writes to) the parent's objects: cheap forks
-        spare = self._fork()
+        spare = self._fork(running=None)
         while True:
             if spare.poll() is not None:  # killed by the test before it: never started, replaced
-                self._forget(spare.go, spare.pidfd, spare.channel.fileno())
                 spare.close()
-                spare = self._fork()
-            current, spare = spare, None
+                spare = self._fork(running=None)
+            current = spare
             try:
                 self._start(current)
             except OSError:  # the grader closed the control channel
                 return self._stop(current)
-            spare = self._fork()
+            spare = self._fork(running=current)
             ended = self._await_end(current)
             if ended is None:
                 return self._stop(current, spare)
@@ -519,12 +518,15 @@ class _WarmParent:
             except OSError:
                 return self._stop(spare)
 
-    def _fork(self) -> _TestProcess:
-        """Fork the next test's process; it waits for ``go`` (a byte on its pipe) before it loads."""
+    def _fork(self, running: _TestProcess | None) -> _TestProcess:
+        """Fork the next test's process (while ``running``, the current test's, runs); it waits for ``go``
+        (a byte on its pipe) before it loads."""
         self.forked += 1
         ours, theirs = socket.socketpair()
         go_read, go_write = os.pipe()
-        inherited = [*self.kept_fds, go_write, ours.fileno()]
+        inherited = [*self.own_fds, go_write, ours.fileno()]
+        if running is not None and running.pidfd is not None:
+            inherited.append(running.pidfd)
         pid = os.fork()
         if pid == 0:  # the test's process
             status = 1
@@ -549,18 +551,7 @@ class _WarmParent:
             pidfd: int | None = os.pidfd_open(pid)
         except (AttributeError, OSError):
             pidfd = None
-        process = _TestProcess(self.forked, pid, go_write, ours, pidfd)
-        if pidfd is not None:
-            self.kept_fds.append(pidfd)
-        self.kept_fds.append(go_write)
-        self.kept_fds.append(ours.fileno())
-        return process
-
-    def _forget(self, *fds: int | None) -> None:
-        """No longer close ``fds`` in the children forked from now on (the parent has closed them)."""
-        for fd in fds:
-            if fd in self.kept_fds:
-                self.kept_fds.remove(fd)
+        return _TestProcess(self.forked, pid, go_write, ours, pidfd)
 
     def _start(self, process: _TestProcess) -> None:
         """Let ``process`` load the submission, and hand its socket to the grader."""
@@ -572,12 +563,10 @@ class _WarmParent:
         except OSError:
             pass  # it died: the grader reads its end from the socket and child_exit
         frame = codec.frame({"status": "test_process", "process": process.index})
-        fd = process.channel.fileno()
-        self._forget(process.go, fd)
         os.close(process.go)
         process.go = -1
         try:
-            socket.send_fds(self.control, [frame], [fd])
+            socket.send_fds(self.control, [frame], [process.channel.fileno()])
         finally:
             process.channel.close()
 
@@ -605,7 +594,6 @@ class _WarmParent:
                 except OSError:
                     pass
         code = current.wait()
-        self._forget(current.pidfd)
         current.close()
         # killed here, not ended by itself a moment before (its exit status would then be its own)
         return {"code": code, "ended_by_grader": ended and code == -signal.SIGKILL}
