@@ -810,8 +810,8 @@ class Worker:
         try:
             if header is not None:
                 self._send(header, blobs)
+            assert process.reader is not None  # _ensure_test_process gave this request a test process
             process.reader.deadline = began + timeout
-            assert process.reader is not None
             reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
             while reply.get("status") == "prerequisite":
                 answering = time.monotonic()
