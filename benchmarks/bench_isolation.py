@@ -1,14 +1,15 @@
-"""What a fresh process per test costs: the reference of every assignment graded with the worker as it is
-(a warm parent that forks one process per test, which loads the submission afresh) against one process
-answering every test of the submission (the model before: ``Worker.isolate`` made a no-op, so the first
-test process serves the whole suite), in this process, alternately.
+"""What a fresh process per graded function costs: the reference of every assignment graded with the worker
+as it is (a warm parent that forks one process for each graded function's tests, which loads the
+submission afresh) against one process answering every test of the submission (the model before:
+``Worker.isolate`` made a no-op, so the first test process serves the whole suite), in this process,
+alternately.
 
     python benchmarks/bench_isolation.py [--repeats N] [-a ASSIGNMENT ...]
 
 Both use :func:`seqlab.grading.grade` with the sandbox as this machine allows, the default limits, and an
 example cache warmed by an untimed grading of each (the usual case). Printed per assignment: the median
 seconds of each and their ratio, the ratio of the fastest run of each (the runs least disturbed by other
-work on the machine), and how many test processes the isolated grading forked.
+work on the machine), and how many test processes the isolated grading started.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     worker.Worker._next_test_process = _counted_fork  # type: ignore[method-assign]  # noqa: SLF001
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
-    print("assignment  one process (s)  a process per test (s)  ratio  fastest runs' ratio  test processes")
+    print("assignment  one process (s)  a process per function (s)  ratio  fastest runs' ratio  processes")
     totals = {True: 0.0, False: 0.0}
     fastest_totals = {True: 0.0, False: 0.0}
     global forks
@@ -77,11 +78,11 @@ def main() -> None:
             fastest_totals[key] += fastest[key]
         assert len(scores) == 1, f"{assignment}: the two models gave different scores {scores}"
         print(
-            f"{assignment:<11} {medians[False]:>15.2f} {medians[True]:>23.2f} "
-            f"{medians[True] / medians[False]:>6.3f} {fastest[True] / fastest[False]:>20.3f} {processes:>15}"
+            f"{assignment:<11} {medians[False]:>15.2f} {medians[True]:>27.2f} "
+            f"{medians[True] / medians[False]:>6.3f} {fastest[True] / fastest[False]:>20.3f} {processes:>10}"
         )
     print(
-        f"{'all':<11} {totals[False]:>15.2f} {totals[True]:>23.2f} {totals[True] / totals[False]:>6.3f} "
+        f"{'all':<11} {totals[False]:>15.2f} {totals[True]:>27.2f} {totals[True] / totals[False]:>6.3f} "
         f"{fastest_totals[True] / fastest_totals[False]:>20.3f}"
     )
     worker.Worker.isolate = ISOLATE  # type: ignore[method-assign]

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from seqlab import codec
+from seqlab import _process_tree, codec
 
 MAX_TRACEBACK_CHARS = 4000
 
@@ -332,51 +332,6 @@ def _harden() -> None:
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
 
 
-def _children() -> list[int]:
-    """The processes whose parent is this one: ``/proc/<pid>/task/<pid>/children`` where the kernel keeps
-    it (this single-threaded process has only its main thread), else a scan of ``/proc``."""
-    me = os.getpid()
-    try:
-        with open(f"/proc/{me}/task/{me}/children", "rb") as listed:
-            return [int(pid) for pid in listed.read().split()]
-    except (OSError, ValueError):
-        pass
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if len(fields) > 1 and int(fields[1]) == me:
-            found.append(int(entry))
-    return found
-
-
-def _end_descendants(keep: int = 0, rounds: int = 64) -> None:
-    """Kill every process left behind by a test but ``keep`` (the next test's process, which has run
-    nothing yet): they are this subreaper's children (orphans are handed to it), round after round until
-    none is left."""
-    import signal
-
-    for _ in range(rounds):
-        children = [pid for pid in _children() if pid != keep]
-        if not children:
-            return
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for pid in children:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-
-
 def _warm_up(modules: list[str]) -> None:
     """Import, in the warm parent, what every test's process would otherwise import again (torch takes
     seconds): the fork then hands it over for free. No student code has run yet."""
@@ -388,6 +343,62 @@ def _warm_up(modules: list[str]) -> None:
 
         # torch's import, its first dispatch and the trace modes' first use (seconds in all)
         traced_call(lambda t: (t + 1).sum().item(), (torch.zeros(2, dtype=torch.float64),), {})
+    _reseed()  # the first torch.manual_seed initialises its generators (17 ms, in every test's process)
+
+
+#: a module as a submission's (see :func:`_pre_fault`)
+_TYPICAL_MODULE = """
+from typing import Any
+import numpy as np
+
+
+def forward(x: np.ndarray, *rest: Any) -> tuple[np.ndarray, dict[str, Any], tuple[Any, ...]]:
+    out = np.tanh(x @ x.T * 0.5 + np.zeros(x.shape[0], dtype=x.dtype))
+    return out, {"x": x, "out": out, "shape": tuple(out.shape)}, rest
+
+
+def refuse(x: Any) -> None:
+    raise ValueError(f"refused {x!r}")
+
+
+class Cache(dict):
+    def keys_sorted(self) -> list[str]:
+        return sorted(self)
+"""
+
+
+def _pre_fault(typical_module: types.CodeType) -> None:
+    """Do, in a test's process before it is started, what every test's process does first, on grader-owned
+    code and values: load a module and answer a call through a session on a socket of its own. The pages of
+    the warm parent that this writes (reference counts, allocator pools, the interpreter's caches: 1000
+    page faults, 4 ms with torch) are then copied while the test before runs, not on the next test's
+    clock. No student code is involved and nothing is kept; a failure only means that the test pays for
+    these pages itself."""
+    try:
+        import numpy as np
+
+        values: list[Any] = [np.ones((3, 4)), np.arange(5), np.zeros(2, np.float32), {"a": [1.0, "b", None]}]
+        values += [(3, 2.5, True), np.float64(1.5), np.int64(2)]
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            values.append(torch.ones((2, 3), dtype=torch.float64, requires_grad=True))
+        blobs: list[bytes] = []
+        request = {"op": "call", "name": "forward", "args": codec.encode(tuple(values), blobs), "kwargs": {}}
+        grader_end, own_end = socket.socketpair()
+        with grader_end, own_end, os.fdopen(own_end.detach(), "rb") as reader:
+            session = _Session(reader, os.fdopen(os.dup(reader.fileno()), "wb", buffering=0))
+            session.load("_seqlab_typical_module", [("<typical module>", typical_module)])
+            sys.modules.pop("_seqlab_typical_module", None)
+            refused = {"op": "call", "name": "refuse", "args": codec.encode((1,), []), "kwargs": {}}
+            grader_end.sendall(codec.frame(request, blobs) + codec.frame(refused))
+            session.handle(*codec.read_message(reader))  # an answer, then an error with its traceback
+            session.handle(*codec.read_message(reader))
+            session.writer.close()
+            with grader_end.makefile("rb") as replies:
+                codec.read_message(replies)
+                codec.read_message(replies)
+    except BaseException:  # noqa: BLE001, S110 - only a speed-up
+        pass
 
 
 def _empty_folder(folder: str) -> None:
@@ -469,18 +480,20 @@ def _exit_code(status: int) -> int:
 
 
 class _WarmParent:
-    """The worker's first process: it never runs student code. It forks one process per test, which loads
-    the submission afresh and answers that test's requests on a socket of its own, handed to the grader
-    over the control channel (``test_process``). When the grader says ``end`` for it (or it dies), the
-    parent kills it, kills what is left of it (its other processes: every orphan is handed to this
-    subreaper) and empties the scratch folders, and only then reports ``child_exit`` and starts the next
-    one. So no test's process has seen anything of another test: state kept in memory, in files or in a
-    process left running does not reach the next test, and a test's process cannot speak for the parent
-    (it has no access to the control channel, and what it wrote on its own socket dies with the socket).
+    """The worker's first process: it never runs student code. It forks one *test process* at a time (the
+    grader starts a new one for each graded function's tests: :meth:`seqlab.worker.Worker.isolate`), which
+    loads the submission afresh and answers requests on a socket of its own, handed to the grader over the
+    control channel (``test_process``). When the grader says ``end`` for it (or it dies), the parent kills
+    it and what is left of it (its other processes, found through ``/proc``), waits until none of them can
+    run anything more (:mod:`seqlab._process_tree`; not until the kernel has freed their memory), empties
+    the scratch folders, and only then reports ``child_exit`` and starts the next one. So no test process
+    has seen anything of another: state kept in memory, in files or in a process left running does not
+    reach the next, and a test process cannot speak for the parent (it has no access to the control
+    channel, and what it wrote on its own socket dies with the socket).
 
-    The next test's process is forked in advance, while the current test runs (it waits, running nothing,
-    until it is started): a fork of a parent holding torch costs milliseconds that the grader need not
-    wait for."""
+    The next test process is forked in advance, while the current one runs (it waits, running only the
+    grader's :func:`_pre_fault`, until it is started): a fork of a parent holding torch costs milliseconds
+    that the grader need not wait for."""
 
     def __init__(self, control: socket.socket, setup: dict[str, Any]) -> None:
         self.control = control
@@ -488,6 +501,7 @@ class _WarmParent:
         self.events = os.fdopen(os.dup(control.fileno()), "wb", buffering=0)
         self.setup = setup
         self.chunks = compile_chunks(setup["chunks"])
+        self.typical_module = compile(_TYPICAL_MODULE, "<typical module>", "exec")
         self.scratch = [os.getcwd(), "/dev/shm"] if setup.get("confined") else [os.getcwd()]
         self.forked = 0
         #: the parent's own descriptors, closed in every test's process first thing
@@ -533,6 +547,7 @@ class _WarmParent:
             try:
                 for fd in inherited:
                     os.close(fd)
+                _pre_fault(self.typical_module)
                 started = os.read(go_read, 1) == b"g"
                 os.close(go_read)
                 if started:
@@ -589,11 +604,10 @@ class _WarmParent:
                 return None
             if request.get("op") == "end" and request.get("process") == current.index:
                 ended = True  # else an end for a process that has already ended by itself
-                try:
-                    os.kill(current.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-        code = current.wait()
+                _process_tree.kill([current.pid])
+                if request.get("exit_status") is True:  # the grader reports how it ended: wait for that
+                    current.wait()
+        code = current.poll()  # None: exiting, reaped later (freeing its memory takes milliseconds)
         current.close()
         # killed here, not ended by itself a moment before (its exit status would then be its own)
         return {"code": code, "ended_by_grader": ended and code == -signal.SIGKILL}
@@ -607,11 +621,11 @@ class _WarmParent:
                     os.kill(process.pid, signal.SIGKILL)
                 except OSError:
                     pass
-        _end_descendants()
+        _process_tree.end_descendants()
         return 0
 
     def _clean_up(self, keep: int) -> None:
-        _end_descendants(keep)
+        _process_tree.end_descendants(keep)
         for folder in self.scratch:
             _empty_folder(folder)
 

@@ -8,8 +8,9 @@ Points come from the ``@graded`` marker; nothing is parsed from printed output.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
@@ -158,6 +159,7 @@ class SeqlabPlugin:
         self.gpu_policy = gpu_policy
         self.use_gpu = use_gpu
         self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
@@ -186,9 +188,12 @@ class SeqlabPlugin:
                 from hypothesis import seed
 
                 seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
+        if isinstance(self.submission_proxy, SubmissionProxy) and self.reference_module is not None:
+            self.submission_proxy.worker.signatures = _signatures(self.reference_module, kinds)
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
             items[:] = _prerequisites_first(items, self.prerequisites)
+        items[:] = _each_function_together(items)
         if self.only_functions:
             unknown = sorted(set(self.only_functions) - set(kinds))
             if unknown:
@@ -218,9 +223,11 @@ class SeqlabPlugin:
             target.worker.answered.clear()
             marker = item.get_closest_marker(MARKER)
             function = str(marker.kwargs.get("function", "")) if marker is not None else ""
-            # each test runs in a process that has seen nothing of the other tests (one process per function
-            # let a function answer rightly the second time an input came back, in a later test)
-            target.worker.isolate()
+            if not function or function != self._process_for:
+                # each function's tests run in a process that has seen nothing of the other functions' tests
+                # (and the same request answered otherwise in any of them fails: Worker.call)
+                target.worker.isolate()
+                self._process_for = function
             target.prerequisites = {
                 name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
             }
@@ -232,11 +239,15 @@ class SeqlabPlugin:
             if isinstance(target, SubmissionProxy):
                 target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
 
-    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
-        """End the test's process as soon as the test (and its diagnosis) is done: the worker ends it and
-        starts the next test's while pytest moves on, so the next test seldom waits for it."""
-        if isinstance(self.submission_proxy, SubmissionProxy):
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """End the process after a function's last test (and its diagnosis): the worker ends it and starts
+        the next one while pytest moves on, so the next function's first test seldom waits for it."""
+        function = _function_of(item)
+        if not isinstance(self.submission_proxy, SubmissionProxy):
+            return
+        if not function or nextitem is None or _function_of(nextitem) != function:
             self.submission_proxy.worker.isolate()
+            self._process_for = ""
 
     def gpu_summary(self) -> gpu.GpuSummary:
         """How many GPU checks there were, how many did not run, and the policy applied to them."""
@@ -429,6 +440,27 @@ def _prerequisites_first(
         return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
 
     return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
+
+
+def _signatures(reference: ModuleType, functions: Iterable[str]) -> dict[str, inspect.Signature]:
+    """The reference's signature of each graded function it defines (those inspect can read)."""
+    found = {}
+    for name in functions:
+        try:
+            found[name] = inspect.signature(getattr(reference, name))
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return found
+
+
+def _each_function_together(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests with each function's tests next to each other, functions in the order they first appear
+    (so an order where prerequisites come first stays so): a function's tests share one process, so a
+    function whose tests were spread out would load the submission once per run of them."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(_function_of(item), index)
+    return sorted(items, key=lambda item: first[_function_of(item)])  # sorted() is stable
 
 
 def _function_of(item: pytest.Item) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -67,17 +68,20 @@ WORKER_SETUP_SECONDS = 120.0
 
 
 def _huge_pages_environment() -> dict[str, str]:
-    """glibc's malloc backs its heap with transparent huge pages where the kernel allows them: the warm
-    parent's heap (torch's tables, some 80 MB) then takes a few hundred page-table entries, not tens of
-    thousands, so forking a test's process and ending it cost a fraction (measured: fork 3.9 -> 1.7 ms,
-    exit 6.3 -> 4.1 ms). Only from Linux 5.8, whose copy-on-write of a huge page copies one small page
-    (before, a test's first write to it copied 2 MB); glibc before 2.35 ignores the setting."""
+    """glibc's malloc backs its heap with transparent huge pages where the kernel allows them, and Python's
+    objects are allocated by that malloc (``PYTHONMALLOC=malloc``: Python's own allocator maps its arenas
+    in small pages, 35 MB of them with torch imported). The warm parent's memory (some 220 MB with torch)
+    then takes a few hundred page-table entries, not tens of thousands, so forking a test's process and
+    ending it cost a fraction (measured with torch: fork 3.9 -> 1.7 -> 1.2 ms, exit 6.3 -> 4.1 -> 1.7 ms,
+    without the two settings, with the first, with both). Only from Linux 5.8, whose copy-on-write of a
+    huge page copies one small page (before, a test's first write to it copied 2 MB); glibc before 2.35
+    ignores the first setting."""
     release = platform.release().split(".")
     try:
         recent = sys.platform == "linux" and (int(release[0]), int(release[1].split("-")[0])) >= (5, 8)
     except (IndexError, ValueError):
         recent = False
-    return {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"} if recent else {}
+    return {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1", "PYTHONMALLOC": "malloc"} if recent else {}
 
 
 _HUGE_PAGES = _huge_pages_environment()
@@ -300,6 +304,17 @@ class _Process:
         self.channel, self.reader = -1, None
 
 
+def _encoded_keywords(encoded: Any) -> dict[str, Any] | None:
+    """The keyword arguments of an encoded request (a dict of strings to encoded values), or None."""
+    if not isinstance(encoded, dict):
+        return None
+    if encoded.get("$") == "sdict":
+        return dict(zip(encoded["keys"], encoded["values"], strict=True))
+    if encoded.get("$") == "dict" and all(type(key) is str for key, _ in encoded["items"]):
+        return {key: value for key, value in encoded["items"]}
+    return None
+
+
 def _holds_tensor(encoded: Any) -> bool:
     """Whether an encoded value (:func:`seqlab.codec.encode`) holds a torch tensor anywhere."""
     if isinstance(encoded, dict):
@@ -354,7 +369,10 @@ class Worker:
         self._torch_ready_in = 0  # the test process in which torch was imported for arguments
         self._tests = 0  # test processes forked so far (the generation)
         self._test_process = False  # whether a test process is up and answering
-        self._answers: dict[bytes, bytes] = {}  # request digest -> reply digest, in the current test
+        self._answers: dict[bytes, bytes] = {}  # request digest -> reply digest, in the current test process
+        #: the reference's signatures by function name (the plugin sets them): for the consistency check, a
+        #: call is its arguments bound to them, so ``f(x)`` and ``f(x, level="word")`` are one call
+        self.signatures: Mapping[str, inspect.Signature] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -469,15 +487,16 @@ class Worker:
         if process is None or not self._test_process:
             return
         self._test_process = False
-        self._answers.clear()
         self._end_test_process(process)
 
-    def _end_test_process(self, process: _Process) -> None:
-        """Ask the warm parent to kill the current test's process (its ``child_exit`` is read later)."""
+    def _end_test_process(self, process: _Process, exit_status: bool = False) -> None:
+        """Ask the warm parent to kill the current test's process (its ``child_exit`` is read later, with the
+        process' exit status if ``exit_status``: then the parent waits until the kernel has reaped it)."""
         process.close_channel()
         process.exit_pending = True
+        request = {"op": "end", "process": process.index, "exit_status": exit_status}
         try:
-            self._write(process.control.fileno(), {"op": "end", "process": process.index}, [])
+            self._write(process.control.fileno(), request, [])
         except OSError:
             self._kill()  # the warm parent is gone: the next request starts a new worker
 
@@ -680,14 +699,15 @@ class Worker:
         return self._consistent(request, blobs, result)
 
     def _consistent(self, request: dict[str, Any], blobs: list[bytes], result: CallResult) -> CallResult:
-        """``result``, or an :data:`INCONSISTENT` failure when the same request (function, arguments and
-        kind of call) was answered with another value earlier in the current test: a function that
-        remembers what it was sent cannot pass a test by answering otherwise the second time. Values that
-        hold an iterator, and calls on a CUDA device (whose kernels need not be bitwise reproducible), are
-        not compared."""
+        """``result``, or an :data:`INCONSISTENT` failure when the same call (function and arguments, whatever
+        the kind of call: traced, watched or plain) was answered with another value earlier in the current
+        test process (the current test, or an earlier test of the same function: see
+        :class:`seqlab.plugin.SeqlabPlugin`): a function that remembers what it was sent cannot pass a test
+        by answering otherwise the second time. Values that hold an iterator, and calls on a CUDA device
+        (whose kernels need not be bitwise reproducible), are not compared."""
         if not result.ok or not result.digest:
             return result
-        key = _digest({k: v for k, v in request.items() if k != "prerequisites"}, blobs)
+        key = _digest(self._call_key(request), blobs)
         if b'"cuda' in key[1]:
             return result
         earlier = self._answers.setdefault(key[0], result.digest)
@@ -695,11 +715,39 @@ class Worker:
             return result
         return CallResult(
             INCONSISTENT,
-            message="it returned another value for the same arguments than it did earlier in this test: "
-            "a graded function must answer from its arguments alone, not from what it remembers of "
-            "earlier calls",
+            message="it returned another value for the same arguments than it did earlier (in this test or "
+            "an earlier test of it): a graded function must answer from its arguments alone, not from what "
+            "it remembers of earlier calls",
             duration=result.duration,
         )
+
+    def _call_key(self, request: dict[str, Any]) -> dict[str, Any]:
+        """What identifies a call for :meth:`_consistent`: its function and arguments (encoded, the blobs
+        they refer to being the request's), bound to the reference's signature where it is known and they
+        fit it, with the defaults of those not given; else the arguments as sent."""
+        plain = {k: request[k] for k in ("op", "name", "args", "kwargs")}
+        signature = self.signatures.get(request["name"])
+        named = _encoded_keywords(request["kwargs"])
+        if signature is None or named is None:
+            return plain
+        try:
+            bound = signature.bind(*request["args"]["items"], **named)
+        except TypeError:
+            return plain
+        arguments = []
+        for name, parameter in signature.parameters.items():
+            if name in bound.arguments:
+                arguments.append([name, bound.arguments[name]])
+            elif parameter.default is not inspect.Parameter.empty:
+                default_blobs: list[bytes] = []
+                try:
+                    default = codec.encode(parameter.default, default_blobs)
+                except codec.CodecError:
+                    return plain
+                if default_blobs:
+                    return plain
+                arguments.append([name, default])
+        return {"op": request["op"], "name": request["name"], "arguments": arguments}
 
     def next(
         self, handle: codec.IteratorHandle, generation: int, prerequisites: Prerequisites | None = None
@@ -871,7 +919,7 @@ class Worker:
         parent ends it (and what it left running) and says how it ended; the warm parent lives on."""
         self.stats.crashes += 1
         self._test_process = False
-        self._end_test_process(process)
+        self._end_test_process(process, exit_status=True)
         if self._process is None:  # the warm parent is gone too
             return CallResult(CRASH, message=_describe_exit(process.popen.poll()))
         ended = self._event(time.monotonic() + self.limits.startup_timeout, what="ending your code's process")

@@ -482,3 +482,78 @@ def test_a_function_with_edge_tests_only_breaks_the_suite(tmp_path, student):
     )
     with pytest.raises(CourseError, match="every test of halve is an edge test"):
         run_suite(suite, assignment="toy", submission=student, reference=reference_module())
+
+
+REMEMBERING = """
+_seen = set()
+_kept = []
+
+
+def tag(text, level="word"):
+    # wrong the first time a text comes back, right afterwards: a verdict that depended on what was seen
+    first = (text, level) not in _seen
+    _seen.add((text, level))
+    return "wrong" if first else text.upper()
+
+
+def keep(value):
+    _kept.append(value)
+    return len(_kept)
+
+
+def kept():
+    return list(_kept)
+"""
+
+REMEMBERING_REFERENCE = """
+def tag(text, level="word"):
+    return text.upper()
+
+
+def keep(value):
+    return 1
+
+
+def kept():
+    return []
+"""
+
+REMEMBERING_SUITE = """
+@graded("tag", points=1)
+def test_tag_first(submission, reference):
+    assert_matches(submission.tag("a"), reference.tag("a"), what="tag('a')")
+
+
+@graded("keep", points=1)
+def test_keep(submission, reference):
+    assert_matches(submission.keep([1, 2]), reference.keep([1, 2]), what="keep([1, 2])")
+
+
+@graded("tag", points=1)
+def test_tag_again_by_name(submission, reference):
+    assert_matches(submission.tag("a", level="word"), reference.tag("a"), what="tag('a', level='word')")
+
+
+@graded("kept", points=1)
+def test_kept(submission, reference):
+    assert_matches(submission.kept(), reference.kept(), what="kept()")
+"""
+
+
+def test_a_function_s_tests_share_one_process_that_no_other_function_s_test_saw(tmp_path, make_worker):
+    """A function's tests run one after the other in one process, in which the same call (its arguments
+    given by position or by name, a default left out or given) answered otherwise fails; another function's
+    tests run in a process that has seen nothing of them."""
+    suite = write_suite(tmp_path / "suite", "test_hidden_remembering.py", REMEMBERING_SUITE)
+    reference = types.ModuleType("toy_reference")
+    exec(REMEMBERING_REFERENCE, reference.__dict__)  # noqa: S102 - our own reference code
+    worker = make_worker(REMEMBERING)
+    run = run_suite(suite, assignment="toy", submission=SubmissionProxy(worker), reference=reference)
+    outcomes = by_name(run)
+    assert list(outcomes) == ["test_tag_first", "test_tag_again_by_name", "test_keep", "test_kept"]
+    assert outcomes["test_tag_first"].outcome == FAILED
+    again = outcomes["test_tag_again_by_name"]
+    assert again.outcome == FAILED and "returned another value for the same arguments" in again.message
+    assert outcomes["test_keep"].outcome == PASSED
+    assert outcomes["test_kept"].outcome == PASSED, "kept() saw what keep() was sent in another test"
+    assert worker.generation == 3, "one process for each function's tests"

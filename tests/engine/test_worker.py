@@ -338,7 +338,18 @@ STATEFUL = """
         return int(os.read(read, 32))
 
     def processes():
-        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        # those that can still run: a killed process the kernel has yet to free (a zombie, or exiting: flag
+        # PF_EXITING, 0x4) can do nothing more
+        living = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except (OSError, ValueError):
+                continue
+            if entry.isdigit() and fields[0] not in ("Z", "X") and not int(fields[6]) & 0x4:
+                living.append(int(entry))
+        return living
 
     def counter():
         seen.append(0)
