@@ -218,7 +218,8 @@ def frequent_hints(results: Sequence[GradeResult], top: int = TOP) -> list[tuple
         diagnosed = {(t.function, t.hint): t for t in result.tests if t.outcome == FAILED and t.hint}
         counts.update(diagnosed.keys())
         for group, test in diagnosed.items():
-            sentences.setdefault(group, hint_sentence(test.message))
+            # (results stored before the hint had a field of its own carry it as the message's last line)
+            sentences.setdefault(group, test.hint_text or hint_sentence(test.message))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [(function, key, count, sentences[function, key]) for (function, key), count in ranked[:top]]
 

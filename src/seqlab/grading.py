@@ -245,4 +245,5 @@ def grade(
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
         extra={**_extra(run.gpu, options.limits, options.sandbox), "hints": hints or no_hints_reason},
+        load_error=load_failure or "",
     )

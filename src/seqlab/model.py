@@ -30,7 +30,9 @@ class TestOutcome:
         message: why it failed (or was skipped), in student-facing words.
         counterexample: hypothesis' shrunk failing input, when there is one.
         hint: the key of the known misconception the failing outputs match (see
-            :mod:`seqlab.misconceptions`); its explanation ends ``message``. Empty when none was recognised.
+            :mod:`seqlab.misconceptions`). Empty when none was recognised.
+        hint_text: that misconception's sentence for the student (``Hint: your output matches ...``), kept
+            apart from ``message`` so that writers show it on its own line; empty without a hint.
 
     Text fields hold valid Unicode: a lone surrogate (student code can raise one) becomes U+FFFD here, so
     every result can be stored and written as UTF-8. Writers escape the rest (:mod:`seqlab.text_safety`).
@@ -44,9 +46,10 @@ class TestOutcome:
     message: str = ""
     counterexample: str = ""
     hint: str = ""
+    hint_text: str = ""
 
     def __post_init__(self) -> None:
-        for name in ("id", "name", "function", "message", "counterexample", "hint"):
+        for name in ("id", "name", "function", "message", "counterexample", "hint", "hint_text"):
             _keep_valid(self, name)
 
     @property
@@ -90,10 +93,14 @@ class GradeResult:
     seqlab_version: str = ""
     execution_time: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: why the submission could not be read or loaded (the error, file, line and caret), so that every test
+    #: failed for that one reason; also the end of one of ``messages``. Empty when it loaded.
+    load_error: str = ""
 
     def __post_init__(self) -> None:
         _keep_valid(self, "submission")
         _keep_valid(self, "output")
+        _keep_valid(self, "load_error")
         messages = tuple(valid_unicode(m) if isinstance(m, str) else m for m in self.messages)
         object.__setattr__(self, "messages", messages)
 

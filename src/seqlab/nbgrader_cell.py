@@ -48,7 +48,7 @@ from typing import Any
 from seqlab.errors import EXIT_GRADER_FAULT
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports.base import points
-from seqlab.reports.markdown import failure_lines, message_lines
+from seqlab.reports.markdown import failure_lines, load_error_lines, message_lines
 from seqlab.text_safety import clean, code_span, markdown_literal
 
 __all__ = ["DEFAULT_OPTIONS", "NBGRADER_MODES", "hidden_tests"]
@@ -152,9 +152,16 @@ def feedback_markdown(result: GradeResult, function: FunctionScore, messages: bo
         f"points** ({passed} of {len(counted)} hidden tests passed)",
         "",
     ]
-    if messages:
-        lines += message_lines(result.messages)
-    lines += failure_lines(function)
+    if result.load_error:  # one explanation (in the first graded cell), not one per test
+        if messages:
+            lines += load_error_lines(result)
+            lines += message_lines(m for m in result.messages if not m.endswith(result.load_error))
+        else:
+            lines += ["No test could run: your code could not be loaded (see the first graded cell).", ""]
+    else:
+        if messages:
+            lines += message_lines(result.messages)
+        lines += failure_lines(function)
     skipped = [t for t in function.tests if t.outcome == SKIPPED]
     lines += [
         f"- not counted: {markdown_literal(t.name, inline=True)}: {markdown_literal(t.message, inline=True)}"

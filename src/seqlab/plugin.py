@@ -414,9 +414,10 @@ class SeqlabPlugin:
                 message, hint = _message(exc), self._diagnose(function, exc)
                 record = TestOutcome(
                     outcome=FAILED,
-                    message=f"{message}\n{hint.hint()}" if hint else message,
+                    message=message,
                     counterexample=_counterexample(exc),
                     hint=hint.key if hint else "",
+                    hint_text=hint.hint() if hint else "",
                     **common,
                 )
         if record is not None and item.get_closest_marker(GPU_MARKER) is not None:

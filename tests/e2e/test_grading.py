@@ -145,5 +145,5 @@ def test_the_cells_example_loses_points_only_where_its_gru_mistake_reaches() -> 
     for layer in ("gru_forward", "bidirectional_forward", "stacked_forward"):
         assert any(f"`{layer}` was graded with the grader's own" in message for message in result.messages)
     gru_cell = [t for t in result.tests if t.function == "gru_cell_forward"]
-    assert any(t.hint == "gru-update-gate-swapped" and "z and 1 − z swapped" in t.message for t in gru_cell)
+    assert any(t.hint == "gru-update-gate-swapped" and "z and 1 − z swapped" in t.hint_text for t in gru_cell)
     assert {t.hint for t in result.tests if t.hint} == {"gru-update-gate-swapped"}

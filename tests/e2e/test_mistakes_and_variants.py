@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -118,16 +119,31 @@ def test_each_known_mistake_gets_its_hint_and_only_its_hint(mutant: Path, mutant
     given = {test.hint for test in result.tests if test.hint}
     assert given == expected, f"{mutant.name}: hints {result.hint_counts}"
     for test in result.tests:
+        assert "Hint:" not in test.message, f"{test.id}: a hint inside the message"
         if not test.hint:
-            assert "Hint:" not in test.message, f"{test.id} has an unkeyed hint"
+            assert not test.hint_text, f"{test.id} has an unkeyed hint"
             continue
         assert test.outcome == FAILED
         # the fixed sentence of the catalogue: no value of the reference's output is shown
-        assert test.message.endswith("\n" + MISCONCEPTIONS[test.hint].hint()), test.message
+        assert test.hint_text == MISCONCEPTIONS[test.hint].hint(), test.hint_text
     for key in expected:
         misconception = MISCONCEPTIONS[key]
         assert misconception.function == mutant_target(mutant)
         assert any(t.hint == key and t.function == misconception.function for t in result.tests)
+
+
+def test_no_markdown_feedback_says_the_same_as_above_unless_that_hint_was_shown_above(mutant_results) -> None:
+    """Over every mutant's Markdown feedback: each "Hint: the same as above." follows, in the same function's
+    section, the line that gave that hint; and every hint is a line of its own, outside the code blocks."""
+    for name, result in mutant_results.items():
+        text = MarkdownReport().render(result)
+        for section in text.split("\n### ")[1:]:
+            function = section.split("`")[1]
+            hints = {t.hint_text for t in result.tests if t.function == function and t.hint_text}
+            for index in [m.start() for m in re.finditer("Hint: the same as above", section)]:
+                assert any(0 <= section.find(hint) < index for hint in hints), f"{name}: {function}"
+            for hint in hints:
+                assert f"\n  💡 {hint}\n" in section, f"{name}: {function}'s hint"
 
 
 def test_every_misconception_is_proven_by_a_mutant_and_there_are_at_least_25() -> None:
@@ -153,7 +169,7 @@ def test_hints_reach_every_report_and_turning_them_off_changes_only_the_feedback
     folder = write_module(tmp_path, "cells", _with_reference(mutant)[1])
     plain = grade_fast(folder, "cells", hints=False)
     assert [(t.id, t.outcome) for t in plain.tests] == [(t.id, t.outcome) for t in hinted.tests]
-    assert plain.hint_counts == {} and not any("Hint:" in t.message for t in plain.tests)
+    assert plain.hint_counts == {} and not any(t.hint_text for t in plain.tests)
     assert plain.extra["hints"] == "hints were turned off for this grading"
 
 

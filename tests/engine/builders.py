@@ -13,9 +13,10 @@ def outcome(
     message: str = "",
     counterexample: str = "",
     hint: str = "",
+    hint_text: str = "",
 ) -> model.TestOutcome:
     """One test of ``function`` named ``test`` (``test_...``), worth ``points``, with ``result`` (and the key
-    of the misconception it was diagnosed with, ``hint``)."""
+    of the misconception it was diagnosed with, ``hint``, and its sentence, ``hint_text``)."""
     return model.TestOutcome(
         id=f"test_{function}.py::{test}",
         name=test.removeprefix("test_").replace("_", " "),
@@ -25,4 +26,5 @@ def outcome(
         message=message,
         counterexample=counterexample,
         hint=hint,
+        hint_text=hint_text,
     )

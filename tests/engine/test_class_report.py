@@ -52,14 +52,21 @@ def grade(assignment: str, index: int, spec: list) -> GradeResult:
     functions: dict[str, list[model.TestOutcome]] = {}
     for function, name, points, failing, message, (hint, sentence) in spec:
         if name == "cuda":
-            outcome, text, key = SKIPPED, "no CUDA device", ""
+            outcome, text, key, hint_text = SKIPPED, "no CUDA device", "", ""
         elif index in failing:
-            outcome, text, key = FAILED, f"{message}\n{sentence}".strip(), hint
+            outcome, text, key, hint_text = FAILED, message, hint, sentence
         else:
-            outcome, text, key = PASSED, "", ""
+            outcome, text, key, hint_text = PASSED, "", "", ""
         functions.setdefault(function, []).append(
             model.TestOutcome(
-                f"test_{function}.py::test_{name}", name, function, points, outcome, text, hint=key
+                f"test_{function}.py::test_{name}",
+                name,
+                function,
+                points,
+                outcome,
+                text,
+                hint=key,
+                hint_text=hint_text,
             )
         )
     return GradeResult(

@@ -202,7 +202,7 @@ def test_junit_parses_and_counts_are_consistent(result):
     assert shapes.get("classname") == "windowing.make_windows"
     failure = shapes.find("failure")
     assert failure.get("message") == WINDOWS_MESSAGE.splitlines()[0]
-    assert failure.text == WINDOWS_MESSAGE + "\n\nx=array([0., 1.]),\nsize=3,"
+    assert failure.text == WINDOWS_MESSAGE + "\n\nSmallest failing input found:\nx=array([0., 1.]),\nsize=3,"
     assert cases[-1].find("skipped").get("message") == "no CUDA device"
 
 
@@ -254,18 +254,48 @@ def longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
-def test_markdown_writes_a_functions_hint_once():
+def test_markdown_writes_a_functions_hint_once_on_its_own_line():
     hint = "Hint: your output matches pre-padding. Post-pad. (See section 3.)"
     tests = (
-        outcome("one_hot", "test_lecture", 4, FAILED, f"wrong values at 22 positions\n{hint}", hint="pre"),
-        outcome("one_hot", "test_random", 5, FAILED, f"wrong values at 2 positions\n{hint}", "x=1,", "pre"),
-        outcome("one_hot", "test_unknown", 3, FAILED, "wrong values at 14 positions"),
+        outcome(
+            "one_hot", "test_lecture", 4, FAILED, "wrong values at 22 positions", hint="pre", hint_text=hint
+        ),
+        outcome("one_hot", "test_random", 5, FAILED, "wrong values at 2 positions", "x=1,", "pre", hint),
+        outcome(
+            "one_hot", "test_unknown", 3, FAILED, "wrong values at 14 positions\n+ where False = close(a)"
+        ),
+        outcome("one_hot", "test_again", 3, FAILED, "wrong values at 9 positions\n+ where False = close(b)"),
     )
     result = GradeResult("encoding", "s", "module", (FunctionScore("one_hot", tests),))
     text = MarkdownReport().render(result)
     assert text.count(hint) == 1 and text.count("Hint: the same as above.") == 1
-    assert text.index(hint) < text.index("wrong values at 2 positions\n  Hint: the same as above.")
-    assert "wrong values at 14 positions" in text
+    assert "  ```\n\n  💡 Hint: your output matches pre-padding" in text, "the hint is outside the code block"
+    assert text.index(hint) < text.index("wrong values at 2 positions") < text.index("the same as above")
+    # tests without a hint keep every line of their message, and no hint is said to be "the same"
+    assert "+ where False = close(a)" in text and "+ where False = close(b)" in text
+    assert text.rindex("the same as above") < text.index("wrong values at 14 positions")
+
+
+def test_markdown_explains_a_submission_that_cannot_be_loaded_once():
+    error = "SyntaxError: '(' was never closed (encoding.py, line 4)\n    return f(x\n            ^"
+    tests = tuple(
+        outcome(f, f"test_{f}_{i}", 1, FAILED, f"`{f}` could not be graded: {error}")
+        for f in "abc"
+        for i in range(3)
+    )
+    result = GradeResult(
+        "encoding",
+        "s",
+        "module",
+        tuple(FunctionScore(f, tuple(t for t in tests if t.function == f)) for f in "abc"),
+        messages=(f"Your code could not be loaded, so no function could be graded: {error}", "another note"),
+        load_error=error,
+    )
+    text = MarkdownReport().render(result)
+    assert text.count("was never closed") == 1 and text.count("            ^") == 1
+    assert "## Your code could not be loaded" in text and "```\nSyntaxError: '(' was never closed" in text
+    assert "## What to fix" not in text and "> another note" in text
+    assert "| ❌ `a` | 0 / 3 | 0 / 3 |" in text
 
 
 @pytest.mark.parametrize(

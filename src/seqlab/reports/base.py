@@ -23,12 +23,12 @@ def points(value: float) -> str:
 
 
 def test_feedback(test: TestOutcome) -> str:
-    """Plain-text feedback for one test: its message and counterexample."""
+    """Plain-text feedback for one test: its message, its hint and counterexample."""
     if test.outcome == SKIPPED:
         return f"Skipped: {test.message}" if test.message else "Skipped"
     if test.outcome != FAILED:
         return ""
-    text = test.message
+    text = test.message + (f"\n{test.hint_text}" if test.hint_text else "")
     if test.counterexample:
         text += f"\n\nSmallest failing input found:\n{test.counterexample}"
     return text

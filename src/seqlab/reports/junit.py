@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from seqlab.model import FAILED, SKIPPED, GradeResult
-from seqlab.reports.base import Report, points
+from seqlab.reports.base import Report, points, test_feedback
 from seqlab.text_safety import clean
 
 
@@ -47,8 +47,7 @@ class JunitReport(Report):
                     message=clean(test.message).split("\n")[0][:200] if test.message else "failed",
                     type="AssertionError",
                 )
-                detail = test.message + (f"\n\n{test.counterexample}" if test.counterexample else "")
-                failure.text = clean(detail)
+                failure.text = clean(test_feedback(test))
             elif test.outcome == SKIPPED:
                 ET.SubElement(case, "skipped", message=clean(test.message))
         ET.indent(suites)

@@ -20,10 +20,11 @@ def _indent(text: str) -> str:
 
 
 def failure_lines(function: FunctionScore) -> list[str]:
-    """Markdown lines explaining a function's failed tests: name, points, message, counterexample.
+    """Markdown lines explaining a function's failed tests: name, points, message, counterexample, hint.
 
-    A hint (the message's last line, see :mod:`seqlab.misconceptions`) is written out once per function;
-    later tests with the same hint say so in a line.
+    A message shown for an earlier test is not repeated ("same problem as above"). A hint is a line of its
+    own under the message, outside the code block, written out once per function: a later test with
+    another message and the same hint says "Hint: the same as above."
     """
     lines: list[str] = []
     shown: set[str] = set()
@@ -31,20 +32,36 @@ def failure_lines(function: FunctionScore) -> list[str]:
     for test in function.tests:
         if test.outcome != FAILED:
             continue
-        message = test.message
-        if test.hint in hinted and "\n" in message:
-            message = message.rsplit("\n", 1)[0] + "\nHint: the same as above."
-        hinted.add(test.hint)
         lines.append(f"- ❌ {markdown_literal(test.name, inline=True)} ({points(test.max_points)} points)")
-        if message in shown and not test.counterexample:
-            lines.append("  (same problem as above)")
+        if test.message in shown and not test.counterexample:
+            lines += ["  (same problem as above)", ""]
             continue
-        shown.add(message)
-        lines += ["", _indent(code_block(message))]
+        shown.add(test.message)
+        lines += ["", _indent(code_block(test.message))]
         if test.counterexample:
             lines += ["", "  Smallest failing input found:", "", _indent(code_block(test.counterexample))]
+        if test.hint_text:
+            same = test.hint in hinted
+            hinted.add(test.hint)
+            # the catalogue's sentence, written by the course (not by the student): Markdown as written
+            sentence = "Hint: the same as above." if same else " ".join(test.hint_text.split())
+            lines += ["", f"  💡 {sentence}"]
         lines.append("")
     return lines
+
+
+def load_error_lines(result: GradeResult) -> list[str]:
+    """For a submission that could not be loaded: one explanation (the error with its file, line and caret,
+    in a code block so that the caret stays under the column) and what to do, instead of one per test."""
+    return [
+        "## Your code could not be loaded",
+        "",
+        "No test could run, so every test failed for this one reason. Fix it first (the file and line are "
+        "named below; run the file or the notebook cell to see the same error), then check again.",
+        "",
+        code_block(result.load_error),
+        "",
+    ]
 
 
 def message_lines(messages: Iterable[str]) -> list[str]:
@@ -76,7 +93,11 @@ class MarkdownReport(Report):
             f"{markdown_literal(result.suite, inline=True)} tests, seed {result.seed}.",
             "",
         ]
-        lines += message_lines(result.messages)
+        if result.load_error:
+            lines += load_error_lines(result)
+        lines += message_lines(
+            m for m in result.messages if not (result.load_error and m.endswith(result.load_error))
+        )
         lines += ["| function | points | tests passed |", "|---|---:|---:|"]
         for function in result.functions:
             passed = sum(t.outcome == PASSED for t in function.tests)
@@ -88,6 +109,8 @@ class MarkdownReport(Report):
                 f"| {passed} / {counted} |"
             )
         failing = [f for f in result.functions if any(t.outcome == FAILED for t in f.tests)]
+        if result.load_error:
+            failing = []  # each failed for the reason above
         if failing:
             lines += ["", "## What to fix", ""]
         for function in failing:
