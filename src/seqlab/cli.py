@@ -227,6 +227,14 @@ def _instructor_commands(commands: Any) -> None:
         help="your assignment folder (default: the current folder)",
     )
     check.add_argument("--assignment", "-a", choices=ASSIGNMENTS, help="default: guessed from the folder")
+    check.add_argument(
+        "--format",
+        "-f",
+        choices=("terminal", "markdown", "json"),
+        default="terminal",
+        help="terminal: for people, coloured on a terminal unless NO_COLOR is set (default); markdown, json: "
+        "for programs",
+    )
 
     release = commands.add_parser("release", help="build the student release from solutions/ (instructors)")
     release.add_argument(
@@ -392,19 +400,29 @@ def _grade_class(args: argparse.Namespace) -> int:
 def _guess_assignment(path: Path) -> str:
     folder = path if path.is_dir() else path.parent
     found = [a for a in ASSIGNMENTS if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
-    if len(found) != 1:
-        raise SeqlabError(f"cannot tell which assignment {folder} holds; pass --assignment")
+    if not found:
+        raise SeqlabError(
+            f"{folder.resolve()} is not an assignment folder: it holds none of "
+            f"{', '.join(f'{a}.py' for a in ASSIGNMENTS)} (or their .ipynb). Run this in your assignment's "
+            "folder (cd assignments/encoding, for one), or name it: seqlab check assignments/encoding"
+        )
+    if len(found) > 1:
+        raise SeqlabError(f"{folder} holds the files of {', '.join(found)}; say which: --assignment NAME")
     return found[0]
 
 
 def _check(args: argparse.Namespace) -> int:
     from seqlab.grading import GradeOptions, grade
-    from seqlab.reports import MarkdownReport
+    from seqlab.reports import WRITERS, TerminalReport
+    from seqlab.reports.terminal import wants_colour
 
     assignment = args.assignment or _guess_assignment(args.path)
     folder = args.path if args.path.is_dir() else args.path.parent
+    if args.format == "terminal" and sys.stderr.isatty():
+        print(f"seqlab: running the public checks of {assignment} ...", file=sys.stderr)
     result = grade(folder, assignment, GradeOptions(suite="public"))
-    sys.stdout.write(MarkdownReport().render(result))
+    writer = TerminalReport(wants_colour(sys.stdout)) if args.format == "terminal" else WRITERS[args.format]()
+    sys.stdout.write(writer.render(result))
     return 0 if result.score == result.max_score else 1
 
 

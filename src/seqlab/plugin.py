@@ -75,10 +75,20 @@ def _message(exc: BaseException) -> str:
             "the function gave different results for the same input (does it use randomness or keep state?)"
         )
     if isinstance(exc, AssertionError):
-        return str(exc) or "a check on the returned value failed"
+        return _without_pytest_advice(str(exc)) or "a check on the returned value failed"
     if isinstance(exc, pytest.fail.Exception):
         return str(exc)
     return f"the returned value could not be checked ({type(exc).__name__}: {exc})"
+
+
+#: pytest's advice in an assertion's explanation, about options that a grading has no use for
+_PYTEST_ADVICE = re.compile(r"(?i)(, )?use -vv? to (get|show)[^\n]*|\n *\.\.\.full output truncated[^\n]*")
+
+
+def _without_pytest_advice(text: str) -> str:
+    """An assertion's explanation without pytest's "use -vv to show" advice, and the lines left empty."""
+    lines = [line.rstrip() for line in _PYTEST_ADVICE.sub("", text).split("\n")]
+    return "\n".join(line for index, line in enumerate(lines) if line or (index and lines[index - 1])).strip()
 
 
 _FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference|data=data\(\.\.\.\)).*,$")

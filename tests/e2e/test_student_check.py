@@ -34,8 +34,14 @@ def test_seqlab_check_on_the_fresh_release_says_not_implemented(assignment: str,
     folder = released_copy(assignment, tmp_path)
     completed = run([sys.executable, "-m", "seqlab.cli", "check"], cwd=folder)
     assert completed.returncode == 1, completed.stderr
-    assert "public tests" in completed.stdout
-    assert "is not implemented yet" in completed.stdout
+    lines = completed.stdout.splitlines()
+    assert lines[0] == f"{assignment}: public checks of {folder.name}", "plain text when piped"
+    assert "not implemented yet" in completed.stdout and "\033[" not in completed.stdout
+    assert lines[-1].startswith("Total: 0 / ") and lines[-1].endswith(" checks pass"), "the total comes last"
+    again = run([sys.executable, "-m", "seqlab.cli", "check"], cwd=folder)
+    assert again.stdout == completed.stdout, "two runs, the same output"
+    markdown = run([sys.executable, "-m", "seqlab.cli", "check", "--format", "markdown"], cwd=folder)
+    assert markdown.stdout.startswith(f"# {assignment}: 0 / ") and "public tests" in markdown.stdout
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -48,7 +54,9 @@ def test_seqlab_check_passes_finished_work_in_the_file_saved_last(assignment: st
     completed = run([sys.executable, "-m", "seqlab.cli", "check"], cwd=folder)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert f"{assignment}.py (the one saved last) was used" in completed.stdout
-    assert "❌" not in completed.stdout
+    assert "✗" not in completed.stdout and "Fix first" not in completed.stdout
+    total = completed.stdout.splitlines()[-1]
+    assert total.startswith("Total: ") and total.split()[1] == total.split()[3], total
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -418,6 +418,10 @@ def test_public_suite_without_reference_needs_no_markers(tmp_path, student):
 
         def test_calls_nothing(submission):
             assert submission is not None  # touches no student function
+
+
+        def test_doubles(submission):
+            assert [submission.double(x) for x in (1, 1000, 2000)] == [2, 2000, 4000]
         """,
     )
     run = run_suite(suite, assignment="toy", submission=student, reference=None)
@@ -425,8 +429,12 @@ def test_public_suite_without_reference_needs_no_markers(tmp_path, student):
         ("halve", PASSED, 1.0),
         ("double", FAILED, 1.0),
         ("(no function called)", PASSED, 1.0),
+        ("double", FAILED, 1.0),
     ]
     assert "2001" in run.outcomes[1].message, "public tests show their assertion (rewriting on)"
+    doubles = run.outcomes[3].message
+    assert "At index 1 diff: 2001 != 2000" in doubles, doubles
+    assert "-v" not in doubles and not doubles.endswith("\n"), "pytest's advice about its options is cut"
 
 
 EDGE_SUITE = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -14,7 +15,8 @@ from builders import outcome
 
 from seqlab import model
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
-from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, MarkdownReport
+from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, MarkdownReport, TerminalReport
+from seqlab.reports.terminal import wants_colour
 
 SCHEMA = json.loads(
     (Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text(encoding="utf-8")
@@ -360,6 +362,7 @@ TIMING = {
     "gradescope": re.compile(r'"execution_time": [0-9.]+'),
     "junit": re.compile(r'\btime="[0-9.]+"'),
     "markdown": re.compile(r"(?!)"),
+    "terminal": re.compile(r"(?!)"),
 }
 
 
@@ -369,15 +372,111 @@ def test_two_renders_differ_only_in_timing(result, name):
     first = writer.render(result)
     assert writer.render(result) == first
     slower = writer.render(dataclasses.replace(result, execution_time=99.5))
-    assert slower != first or name == "markdown"
+    assert slower != first or name in ("markdown", "terminal")  # for people: no timing at all
     assert TIMING[name].sub("T", slower) == TIMING[name].sub("T", first)
 
 
 def test_every_writer_is_registered_with_a_suffix():
-    assert set(WRITERS) == {"json", "gradescope", "junit", "markdown"}
+    assert set(WRITERS) == {"json", "gradescope", "junit", "markdown", "terminal"}
     assert {name: cls.suffix for name, cls in WRITERS.items()} == {
         "json": ".json",
         "gradescope": ".json",
         "junit": ".xml",
         "markdown": ".md",
+        "terminal": ".txt",
     }
+
+
+def _stub_and_mistake() -> GradeResult:
+    hint = "Hint: your output matches tokens not lowercased. Lower-case first. (See section 1.)"
+    tokenize = (
+        outcome(
+            "tokenize", "test_lecture", 1, FAILED, "tokenize('A b') returned ['A', 'b']", "", "lower", hint
+        ),
+        outcome(
+            "tokenize",
+            "test_random",
+            1,
+            FAILED,
+            "tokenize('Cc') returned ['Cc']\n  \x1b[2J",
+            "",
+            "lower",
+            hint,
+        ),
+        outcome("tokenize", "test_empty", 1, PASSED),
+    )
+    stub = tuple(
+        outcome(
+            "ngrams",
+            f"test_{i}",
+            1,
+            FAILED,
+            "`ngrams` is not implemented yet (it raises NotImplementedError)",
+        )
+        for i in range(3)
+    )
+    return GradeResult(
+        "encoding",
+        "work",
+        "module",
+        (FunctionScore("tokenize", tokenize), FunctionScore("ngrams", stub)),
+        suite="public",
+    )
+
+
+def test_terminal_report_explains_failures_and_ends_with_the_summary_and_the_total():
+    text = TerminalReport().render(_stub_and_mistake())
+    lines = text.splitlines()
+    assert lines[0] == "encoding: public checks of work"
+    assert lines[-1] == "Total: 1 / 6 points, 1 of 6 checks pass", "the total comes last"
+    assert text.index("tokenize: 2 failed checks") < text.index("Summary") < text.index("Fix first: tokenize")
+    assert (
+        "      tokenize('A b') returned ['A', 'b']" in text
+        and "      Hint: your output matches tokens" in text
+    )
+    assert text.count("Hint: your output matches") == 1 and "Hint: the same as above." in text
+    assert "  ~ tokenize  passed 1 of 3 checks   tokenize('A b') returned ['A', 'b']" in lines
+    assert "  ✗ ngrams    passed 0 of 3 checks   not implemented yet" in lines
+    assert "ngrams: " not in text, "a stub gets its summary line only, not one line per check"
+    assert "\x1b" not in text, "no colour unless asked, and the student's escape sequence is replaced"
+
+
+def test_terminal_report_colours_only_where_asked_and_explains_a_load_error_once():
+    coloured = TerminalReport(colour=True).render(_stub_and_mistake())
+    assert "\x1b[31m✗\x1b[0m ngrams" in coloured and "\x1b[2J" not in coloured
+    error = "SyntaxError: invalid syntax (encoding.py, line 3)\n    def f(:\n          ^"
+    tests = tuple(outcome("f", f"test_{i}", 1, FAILED, f"`f` could not be graded: {error}") for i in range(4))
+    broken = GradeResult(
+        "encoding",
+        "work",
+        "module",
+        (FunctionScore("f", tests),),
+        messages=(f"Your code could not be loaded, so no function could be graded: {error}",),
+        load_error=error,
+    )
+    text = TerminalReport().render(broken)
+    assert text.count("invalid syntax") == 1 and "              ^" in text
+    assert text.splitlines()[-1] == "Total: 0 / 4 points, 0 of 4 checks pass"
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("tty", "environ", "expected"),
+    [
+        (True, {"TERM": "xterm-256color"}, True),
+        (False, {"TERM": "xterm-256color"}, False),
+        (True, {"TERM": "xterm", "NO_COLOR": "1"}, False),
+        (True, {"TERM": "xterm", "NO_COLOR": ""}, True),
+        (True, {"TERM": "dumb"}, False),
+    ],
+)
+def test_colour_only_on_a_terminal_without_no_color(tty, environ, expected):
+    assert wants_colour(_Stream(tty), environ) is expected

@@ -11,12 +11,22 @@ from seqlab.reports.gradescope import GradescopeReport
 from seqlab.reports.json import JsonReport
 from seqlab.reports.junit import JunitReport
 from seqlab.reports.markdown import MarkdownReport
+from seqlab.reports.terminal import TerminalReport
 
 WRITERS: dict[str, type[Report]] = {
     "json": JsonReport,
     "gradescope": GradescopeReport,
     "junit": JunitReport,
     "markdown": MarkdownReport,
+    "terminal": TerminalReport,
 }
 
-__all__ = ["Report", "WRITERS", "JsonReport", "GradescopeReport", "JunitReport", "MarkdownReport"]
+__all__ = [
+    "Report",
+    "WRITERS",
+    "JsonReport",
+    "GradescopeReport",
+    "JunitReport",
+    "MarkdownReport",
+    "TerminalReport",
+]
