@@ -39,9 +39,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from seqlab.model import FAILED, FunctionScore, GradeResult
-from seqlab.text_safety import clean, html_text
+from seqlab.text_safety import clean, html_text, safe_file_stem
 
 #: How many rows the failure, hint and slowest-submission tables show.
 TOP = 10
@@ -182,23 +183,74 @@ def _first_line(text: str) -> str:
     return line if len(line) <= MESSAGE_CHARS else line[: MESSAGE_CHARS - 1] + "…"
 
 
+#: How proxy.failure_message words a stub's failure (the function raises NotImplementedError)
+_NOT_IMPLEMENTED = "is not implemented yet"
+
+
 def frequent_failures(results: Sequence[GradeResult], top: int = TOP) -> list[tuple[str, str, int, str]]:
     """``(function, test name, count, example message's first line)``, most frequent first.
 
-    The example is the first failing submission's (in the order given); ties go by function, then name.
+    The example is the most frequent first line among the test's failures that are not a stub's (ties go
+    to the first in sorted order), or the stub's line when every failure is one; ties between tests go by
+    function, then name.
     """
     counts: Counter[tuple[str, str]] = Counter()
-    examples: dict[tuple[str, str], str] = {}
+    lines: dict[tuple[str, str], Counter[str]] = {}
     for result in results:
         for test in result.tests:
             if test.outcome != FAILED:
                 continue
             group = (test.function, test.name)
             counts[group] += 1
-            if not examples.get(group):
-                examples[group] = _first_line(test.message)
+            line = _first_line(test.message)
+            lines.setdefault(group, Counter())[line] += 1 if _NOT_IMPLEMENTED not in line else 0
+    examples = {}
+    for group, seen in lines.items():
+        ranked_lines = sorted(seen.items(), key=lambda item: (-item[1], item[0]))
+        examples[group] = ranked_lines[0][0]  # a stub's line only where every failure is one
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [(function, name, count, examples[function, name]) for (function, name), count in ranked[:top]]
+
+
+#: The problems a submission can have besides wrong answers, in the order the report lists them
+PROBLEMS = ("could not be loaded", "timed out", "crashed", "nothing implemented")
+
+
+def problems(result: GradeResult) -> list[str]:
+    """What went wrong with a submission besides wrong answers, among :data:`PROBLEMS`: it could not be read
+    or loaded, a call was stopped for time, the process running it crashed, or every failed test was a
+    stub's (and none passed)."""
+    found = []
+    loaded = not result.load_error and not any(
+        m.startswith(("Your code could not be loaded", "Your submission could not be read"))
+        for m in result.messages
+    )  # (results stored before load_error was a field say it in a message only)
+    if not loaded:
+        found.append("could not be loaded")
+    worker = result.extra.get("worker") if isinstance(result.extra.get("worker"), dict) else {}
+    if worker.get("timeouts"):
+        found.append("timed out")
+    if worker.get("crashes"):
+        found.append("crashed")
+    failed = [t for t in result.tests if t.outcome == FAILED]
+    if loaded and failed and all(_NOT_IMPLEMENTED in t.message for t in failed):
+        if not any(t.outcome == "passed" for t in result.tests):
+            found.append("nothing implemented")
+    return found
+
+
+def problem_counts(results: Iterable[tuple[str, GradeResult]]) -> dict[str, list[str]]:
+    """For each of :data:`PROBLEMS` that occurs, the students (sorted) whose submission has it."""
+    named: dict[str, list[str]] = {}
+    for student, result in results:
+        for problem in problems(result):
+            named.setdefault(problem, []).append(student)
+    return {problem: sorted(named[problem]) for problem in PROBLEMS if problem in named}
+
+
+def plural(count: int, word: str, many: str = "") -> str:
+    """``1 submission``, ``2 submissions`` (``many``: the plural when it is not ``word`` + s)."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def hint_sentence(message: str) -> str:
@@ -394,7 +446,12 @@ def _failures(results: Sequence[GradeResult]) -> str:
     text += "\n<h3>Most frequent misconceptions</h3>\n"
     if hints:
         rows = [
-            [f"<code>{_e(function)}</code>", f"<code>{_e(key)}</code>", str(count), _e(_first_line(sentence))]
+            [
+                f"<code>{_e(function)}</code>",
+                f"<code>{_e(key)}</code>",
+                str(count),
+                _e(" ".join(sentence.split())),
+            ]
             for function, key, count, sentence in hints
         ]
         text += _table("hints", ["function", "misconception", "submissions", "hint given"], rows, {2})
@@ -413,6 +470,44 @@ def _slowest(entries: Sequence[tuple[Key, GradeResult]], seconds: Mapping[Key, f
     )
 
 
+def _problems(entries: Sequence[tuple[Key, GradeResult]]) -> str:
+    counted = problem_counts((student, result) for (student, _), result in entries)
+    if not counted:
+        return '<p class="problems">Every submission loaded and ran without time-outs or crashes.</p>'
+    items = "".join(
+        f"<li>{_e(plural(len(students), 'submission'))} {_e(problem)}: {_e(', '.join(students))}</li>"
+        for problem, students in counted.items()
+    )
+    return f'<ul class="problems">{items}</ul>'
+
+
+def _students(entries: Sequence[tuple[Key, GradeResult]], feedback: str | None) -> str:
+    """One row per student: the score, what went wrong, each function's points, a link to the feedback."""
+    functions = sorted({f.name for _, result in entries for f in result.functions})
+    rows = []
+    for (student, assignment), result in entries:
+        scores = {f.name: f for f in result.functions}
+        name = _e(student)
+        if feedback is not None:
+            href = f"{feedback}/{quote(safe_file_stem(student))}/{quote(safe_file_stem(assignment))}.md"
+            name = f'<a href="{_e(href)}">{name}</a>'
+        hints = sorted({t.hint for t in result.tests if t.hint})
+        status = problems(result) + ([f"hint: {', '.join(hints)}"] if hints else [])
+        rows.append(
+            [
+                name,
+                f"{_points(result.score)} / {_points(result.max_score)}",
+                _e("; ".join(status)),
+                *[
+                    f"{_points(scores[f].score)} / {_points(scores[f].max_score)}" if f in scores else ""
+                    for f in functions
+                ],
+            ]
+        )
+    headers = ["student", "score", "problems and hints", *functions]
+    return "<h3>Students</h3>\n" + _table("students", headers, rows, {1, *range(3, 3 + len(functions))})
+
+
 def _page(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n"
@@ -428,14 +523,18 @@ def render_class_report(
     *,
     seconds: Mapping[tuple[str, str], float] | None = None,
     title: str = "seqlab class report",
+    feedback: str | None = None,
 ) -> str:
     """The class report for ``grades`` (keyed by ``(student, assignment)``) as one self-contained HTML page.
 
     Sections: a summary table (per assignment: submissions graded, mean, median, min and max score, the
     points possible, how many earned full marks and how many scored zero), then per assignment the score
     distribution, per-exercise pass rates, most frequent failures and hints, and slowest submissions (see
-    the module docstring). ``seconds`` overrides each submission's ``execution_time`` for the ranking.
-    An empty ``grades`` gives a valid page saying that no submissions were graded.
+    the module docstring), then the students: what went wrong with each submission (:func:`problems`,
+    counted and named) and a table with each student's score, problems, hints and points per function,
+    linked to ``feedback/<student>/<assignment>.md`` when ``feedback`` (that folder, relative to the page)
+    is given. ``seconds`` overrides each submission's ``execution_time`` for the ranking. An empty
+    ``grades`` gives a valid page saying that no submissions were graded.
     """
     if not grades:
         return _page(title, '<p class="empty">No submissions were graded.</p>')
@@ -446,7 +545,8 @@ def render_class_report(
     summaries = [summarize(a, [result for _, result in by_assignment[a]]) for a in assignments]
     students = len({student for student, _ in grades})
     sections = [
-        f"<p>{len(grades)} submissions by {students} students over {len(assignments)} assignments.</p>",
+        f"<p>{plural(len(grades), 'submission')} by {plural(students, 'student')} of "
+        f"{plural(len(assignments), 'assignment')}.</p>",
         "<h2>Summary</h2>",
         _summary_table(summaries),
     ]
@@ -460,6 +560,8 @@ def render_class_report(
             _pass_rates(assignment, results),
             _failures(results),
             _slowest(entries, seconds),
+            _problems(entries),
+            _students(entries, feedback),
             "</section>",
         ]
     return _page(title, "\n".join(sections))

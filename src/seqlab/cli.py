@@ -351,7 +351,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _grade_class(args: argparse.Namespace) -> int:
     from seqlab.class_grading import LocalRunner, Progress, Runner, grade_class
-    from seqlab.class_report import write_class_report
+    from seqlab.class_report import plural, problem_counts, write_class_report
     from seqlab.gradebook import Gradebook, default_url
     from seqlab.submissions import find_submissions
 
@@ -384,12 +384,17 @@ def _grade_class(args: argparse.Namespace) -> int:
         latest = {key: result for key, result in gradebook.latest().items() if key in graded}
         gradebook.export_csv(out / "grades.csv", assignments)
         gradebook.write_feedback(out / "feedback")
-        write_class_report(out / "class-report.html", latest)
+        write_class_report(out / "class-report.html", latest, feedback="feedback")
     print(
         f"seqlab: {run.graded} graded, {run.already_graded} already in the gradebook, {len(run.failed)} "
         f"could not be graded, in {run.seconds:.0f} s -> {out}/ (grades.csv, feedback/, class-report.html)",
         file=sys.stderr,
     )
+    counted = problem_counts(
+        sorted((f"{student} / {assignment}", result) for (student, assignment), result in latest.items())
+    )
+    for problem, names in counted.items():
+        print(f"seqlab: {plural(len(names), 'submission')} {problem}: {', '.join(names)}", file=sys.stderr)
     for job, error in run.failed:
         print(f"seqlab: could not grade {job.student} / {job.assignment}: {error.strip()}", file=sys.stderr)
     if run.interrupted:

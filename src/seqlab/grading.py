@@ -244,6 +244,14 @@ def grade(
         suite=options.suite,
         seqlab_version=__version__,
         execution_time=round(time.monotonic() - began, 3),
-        extra={**_extra(run.gpu, options.limits, options.sandbox), "hints": hints or no_hints_reason},
+        extra={
+            **_extra(run.gpu, options.limits, options.sandbox),
+            "hints": hints or no_hints_reason,
+            # what the class report counts: calls stopped for time, crashes of the process running the code
+            "worker": {
+                "timeouts": worker.stats.timeouts if worker is not None else 0,
+                "crashes": worker.stats.crashes if worker is not None else 0,
+            },
+        },
         load_error=load_failure or "",
     )

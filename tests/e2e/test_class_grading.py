@@ -23,6 +23,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,86 @@ def test_a_class_run_killed_halfway_grades_only_the_rest_when_restarted(tmp_path
     assert len(list((out / "feedback").glob("*/encoding.md"))) == count
     page = (out / "class-report.html").read_text()
     assert "data:image/png;base64," in page and f"<td>{count}</td>" in page.replace(' class="num"', "")
+
+
+class _Table(HTMLParser):
+    """The rows of the ``<table class="students">`` and the items of ``<ul class="problems">`` of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self.problems: list[str] = []
+        self._in: str = ""
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        if tag == "table" and classes == "students":
+            self._in = "students"
+        elif tag == "ul" and classes == "problems":
+            self._in = "problems"
+        elif self._in == "students" and tag == "tr":
+            self.rows.append([])
+        elif self._in == "students" and tag in ("td", "th"):
+            self._cell = []
+        elif self._in == "problems" and tag == "li":
+            self._cell = []
+        elif self._in == "students" and tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("table", "ul"):
+            self._in = ""
+        elif tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "li" and self._cell is not None:
+            self.problems.append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_the_class_report_names_each_kind_of_problem_per_student_and_counts_it(tmp_path: Path):
+    """A stub, a syntax error, an infinite loop and a catalogued mistake: the report's students table
+    names each (with the hint), the problems list counts and names them as the console does, and each
+    student's row links to the feedback file that exists."""
+    reference = reference_source(ASSIGNMENT)
+    mutant = catalogued_mutants(ASSIGNMENT)[0]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "ann.py").write_text((ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.py").read_text())
+    (folder / "bob.py").write_text(reference + "\n\ndef tokenize(text, level='word':\n    return []\n")
+    (folder / "cat.py").write_text(reference + "\n\ndef ngrams(tokens, n):\n    while True:\n        pass\n")
+    (folder / "dan.py").write_text(reference + "\n\n" + mutant.read_text())
+    out = tmp_path / "out"
+    command = [*_command(folder, out), "--call-timeout", "2", "--no-progress"]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert "seqlab: 1 submission could not be loaded: bob / encoding" in finished.stderr
+    assert "seqlab: 1 submission timed out: cat / encoding" in finished.stderr
+    assert "seqlab: 1 submission nothing implemented: ann / encoding" in finished.stderr
+    page = _Table()
+    page.feed((out / "class-report.html").read_text(encoding="utf-8"))
+    rows = {row[0]: row for row in page.rows[1:]}
+    assert page.rows[0][:3] == ["student", "score", "problems and hints"] and set(rows) == {
+        "ann",
+        "bob",
+        "cat",
+        "dan",
+    }
+    assert rows["ann"][2] == "nothing implemented" and rows["ann"][1].startswith("0 / ")
+    assert rows["bob"][2] == "could not be loaded"
+    assert rows["cat"][2] == "timed out"
+    (key,) = header_names(mutant, "misconception")
+    assert rows["dan"][2] == f"hint: {key}"
+    assert page.problems == [
+        "1 submission could not be loaded: bob",
+        "1 submission timed out: cat",
+        "1 submission nothing implemented: ann",
+    ]
+    assert sorted(page.links) == [f"feedback/{s}/encoding.md" for s in ("ann", "bob", "cat", "dan")]
+    assert all((out / link).is_file() for link in page.links)

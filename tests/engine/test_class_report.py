@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from seqlab import model
+from seqlab import class_report, model
 from seqlab.class_report import render_class_report, write_class_report
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 
@@ -335,3 +335,25 @@ def test_write_class_report(tmp_path, klass):
     path = write_class_report(tmp_path / "reports" / "class.html", grades, seconds=seconds)
     assert path == tmp_path / "reports" / "class.html"
     assert path.read_text(encoding="utf-8") == render_class_report(grades, seconds=seconds)
+
+
+def test_an_example_message_is_taken_from_the_failures_of_other_causes_than_a_stub():
+    stub = "`tokenize` is not implemented yet (it raises NotImplementedError)"
+
+    def one(student: str, message: str) -> GradeResult:
+        test = model.TestOutcome("t.py::test_lecture", "lecture", "tokenize", 1, FAILED, message)
+        return GradeResult("encoding", student, "module", (FunctionScore("tokenize", (test,)),))
+
+    results = [one("a", stub), one("b", "tokenize('A') returned ['A']"), one("c", stub)]
+    assert class_report.frequent_failures(results) == [
+        ("tokenize", "lecture", 3, "tokenize('A') returned ['A']")
+    ]
+    assert class_report.frequent_failures([results[0]]) == [("tokenize", "lecture", 1, stub)]
+    assert (
+        class_report.problems(results[0]) == ["nothing implemented"]
+        and class_report.problems(results[1]) == []
+    )
+    assert (
+        class_report.plural(1, "assignment") == "1 assignment"
+        and class_report.plural(2, "class", "classes") == "2 classes"
+    )
