@@ -7,6 +7,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +16,15 @@ from builders import outcome
 
 from seqlab import model
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
-from seqlab.reports import WRITERS, GradescopeReport, JsonReport, JunitReport, MarkdownReport, TerminalReport
+from seqlab.reports import (
+    WRITERS,
+    GradescopeReport,
+    HtmlReport,
+    JsonReport,
+    JunitReport,
+    MarkdownReport,
+    TerminalReport,
+)
 from seqlab.reports.terminal import wants_colour
 
 SCHEMA = json.loads(
@@ -363,6 +372,7 @@ TIMING = {
     "junit": re.compile(r'\btime="[0-9.]+"'),
     "markdown": re.compile(r"(?!)"),
     "terminal": re.compile(r"(?!)"),
+    "html": re.compile(r"(?!)"),
 }
 
 
@@ -372,18 +382,19 @@ def test_two_renders_differ_only_in_timing(result, name):
     first = writer.render(result)
     assert writer.render(result) == first
     slower = writer.render(dataclasses.replace(result, execution_time=99.5))
-    assert slower != first or name in ("markdown", "terminal")  # for people: no timing at all
+    assert slower != first or name in ("html", "markdown", "terminal")  # for people: no timing at all
     assert TIMING[name].sub("T", slower) == TIMING[name].sub("T", first)
 
 
 def test_every_writer_is_registered_with_a_suffix():
-    assert set(WRITERS) == {"json", "gradescope", "junit", "markdown", "terminal"}
+    assert set(WRITERS) == {"json", "gradescope", "html", "junit", "markdown", "terminal"}
     assert {name: cls.suffix for name, cls in WRITERS.items()} == {
         "json": ".json",
         "gradescope": ".json",
         "junit": ".xml",
         "markdown": ".md",
         "terminal": ".txt",
+        "html": ".html",
     }
 
 
@@ -480,3 +491,54 @@ class _Stream(io.StringIO):
 )
 def test_colour_only_on_a_terminal_without_no_color(tty, environ, expected):
     assert wants_colour(_Stream(tty), environ) is expected
+
+
+class _Page(HTMLParser):
+    """Text of a page by element, and every tag seen (to prove that no markup of a student's got in)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_feedback_is_one_accessible_page_with_no_markup_of_the_student_s():
+    nasty = '<img src=x onerror="alert(1)"> </pre><script>x</script>'
+    result = _stub_and_mistake()
+    tokenize = result.functions[0]
+    tests = (dataclasses.replace(tokenize.tests[0], message=f"returned {nasty}"), *tokenize.tests[1:])
+    result = dataclasses.replace(result, functions=(FunctionScore("tokenize", tests), result.functions[1]))
+    text = HtmlReport().render(result)
+    page = _Page()
+    page.feed(text)
+    assert "script" not in page.tags and "img" not in page.tags, "a student's markup became markup"
+    assert nasty in "".join(page.text), "and it is shown as text"
+    assert (
+        text.startswith('<!DOCTYPE html>\n<html lang="en">')
+        and "<caption>Points per function</caption>" in text
+    )
+    assert 'aria-label="failed">✗</span> <code>ngrams</code>' in text and "http" not in text
+    assert text.count("Hint:</strong> your output matches tokens not lowercased") == 1
+    assert "Hint:</strong> the same as above." in text
+
+
+def test_html_feedback_explains_a_load_error_once():
+    error = "SyntaxError: invalid syntax (encoding.py, line 3)"
+    tests = tuple(outcome("f", f"test_{i}", 1, FAILED, f"`f` could not be graded: {error}") for i in range(3))
+    broken = GradeResult(
+        "encoding",
+        "work",
+        "module",
+        (FunctionScore("f", tests),),
+        messages=(f"Your code could not be loaded, so no function could be graded: {error}",),
+        load_error=error,
+    )
+    text = HtmlReport().render(broken)
+    assert text.count("invalid syntax") == 1 and "<h2>Your code could not be loaded</h2>" in text
+    assert "What to fix" not in text

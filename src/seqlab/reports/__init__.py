@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from seqlab.reports.base import Report
 from seqlab.reports.gradescope import GradescopeReport
+from seqlab.reports.html import HtmlReport
 from seqlab.reports.json import JsonReport
 from seqlab.reports.junit import JunitReport
 from seqlab.reports.markdown import MarkdownReport
@@ -16,6 +17,7 @@ from seqlab.reports.terminal import TerminalReport
 WRITERS: dict[str, type[Report]] = {
     "json": JsonReport,
     "gradescope": GradescopeReport,
+    "html": HtmlReport,
     "junit": JunitReport,
     "markdown": MarkdownReport,
     "terminal": TerminalReport,
@@ -26,6 +28,7 @@ __all__ = [
     "WRITERS",
     "JsonReport",
     "GradescopeReport",
+    "HtmlReport",
     "JunitReport",
     "MarkdownReport",
     "TerminalReport",
