@@ -435,6 +435,21 @@ def _stub_and_mistake() -> GradeResult:
     )
 
 
+def _unloadable(error: str, tests: int) -> GradeResult:
+    """A submission that could not be loaded, with ``error``: each of its ``tests`` failed for it."""
+    failed = tuple(
+        outcome("f", f"test_{i}", 1, FAILED, f"`f` could not be graded: {error}") for i in range(tests)
+    )
+    return GradeResult(
+        "encoding",
+        "work",
+        "module",
+        (FunctionScore("f", failed),),
+        messages=(f"Your code could not be loaded, so no function could be graded: {error}",),
+        load_error=error,
+    )
+
+
 def test_terminal_report_explains_failures_and_ends_with_the_summary_and_the_total():
     text = TerminalReport().render(_stub_and_mistake())
     lines = text.splitlines()
@@ -455,16 +470,7 @@ def test_terminal_report_explains_failures_and_ends_with_the_summary_and_the_tot
 def test_terminal_report_colours_only_where_asked_and_explains_a_load_error_once():
     coloured = TerminalReport(colour=True).render(_stub_and_mistake())
     assert "\x1b[31m✗\x1b[0m ngrams" in coloured and "\x1b[2J" not in coloured
-    error = "SyntaxError: invalid syntax (encoding.py, line 3)\n    def f(:\n          ^"
-    tests = tuple(outcome("f", f"test_{i}", 1, FAILED, f"`f` could not be graded: {error}") for i in range(4))
-    broken = GradeResult(
-        "encoding",
-        "work",
-        "module",
-        (FunctionScore("f", tests),),
-        messages=(f"Your code could not be loaded, so no function could be graded: {error}",),
-        load_error=error,
-    )
+    broken = _unloadable("SyntaxError: invalid syntax (encoding.py, line 3)\n    def f(:\n          ^", 4)
     text = TerminalReport().render(broken)
     assert text.count("invalid syntax") == 1 and "              ^" in text
     assert text.splitlines()[-1] == "Total: 0 / 4 points, 0 of 4 checks pass"
@@ -529,16 +535,6 @@ def test_html_feedback_is_one_accessible_page_with_no_markup_of_the_student_s():
 
 
 def test_html_feedback_explains_a_load_error_once():
-    error = "SyntaxError: invalid syntax (encoding.py, line 3)"
-    tests = tuple(outcome("f", f"test_{i}", 1, FAILED, f"`f` could not be graded: {error}") for i in range(3))
-    broken = GradeResult(
-        "encoding",
-        "work",
-        "module",
-        (FunctionScore("f", tests),),
-        messages=(f"Your code could not be loaded, so no function could be graded: {error}",),
-        load_error=error,
-    )
-    text = HtmlReport().render(broken)
+    text = HtmlReport().render(_unloadable("SyntaxError: invalid syntax (encoding.py, line 3)", 3))
     assert text.count("invalid syntax") == 1 and "<h2>Your code could not be loaded</h2>" in text
     assert "What to fix" not in text
