@@ -152,10 +152,15 @@ def test_the_forged_lines_of_a_load_error_stay_inside_the_messages(results: dict
     result = results["load_error_markup"]
     assert any("\ufffd" in message for message in result.messages), "the lone surrogate became U+FFFD"
     markdown = WRITERS["markdown"]().render(result)
-    quoted = [line for line in markdown.split("\n") if line.startswith(">")]
-    assert any("\\# encoding: 100 / 100 points" in line for line in quoted)
-    assert any("\\# carriage-return title" in line for line in quoted), "a CR starts no line of its own"
-    assert any("\\| tokenize \\| 12 / 12 \\|" in line for line in quoted), "no forged table row"
+    # the load error is shown once, inside a code block no line of it can close
+    fence = markdown.split("## Your code could not be loaded", 1)[1].split("\n| function |", 1)[0]
+    opening = next(line for line in fence.split("\n") if line.startswith("```"))
+    inside = fence.split(opening + "\n", 1)[1].rsplit("\n" + opening, 1)[0]
+    assert "# encoding: 100 / 100 points" in inside
+    assert "# carriage-return title" in inside, "a CR starts no line of its own"
+    assert "| tokenize | 12 / 12 |" in inside, "no forged table row"
+    outside = markdown.replace(inside, "")
+    assert "100 / 100 points" not in outside and "carriage-return title" not in outside
 
 
 def test_seqlab_grade_writes_the_markdown_report_of_a_lone_surrogate(tmp_path: Path) -> None:
