@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import quote
 
 from seqlab.model import FAILED, FunctionScore, GradeResult
+from seqlab.proxy import NOT_IMPLEMENTED
 from seqlab.text_safety import clean, html_text, safe_file_stem
 
 #: How many rows the failure, hint and slowest-submission tables show.
@@ -183,10 +184,6 @@ def _first_line(text: str) -> str:
     return line if len(line) <= MESSAGE_CHARS else line[: MESSAGE_CHARS - 1] + "…"
 
 
-#: How proxy.failure_message words a stub's failure (the function raises NotImplementedError)
-_NOT_IMPLEMENTED = "is not implemented yet"
-
-
 def frequent_failures(results: Sequence[GradeResult], top: int = TOP) -> list[tuple[str, str, int, str]]:
     """``(function, test name, count, example message's first line)``, most frequent first.
 
@@ -203,7 +200,7 @@ def frequent_failures(results: Sequence[GradeResult], top: int = TOP) -> list[tu
             group = (test.function, test.name)
             counts[group] += 1
             line = _first_line(test.message)
-            lines.setdefault(group, Counter())[line] += 1 if _NOT_IMPLEMENTED not in line else 0
+            lines.setdefault(group, Counter())[line] += 1 if NOT_IMPLEMENTED not in line else 0
     examples = {}
     for group, seen in lines.items():
         ranked_lines = sorted(seen.items(), key=lambda item: (-item[1], item[0]))
@@ -233,7 +230,7 @@ def problems(result: GradeResult) -> list[str]:
     if worker.get("crashes"):
         found.append("crashed")
     failed = [t for t in result.tests if t.outcome == FAILED]
-    if loaded and failed and all(_NOT_IMPLEMENTED in t.message for t in failed):
+    if loaded and failed and all(NOT_IMPLEMENTED in t.message for t in failed):
         if not any(t.outcome == "passed" for t in result.tests):
             found.append("nothing implemented")
     return found

@@ -32,12 +32,17 @@ _EVIDENCE = {"": "", "trace": "operator trace", "inputs": "report on its inputs"
 _STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE, w.INCONSISTENT}
 
 
+#: the words of a stub's failure message (a function that raises NotImplementedError), which the
+#: terminal and class reports recognise
+NOT_IMPLEMENTED = "is not implemented yet"
+
+
 def failure_message(function: str, result: w.CallResult) -> str:
     """Explain a failed call in student-facing words."""
     status = result.status
     if status == w.ERROR:
         if result.error_type == "NotImplementedError":
-            return f"`{function}` is not implemented yet (it raises NotImplementedError)"
+            return f"`{function}` {NOT_IMPLEMENTED} (it raises NotImplementedError)"
         text = f"`{function}` raised {result.error_type}: {result.message}".rstrip(": ")
         return text + (f"\n{result.traceback.rstrip()}" if result.traceback else "")
     if status == w.EXIT:

@@ -14,6 +14,7 @@ import os
 from typing import TextIO
 
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult, TestOutcome
+from seqlab.proxy import NOT_IMPLEMENTED
 from seqlab.reports.base import Report, points
 from seqlab.text_safety import clean
 
@@ -83,7 +84,7 @@ class TerminalReport(Report):
             failed = [t for t in function.tests if t.outcome == FAILED]
             if not failed:
                 continue
-            if all(_NOT_IMPLEMENTED in t.message for t in failed):  # a stub: the summary's line says it
+            if all(NOT_IMPLEMENTED in t.message for t in failed):  # a stub: the summary's line says it
                 continue
             lines.append(
                 self._style(f"{clean(function.name)}: {_plural(len(failed), 'failed check')}", "bold")
@@ -137,12 +138,9 @@ class TerminalReport(Report):
         return [*lines, "", self._style(total, style)]
 
 
-_NOT_IMPLEMENTED = "is not implemented yet"
-
-
 def _reason(test: TestOutcome, width: int) -> str:
     """Why ``test`` failed, in a few words: its message's first line without the function's name."""
-    if _NOT_IMPLEMENTED in test.message:
+    if NOT_IMPLEMENTED in test.message:
         return "not implemented yet"
     line = _first_line(test.message).removeprefix(f"`{test.function}` ")
     return line if len(line) <= width else line[: width - 1].rstrip() + "…"
