@@ -29,6 +29,8 @@ __all__ = [
     "assert_inputs_kept",
     "assert_keeps_graph",
     "assert_matches",
+    "assert_returns",
+    "call_text",
     "expect_tuple",
     "assert_tensor_matches",
     "close_enough",
@@ -389,7 +391,7 @@ def _describe(value: Any) -> str:
     if kind == "sequence":
         return f"a {type(value).__name__} of length {len(value)}"
     if kind == "dict":
-        return f"a dict with {len(value)} entries"
+        return f"a dict with {len(value)} {'entry' if len(value) == 1 else 'entries'}"
     return f"{_short(value)}"
 
 
@@ -465,6 +467,59 @@ def assert_matches(
     Known mistakes are named once the test failed, by the grader's catalogue (:mod:`seqlab.misconceptions`).
     """
     _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
+
+
+#: Arguments longer than this are shortened in :func:`call_text`; results longer than
+#: :data:`_SHOWN_WHOLE` are described (shape, length) rather than shown.
+_ARGUMENT_SHOWN = 60
+_SHOWN_WHOLE = 120
+
+
+def _argument_text(value: Any) -> str:
+    if _is_tensor(value):
+        return f"tensor(shape={tuple(value.shape)}, {value.dtype})"
+    if isinstance(value, np.ndarray) and value.size > 12:
+        return f"array(shape={value.shape}, {value.dtype})"
+    text = _short(value)
+    return text if len(text) <= _ARGUMENT_SHOWN else text[: _ARGUMENT_SHOWN - 3] + "..."
+
+
+def call_text(name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+    """A call as a student would write it, e.g. ``tokenize('Hi, Bo', level='char')``; long arguments are
+    shortened and large arrays given by shape and dtype."""
+    parts = [_argument_text(value) for value in args]
+    parts += [f"{key}={_argument_text(value)}" for key, value in kwargs.items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def assert_returns(function: Callable[..., Any], /, *args: Any, expected: Any, **kwargs: Any) -> Any:
+    """Call the student's ``function(*args, **kwargs)`` and assert that it returns ``expected``; return it.
+
+    For public tests, whose expected values students may see: the failure names the call as written
+    (:func:`call_text`) and, when both values are short, shows what came back and what was expected, e.g.::
+
+        tokenize('God bless the queen.') returned a list of length 3; expected a list of length 4
+          got:      ['god', 'bless', 'the']
+          expected: ['god', 'bless', 'the', 'queen']
+
+    The comparison is :func:`assert_matches`'s.
+    """
+    name = getattr(function, "__name__", "the function")
+    value = function(*args, **kwargs)
+    what = call_text(name, args, kwargs)
+    try:
+        _assert_matches(value, expected, what=what, rtol=1e-7, atol=1e-12)
+    except AssertionError as failure:
+        raise AssertionError(_with_both_values(str(failure), value, expected)) from None
+    return value
+
+
+def _with_both_values(message: str, actual: Any, expected: Any) -> str:
+    """``message`` and, when both fit on a line, the whole values that differ."""
+    got, want = _short(actual), _short(expected)
+    if len(got) > _SHOWN_WHOLE or len(want) > _SHOWN_WHOLE or "\n" in got + want:
+        return message
+    return f"{message}\n  got:      {got}\n  expected: {want}"
 
 
 def _assert_matches(actual: Any, expected: Any, *, what: str, rtol: float, atol: float) -> None:
