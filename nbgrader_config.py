@@ -39,3 +39,9 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# A stub says what it is: the notebook's tracebacks and seqlab's checks read "not implemented yet" (nbgrader's
+# default stub raises NotImplementedError with no message at all).
+c.ClearSolutions.code_stub = {
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("not implemented yet: replace this line with your code")'
+}

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from seqlab.misconceptions import Catalogue
+from seqlab.observe import Observe
 
 #: The gradients graded for each function returning a dict of them (for many_to_one_loss, its second item).
 GRADED = {
@@ -27,21 +28,7 @@ GRADED = {
 }
 
 
-def graded_outputs(function: str, value: Any) -> Any:
-    """The graded gradients of a returned dict (the other outputs unchanged)."""
-    names = GRADED.get(function)
-    if names is None:
-        return value
-
-    def pick(grads: Any) -> Any:
-        return {name: grads[name] for name in names if name in grads} if isinstance(grads, Mapping) else grads
-
-    if function == "many_to_one_loss" and isinstance(value, tuple | list) and len(value) == 2:
-        return value[0], pick(value[1])
-    return pick(value)
-
-
-catalogue = Catalogue("bptt", observe=graded_outputs)
+catalogue = Catalogue("bptt", observe=Observe(keys=GRADED))
 
 
 def _affine_backward(da: np.ndarray, cache: dict[str, Any]) -> dict[str, np.ndarray]:

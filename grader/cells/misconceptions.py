@@ -13,16 +13,9 @@ from typing import Any
 import numpy as np
 
 from seqlab.misconceptions import Catalogue
+from seqlab.observe import EVERY_FUNCTION, Observe
 
-
-def outputs_without_cache(function: str, value: Any) -> Any:
-    """A cell or layer's outputs without its cache dict (the last item of a returned tuple)."""
-    if isinstance(value, tuple | list) and value and isinstance(value[-1], dict):
-        return tuple(value[:-1])
-    return value
-
-
-catalogue = Catalogue("cells", observe=outputs_without_cache)
+catalogue = Catalogue("cells", observe=Observe(without_cache=(EVERY_FUNCTION,)))
 
 
 def _sigmoid(a: np.ndarray) -> np.ndarray:

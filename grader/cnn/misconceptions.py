@@ -26,16 +26,9 @@ from typing import Any
 import numpy as np
 
 from seqlab.misconceptions import Catalogue
+from seqlab.observe import Observe
 
-
-def sizes_with_their_type(function: str, value: Any) -> Any:
-    """``conv_output_size``'s value with whether it is a float; any other function's value as it is."""
-    if function == "conv_output_size":
-        return value, isinstance(value, float | np.floating)
-    return value
-
-
-catalogue = Catalogue("cnn", observe=sizes_with_their_type)
+catalogue = Catalogue("cnn", observe=Observe(with_float_flag=("conv_output_size",)))
 
 SIZES = "the cnn notebook, section 2.2 (The formula)"
 COUNTS = "the cnn notebook, section 4 (Counting parameters)"

@@ -21,16 +21,9 @@ from typing import Any
 import numpy as np
 
 from seqlab.misconceptions import Catalogue
+from seqlab.observe import Observe
 
-
-def empty_windows_alike(function: str, value: Any) -> Any:
-    """``make_windows``' ``(X, y)`` with each empty array as ``np.empty(0)``; other values unchanged."""
-    if function == "make_windows" and isinstance(value, tuple | list):
-        return tuple(np.empty(0) if isinstance(v, np.ndarray) and v.size == 0 else v for v in value)
-    return value
-
-
-catalogue = Catalogue("windowing", observe=empty_windows_alike)
+catalogue = Catalogue("windowing", observe=Observe(empty_alike=("make_windows",)))
 
 WINDOWS = "the windowing notebook, section 1 (Windows with Keras' `TimeseriesGenerator` semantics)"
 BATCHES = "the windowing notebook, section 2 (Mini-batches)"

@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
         choices=sorted(WRITERS),
         help="report format (default: markdown)",
     )
-    grade.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
+    _add_report_file(grade)
     _add_run_options(grade)
 
     klass = commands.add_parser(
@@ -171,6 +171,18 @@ def _parser() -> argparse.ArgumentParser:
     _instructor_commands(commands)
     _reconcile_command(commands)
     return parser
+
+
+def _add_report_file(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", "-o", type=Path, help="write the report here instead of standard output")
+
+
+def _write_report(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
 
 
 def _add_run_options(parser: argparse.ArgumentParser, *, whole_class: bool = False) -> None:
@@ -235,6 +247,17 @@ def _instructor_commands(commands: Any) -> None:
         help="terminal: for people, coloured on a terminal unless NO_COLOR is set (default); markdown, json: "
         "for programs",
     )
+    check.add_argument(
+        "--function",
+        action="append",
+        dest="functions",
+        metavar="NAME",
+        help="run only the checks of this function (repeat for several; default: every function)",
+    )
+    check.add_argument(
+        "--tests", type=Path, help="the folder of public tests (default: tests/ beside your work)"
+    )
+    _add_report_file(check)
 
     release = commands.add_parser("release", help="build the student release from solutions/ (instructors)")
     release.add_argument(
@@ -337,15 +360,12 @@ def _grade(args: argparse.Namespace) -> int:
     text = WRITERS[args.format]().render(result)
     if result.extra.get("isolation", {}).get("inactive_because"):
         print(f"seqlab: warning: {ISOLATION_WARNING}", file=sys.stderr)
+    _write_report(text, args.out)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
         print(
             f"{result.assignment}: {result.score:g} / {result.max_score:g} points -> {args.out}",
             file=sys.stderr,
         )
-    else:
-        sys.stdout.write(text)
     return 0
 
 
@@ -422,12 +442,13 @@ def _check(args: argparse.Namespace) -> int:
     from seqlab.reports.terminal import wants_colour
 
     assignment = args.assignment or _guess_assignment(args.path)
-    folder = args.path if args.path.is_dir() else args.path.parent
     if args.format == "terminal" and sys.stderr.isatty():
         print(f"seqlab: running the public checks of {assignment} ...", file=sys.stderr)
-    result = grade(folder, assignment, GradeOptions(suite="public"))
-    writer = TerminalReport(wants_colour(sys.stdout)) if args.format == "terminal" else WRITERS[args.format]()
-    sys.stdout.write(writer.render(result))
+    options = GradeOptions(suite="public", public_tests=args.tests, functions=tuple(args.functions or ()))
+    result = grade(args.path, assignment, options)
+    colour = args.out is None and wants_colour(sys.stdout)
+    writer = TerminalReport(colour) if args.format == "terminal" else WRITERS[args.format]()
+    _write_report(writer.render(result), args.out)
     return 0 if result.score == result.max_score else 1
 
 

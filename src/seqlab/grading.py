@@ -56,6 +56,7 @@ class GradeOptions:
         submitted_at: when the work was submitted (time-zone aware), for hint deadlines; None: now.
         functions: grade only the tests of these functions (empty: every test), e.g. to look into one
             function's verdicts; the score and maximum are then those of these functions alone.
+        public_tests: the public suite's folder (default: ``tests/`` beside the submission).
     """
 
     seed: int = 0
@@ -71,6 +72,7 @@ class GradeOptions:
     hints: bool = True
     submitted_at: datetime | None = None
     functions: tuple[str, ...] = ()
+    public_tests: str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
@@ -140,11 +142,12 @@ def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict
 
 def hints_decision(assignment_id: str, options: GradeOptions) -> tuple[bool, str]:
     """Whether this grading names misconceptions, and why not: ``--no-hints``, then the assignment's
-    ``feedback.toml`` at the submission time (now when unknown). The public suite has no catalogue."""
-    if options.suite != "hidden":
-        return False, "the public tests give no hints"
+    ``feedback.toml`` at the submission time (now when unknown). The public suite names what its release's
+    hints file recognises (:mod:`seqlab.public_hints`)."""
     if not options.hints:
         return False, "hints were turned off for this grading"
+    if options.suite != "hidden":  # the release's public hints, where it shipped them
+        return True, ""
     suite_dir = get_assignment(assignment_id, options.course_root).suite_dir
     return read_hint_policy(suite_dir).decide(options.submitted_at or datetime.now(UTC))
 
@@ -162,7 +165,9 @@ def grade(
     assignment = get_assignment(assignment_id, options.course_root)
     hints, no_hints_reason = hints_decision(assignment_id, options)
     folder = Path(submission) if Path(submission).is_dir() else Path(submission).parent
-    suite_dir = assignment.suite_dir if options.suite == "hidden" else folder / "tests"
+    suite_dir = (
+        assignment.suite_dir if options.suite == "hidden" else Path(options.public_tests or folder / "tests")
+    )
     messages: list[str] = [warning] if (warning := isolation_warning(plan_sandbox(options.sandbox))) else []
     load_failure: str | None = None
     worker: Worker | None = None

@@ -5,8 +5,9 @@ is one chunk. A notebook becomes one chunk per kept code cell, named ``<file>, c
 the cell. Kept are:
 
 * nbgrader solution cells (``metadata.nbgrader.solution``), whole;
-* from every other code cell, only its top-level imports, function and class definitions and
-  constant assignments (``NAME = <literal>``): demo calls, plots and prints never run while grading;
+* from every other code cell, only its top-level imports (except those of seqlab, the notebook's checks),
+  function and class definitions and constant assignments (``NAME = <literal>``): demo calls, plots and
+  prints never run while grading;
 * nbgrader test cells (``grade`` without ``solution``) are dropped entirely.
 
 IPython magics (``%...``, ``!...``) are blanked. Nothing here executes student code: notebooks are parsed as
@@ -102,7 +103,17 @@ def _binds_names_only(target: ast.expr) -> bool:
     return isinstance(target, ast.Tuple | ast.List) and all(_binds_names_only(e) for e in target.elts)
 
 
+def _imports_seqlab(node: ast.stmt) -> bool:
+    """``from seqlab... import ...`` or ``import seqlab...``: the notebook's checks, which are the grader's
+    business and never run with the student's code."""
+    if isinstance(node, ast.ImportFrom):
+        return (node.module or "").split(".")[0] == "seqlab" and not node.level
+    return isinstance(node, ast.Import) and any(a.name.split(".")[0] == "seqlab" for a in node.names)
+
+
 def _is_kept(node: ast.stmt) -> bool:
+    if _imports_seqlab(node):
+        return False
     if isinstance(node, _KEPT_STATEMENTS):
         return True
     targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]

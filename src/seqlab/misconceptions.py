@@ -4,7 +4,7 @@ Each assignment of a course may ship a catalogue, ``grader/<id>/misconceptions.p
 ``catalogue``, a :class:`Catalogue`. Every :class:`Misconception` in it is a mistake students make in one
 function, implemented in trusted grader code::
 
-    catalogue = Catalogue("cells", observe=outputs_without_cache)
+    catalogue = Catalogue("cells", observe=Observe(without_cache=("*",)))
 
     @catalogue.mistake(
         "rnn-sigmoid",
@@ -103,7 +103,9 @@ class Catalogue:
     """The misconceptions of one assignment, in the order they are tried.
 
     ``observe(function, value)`` picks what of a function's return value is compared (for instance the
-    outputs without a cache dict of intermediates); by default the whole value.
+    outputs without a cache dict of intermediates); by default the whole value. Declared as a
+    :class:`seqlab.observe.Observe` (plain data), it also serves the public checks' hints
+    (:mod:`seqlab.public_hints`); any other callable serves the hidden suite only.
     """
 
     assignment: str

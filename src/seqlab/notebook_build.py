@@ -38,6 +38,9 @@ from seqlab.errors import CourseError
 
 __all__ = [
     "LessonCell",
+    "CHECK_SOURCE",
+    "CHECKS_IMPORT",
+    "HIDDEN_TESTS_REGION",
     "HIDDEN_TESTS_SOURCE",
     "build_notebook",
     "extract_definitions",
@@ -317,13 +320,27 @@ def _cell_id(grade_id: str, index: int) -> str:
     return grade_id if len(grade_id) <= _MAX_CELL_ID else f"cell_{index}"
 
 
-HIDDEN_TESTS_SOURCE = """\
-# Hidden tests of `{function}` ({points} points): nbgrader runs them when it grades your notebook.
+HIDDEN_TESTS_REGION = """\
 ### BEGIN HIDDEN TESTS
 from seqlab.nbgrader_cell import hidden_tests
 
 hidden_tests("{assignment}", "{function}")
 ### END HIDDEN TESTS"""
+
+HIDDEN_TESTS_SOURCE = (
+    "# Hidden tests of `{function}` ({points} points): nbgrader runs them when it grades your notebook.\n"
+    + HIDDEN_TESTS_REGION
+)
+
+#: A check cell: the function's public tests (see :mod:`seqlab.inline_checks`); for a graded function the
+#: cell is also its autograder test cell, whose hidden-test region follows.
+CHECK_SOURCE = """\
+# Run this cell to check `{function}` on the lecture's examples.
+# {where}
+check("{function}")"""
+
+#: What the first [imports] cell gains: the checks and the demo cells' guard.
+CHECKS_IMPORT = "from seqlab.inline_checks import check, ready  # run the checks; guard the demo cells"
 
 
 def hidden_suite_points(assignment_dir: Path) -> dict[str, float]:
@@ -408,6 +425,7 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
     if points is None:
         points = hidden_suite_points(assignment_dir)
     hidden_tests_after = _hidden_test_anchors(cells, points, lesson_name)
+    hidden_tests_in_check = {c.names[0] for c in cells if c.kind == "check" and c.names[0] in points}
 
     counters: dict[str, int] = {}
     checks: dict[str, int] = {}
@@ -425,7 +443,7 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
         if cell.kind == "imports":
             grade_id = f"imports_{number}"
             meta = _nbgrader(grade_id, solution=False, grade=False, locked=True)
-            source = cell.source
+            source = cell.source if number > 1 else f"{cell.source}\n\n{CHECKS_IMPORT}"
         elif cell.kind == "solution":
             grade_id = "__".join(cell.names)
             meta = _nbgrader(grade_id, solution=True, grade=False, locked=False)
@@ -437,10 +455,34 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
                 )
         elif cell.kind == "check":
             name = cell.names[0]
-            checks[name] = checks.get(name, 0) + 1
-            grade_id = f"check_{name}" if checks[name] == 1 else f"check_{name}_{checks[name]}"
+            if name in checks:
+                raise CourseError(
+                    f"{lesson_name}:{cell.line}: {name} has a check cell already, at line "
+                    f"{checks[name]}; one check cell runs all of a function's public tests"
+                )
+            checks[name] = cell.line
+            if cell.source.strip():
+                raise CourseError(
+                    f"{lesson_name}:{cell.line}: a [check] cell is written for you (it runs the public tests "
+                    f"of {name}); leave it empty and put its cases in solutions/{assignment_id}/public_tests/"
+                )
+            if name in hidden_tests_in_check:
+                value = _points_value(points[name])
+                grade_id = f"tests_{name}"
+                meta = _nbgrader(grade_id, solution=False, grade=True, locked=True, points=value)
+                where = f"Its hidden tests, worth {value} points, run when your notebook is graded."
+                source = (
+                    CHECK_SOURCE.format(function=name, where=where)
+                    + "\n"
+                    + HIDDEN_TESTS_REGION.format(function=name, assignment=assignment_id)
+                )
+                nb_cells.append(
+                    nbformat.v4.new_code_cell(source, id=_cell_id(grade_id, index), metadata=meta)
+                )
+                continue
+            grade_id = f"check_{name}"
             meta = _nbgrader(grade_id, solution=False, grade=False, locked=True)
-            source = cell.source
+            source = CHECK_SOURCE.format(function=name, where="This check earns no points.")
         else:
             grade_id = f"demo_{number}"
             meta = {}
@@ -451,7 +493,7 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
                 f"tests belong in grader/{assignment_id}/, whose tests the notebook's test cells run"
             )
         nb_cells.append(nbformat.v4.new_code_cell(source, id=_cell_id(grade_id, index), metadata=meta))
-        for function in hidden_tests_after.get(index, []):
+        for function in (f for f in hidden_tests_after.get(index, []) if f not in hidden_tests_in_check):
             value = _points_value(points[function])
             grade_id = f"tests_{function}"
             meta = _nbgrader(grade_id, solution=False, grade=True, locked=True, points=value)

@@ -7,9 +7,11 @@ Points come from the ``@graded`` marker; nothing is parsed from printed output.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import inspect
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
@@ -206,14 +208,22 @@ class SeqlabPlugin:
         items[:] = _each_function_together(items)
         if self.only_functions:
             unknown = sorted(set(self.only_functions) - set(kinds))
-            if unknown:
+            if unknown and self.require_marker:  # a public suite may have no check of a function
                 self.collection_errors.append(f"no test grades {', '.join(unknown)}")
-            items[:] = [item for item in items if _function_of(item) in self.only_functions]
+            items[:] = [item for item in items if self._may_grade(item)]
         for function, edges in kinds.items():
             if edges == {True}:
                 self.collection_errors.append(
                     f"every test of {function} is an edge test (graded with edge=True): none can earn points"
                 )
+
+    def _may_grade(self, item: pytest.Item) -> bool:
+        """Whether ``item`` may grade one of :attr:`only_functions`: its marker says so, or, unmarked in a
+        public suite, the first student function it names is one of them (or it names none directly)."""
+        if item.get_closest_marker(MARKER) is not None or self.require_marker:
+            return _function_of(item) in self.only_functions
+        named = _first_function_named(item)
+        return not named or named in self.only_functions
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -478,6 +488,24 @@ def _function_of(item: pytest.Item) -> str:
     """The student function an item grades (its ``@graded`` marker), or ""."""
     marker = item.get_closest_marker(MARKER)
     return str(marker.kwargs.get("function", "")) if marker is not None else ""
+
+
+def _first_function_named(item: pytest.Item) -> str:
+    """The first ``submission.<name>`` the test's own code names, in reading order, or "" (an unmarked
+    public test counts for the first student function it calls, which is this one when it calls it
+    directly)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(item.obj)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError, TypeError, SyntaxError):
+        return ""
+    named = [
+        (node.lineno, node.col_offset, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "submission"
+    ]
+    return min(named)[2] if named else ""
 
 
 def _grader_fault(exc: BaseException) -> GraderFault | None:

@@ -7,7 +7,8 @@ The release of assignment ``<id>`` is, in this order:
 2. ``assignments/<id>/<id>.ipynb``: the student notebook, made by stock ``nbgrader generate_assignment``
    with the course's ``nbgrader_config.py`` (solution regions replaced by nbgrader's stub);
 3. ``assignments/<id>/<id>.py``: the student module, :func:`stub_module` of the reference;
-4. ``assignments/<id>/tests/``: the public tests, copied from ``solutions/<id>/public_tests/``;
+4. ``assignments/<id>/tests/``: the public tests, copied from ``solutions/<id>/public_tests/``, and the
+   catalogue's diagnoses of their inputs (:data:`seqlab.public_hints.HINTS_FILE`);
 5. ``assignments/<id>/conftest.py``: gives those tests the ``submission`` fixture.
 
 Every step is deterministic, so the committed release is byte-stable and :func:`check_release_in_sync`
@@ -25,9 +26,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from seqlab.course import load_reference
 from seqlab.errors import CourseError
 from seqlab.misconceptions import GUIDE_FILE, load_catalogue, student_guide
 from seqlab.notebook_build import build_notebook, notebook_text, write_notebook
+from seqlab.public_hints import HINTS_FILE, write_public_hints
 
 __all__ = ["CONFTEST", "check_release_in_sync", "release_assignment", "stub_module"]
 
@@ -250,6 +253,7 @@ def release_assignment(
             target = tests_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+        write_public_hints(catalogue, load_reference(assignment_id, root), tests_dir, tests_dir / HINTS_FILE)
         _check_no_solution(release_dir)
     except CourseError:
         shutil.rmtree(release_dir)  # fail closed: never leave a leaking release behind

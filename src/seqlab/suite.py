@@ -159,8 +159,10 @@ def run_suite(
     :class:`~seqlab.errors.GraderFault` if the worker failed for reasons of the grader's own.
 
     With ``hints`` (and a reference), a failed test whose outputs match a misconception of the suite's
-    catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it. ``functions`` keeps
-    only the tests of those functions (empty: all; a name no test grades is a :class:`CourseError`).
+    catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it; a public suite (no
+    reference) names those its release's hints file recognises (:mod:`seqlab.public_hints`).
+    ``functions`` keeps only the tests of those functions (empty: all; a name no test grades is a
+    :class:`CourseError`).
     """
     import pytest
 
@@ -171,7 +173,13 @@ def run_suite(
     if cache_dir is not None:
         cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, run_seed, max_examples))
     catalogue = load_catalogue(suite_dir, assignment) if reference is not None else None
-    diagnoser = Diagnoser(catalogue, reference) if hints and catalogue is not None and reference else None
+    diagnoser: Diagnoser | None = None
+    if hints and catalogue is not None and reference is not None:
+        diagnoser = Diagnoser(catalogue, reference)
+    elif hints and public:  # the catalogue's diagnoses of the public inputs, shipped by the release
+        from seqlab.public_hints import load_public_hints
+
+        diagnoser = load_public_hints(suite_dir)
     plugin = SeqlabPlugin(
         assignment,
         submission,
@@ -187,7 +195,28 @@ def run_suite(
         observe=catalogue.observe if catalogue is not None else None,
         functions=functions,
     )
-    args = _pytest_args(suite_dir, public=public)
+    exit_code, captured = run_hermetically(
+        suite_dir, [plugin, fixtures], public=public, max_examples=max_examples
+    )
+    if plugin.grader_fault is not None:
+        raise plugin.grader_fault
+    if plugin.collection_errors:
+        raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:
+        raise CourseError(
+            f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n{captured[-3000:]}"
+        )
+    return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary(), tuple(plugin.notes))
+
+
+def run_hermetically(
+    suite_dir: Path, plugins: list[Any], *, public: bool, max_examples: int = DEFAULT_MAX_EXAMPLES
+) -> tuple[int, str]:
+    """Run the tests of ``suite_dir`` in this process with ``plugins`` and nothing of the environment's
+    (no installed plugins, seqlab's ini file, assertion rewriting only for a ``public`` suite); return
+    pytest's exit code and what it printed."""
+    import pytest
+
     captured = io.StringIO()
     with (
         _without_assertion_rewriting(enabled=not public),
@@ -196,19 +225,10 @@ def run_suite(
         contextlib.redirect_stdout(captured),
     ):
         try:
-            exit_code = pytest.main(args, plugins=[plugin, fixtures])
+            exit_code = pytest.main(_pytest_args(suite_dir, public=public), plugins=plugins)
         finally:
             _forget_modules_under(suite_dir)
-    if plugin.grader_fault is not None:
-        raise plugin.grader_fault
-    if plugin.collection_errors:
-        raise CourseError("the test suite is broken:\n" + "\n".join(plugin.collection_errors))
-    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.outcomes:
-        raise CourseError(
-            f"the test suite in {suite_dir} did not run (pytest exit {exit_code}):\n"
-            f"{captured.getvalue()[-3000:]}"
-        )
-    return SuiteRun(tuple(plugin.outcomes), plugin.gpu_summary(), tuple(plugin.notes))
+    return int(exit_code), captured.getvalue()
 
 
 class _PointsCollector:
@@ -268,7 +288,6 @@ def collect_points(suite_dir: Path) -> dict[str, float]:
         raise CourseError(f"the test suite in {suite_dir} is broken:\n" + "\n".join(collector.errors))
     if exit_code != pytest.ExitCode.OK or not collector.points:
         raise CourseError(
-            f"the test suite in {suite_dir} has no tests (pytest exit {exit_code}):\n"
-            f"{captured.getvalue()[-3000:]}"
+            f"the test suite in {suite_dir} has no tests (pytest exit {exit_code}):\n{captured[-3000:]}"
         )
     return collector.points

@@ -480,7 +480,7 @@ def _argument_text(value: Any) -> str:
         return f"tensor(shape={tuple(value.shape)}, {value.dtype})"
     if isinstance(value, np.ndarray) and value.size > 12:
         return f"array(shape={value.shape}, {value.dtype})"
-    text = _short(value)
+    text = " ".join(_short(value).split())  # one line, however numpy lays an array out
     return text if len(text) <= _ARGUMENT_SHOWN else text[: _ARGUMENT_SHOWN - 3] + "..."
 
 

@@ -144,7 +144,7 @@ def test_incompatible_dtype_kinds_are_refused(actual, expected):
         (1, "1", "f(x) returned 1; expected '1'"),
         (None, np.zeros(2), "f(x) returned None; expected an array of shape (2,) and dtype float64"),
         (True, 1, "f(x) returned True; expected 1"),
-        ({"a": 1}, [1], "f(x) returned a dict with 1 entries; expected a list of length 1"),
+        ({"a": 1}, [1], "f(x) returned a dict with 1 entry; expected a list of length 1"),
         ([1, 2], (1, 2, 3), "f(x) returned a list of length 2; expected a tuple of length 3"),
         ([[1, 2], [3]], np.zeros((2, 2)), "f(x) returned a list of length 2; expected an array of shape"),
         ("abc", "abd", "f(x) returned 'abc'; expected 'abd'"),
@@ -311,7 +311,7 @@ def test_float_tolerance_is_looser_for_narrower_types_and_for_cuda_float32():
     [
         (np.zeros(3), "an array of shape (3,) and dtype float64"),
         ((1, 2, 3), "a tuple of length 3"),
-        ({"h": 1}, "a dict with 1 entries"),
+        ({"h": 1}, "a dict with 1 entry"),
     ],
 )
 def test_expect_tuple_describes_what_came_instead(result, phrase):

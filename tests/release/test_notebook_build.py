@@ -9,6 +9,7 @@ import pytest
 
 from seqlab.errors import CourseError
 from seqlab.notebook_build import (
+    CHECKS_IMPORT,
     build_notebook,
     extract_definitions,
     notebook_text,
@@ -30,16 +31,13 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
         ("markdown", "markdown_1"),
         ("code", "imports_1"),
         ("code", "SCALE__double"),
-        ("code", "check_double"),
-        ("code", "tests_double"),
+        ("code", "tests_double"),  # the check cell of a graded function is its autograder test cell
         ("code", None),
         ("markdown", "markdown_2"),
         ("code", "checksum___increment"),
-        ("code", "check_checksum"),
-        ("code", "check_checksum_2"),
         ("code", "tests_checksum"),
     ]
-    markdown, imports, solution, check, tests, demo = nb.cells[:6]
+    markdown, imports, solution, tests, demo = nb.cells[:5]
     assert _nbgrader(markdown) == {
         "grade": False,
         "grade_id": "markdown_1",
@@ -55,7 +53,6 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
         "schema_version": 3,
         "solution": True,
     }
-    assert _nbgrader(check) == {**_nbgrader(markdown), "grade_id": "check_double"}  # read-only: no points
     assert _nbgrader(tests) == {
         "grade": True,
         "grade_id": "tests_double",
@@ -65,9 +62,9 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
         "solution": False,
     }
     assert demo.metadata == {}
-    assert _nbgrader(nb.cells[10])["points"] == 1.5  # checksum: 1 + 0.5, after its last check
+    assert _nbgrader(nb.cells[7])["points"] == 1.5  # checksum: 1 + 0.5
     ids = [cell.id for cell in nb.cells]
-    assert ids[:6] == ["markdown_1", "imports_1", "SCALE__double", "check_double", "tests_double", "demo_1"]
+    assert ids[:5] == ["markdown_1", "imports_1", "SCALE__double", "tests_double", "demo_1"]
     assert nb.metadata.kernelspec.language == "python"
     nbformat.validate(nb)
 
@@ -75,9 +72,36 @@ def test_cells_follow_the_lesson_with_nbgrader_metadata(tiny_course: Path):
 def test_markdown_prefix_is_stripped_and_code_cells_are_verbatim(tiny_course: Path):
     nb = build_notebook(tiny_course / "solutions" / "tiny")
     assert nb.cells[0].source == "# Tiny assignment\n\nDoubling and hashing, in *two* steps."
-    assert nb.cells[1].source == "import zlib\n\nimport numpy as np"
-    assert nb.cells[3].source == "assert double(np.array([1, 2])).tolist() == [2, 4]"
-    assert nb.cells[5].source == "print(double(np.arange(3)))"
+    assert nb.cells[1].source == f"import zlib\n\nimport numpy as np\n\n{CHECKS_IMPORT}"
+    assert nb.cells[4].source == "print(double(np.arange(3)))"
+
+
+def test_a_check_cell_is_one_call_and_the_hidden_tests_follow_it(tiny_course: Path):
+    nb = build_notebook(tiny_course / "solutions" / "tiny")
+    cell = nb.cells[3]
+    visible, region = cell.source.split("### BEGIN HIDDEN TESTS\n")
+    assert visible.strip().splitlines()[-1] == 'check("double")'
+    assert "worth 2 points" in visible
+    assert region.strip().splitlines()[-2:] == ['hidden_tests("tiny", "double")', "### END HIDDEN TESTS"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("# %% [check] double\n", "# %% [check] double\nassert double([1]) == [2]\n"), "leave it empty"),
+        (
+            ("# %% [check] checksum\n", "# %% [check] checksum\n\n# %% [check] checksum\n"),
+            "a check cell already",
+        ),
+    ],
+)
+def test_a_written_or_second_check_cell_is_refused(tiny_course: Path, edit, message):
+    folder = tiny_course / "solutions" / "tiny"
+    lesson = (folder / "lesson.py").read_text(encoding="utf-8")
+    assert edit[0] in lesson
+    _write(folder, "lesson.py", lesson.replace(*edit, 1))
+    with pytest.raises(CourseError, match=message):
+        build_notebook(folder)
 
 
 def test_solution_cells_hold_the_reference_source_verbatim(tiny_course: Path):
@@ -86,7 +110,7 @@ def test_solution_cells_hold_the_reference_source_verbatim(tiny_course: Path):
     assert nb.cells[2].source == "SCALE = 2\n\n\n" + double
     assert nb.cells[2].source.endswith("    ### END SOLUTION")
     checksum = TINY_REFERENCE[TINY_REFERENCE.index("def checksum") :].rstrip("\n")
-    assert nb.cells[7].source == checksum  # both functions, joined by two blank lines as in the module
+    assert nb.cells[6].source == checksum  # both functions, joined by two blank lines as in the module
     assert "(this body is ignored" not in notebook_text(nb)
 
 
@@ -137,7 +161,7 @@ def _write(folder: Path, name: str, text: str) -> None:
         (("# Now hashing.", "Now hashing."), r"lesson.py:\d+: a markdown line must start with '# '"),
         (
             ("# %% [solution] checksum _increment", "# %% [solution] _increment"),
-            r"lesson.py:25: no \[solution\] cell shows 'checksum'",
+            r"lesson.py:24: no \[solution\] cell shows 'checksum'",
         ),
         (("[solution] checksum _increment", "[solution] checksum _increment SCALE"), "already shown"),
     ],
@@ -219,8 +243,8 @@ def test_a_missing_or_broken_hidden_suite_is_a_course_error(tiny_course: Path):
 def test_a_hidden_tests_region_in_a_lesson_cell_is_refused(tiny_course: Path):
     folder = tiny_course / "solutions" / "tiny"
     lesson = (folder / "lesson.py").read_text(encoding="utf-8")
-    check = 'assert checksum("a") == zlib.crc32(b"a")\n'
+    demo = "print(double(np.arange(3)))\n"
     hidden = "### BEGIN HIDDEN TESTS\nassert checksum('b')\n### END HIDDEN TESTS\n"
-    _write(folder, "lesson.py", lesson.replace(check, check + hidden, 1))
+    _write(folder, "lesson.py", lesson.replace(demo, demo + hidden, 1))
     with pytest.raises(CourseError, match="hidden-tests region outside an autograder test cell"):
         build_notebook(folder)

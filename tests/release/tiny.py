@@ -59,7 +59,6 @@ import numpy as np
 # %% [solution] SCALE double
 
 # %% [check] double
-assert double(np.array([1, 2])).tolist() == [2, 4]
 
 # %%
 print(double(np.arange(3)))
@@ -71,10 +70,6 @@ print(double(np.arange(3)))
 # (this body is ignored: the tool inserts the functions' source)
 
 # %% [check] checksum
-assert checksum("a") == zlib.crc32(b"a")
-
-# %% [check] checksum
-assert isinstance(checksum(""), int)
 """
 
 TINY_HIDDEN_SUITE = """\
@@ -97,8 +92,15 @@ def test_checksum_of_nothing(submission, reference):
 """
 
 TINY_PUBLIC_TEST = """\
+from seqlab.testing import assert_returns
+
+
 def test_double_of_one_two(submission):
-    assert list(submission.double([1, 2])) == [2, 4]
+    assert_returns(submission.double, [1, 2], expected=[2, 4])
+
+
+def test_checksum_of_a(submission):
+    assert_returns(submission.checksum, "a", expected=3904355907)
 """
 
 
