@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -40,8 +41,8 @@ def _free_port() -> int:
 class Lab:
     """A running JupyterLab server and a small client for its REST API."""
 
-    def __init__(self, url: str, token: str) -> None:
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str, root: Path) -> None:
+        self.url, self.token, self.root = url, token, root  # root: the folder the server shows
 
     def request(self, path: str, method: str = "GET", body: dict | None = None) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else None
@@ -131,7 +132,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     ]
     log = (scratch / "server.log").open("w")
     server = subprocess.Popen(command, cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    client = Lab(f"http://127.0.0.1:{port}", token)
+    client = Lab(f"http://127.0.0.1:{port}", token, home)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
