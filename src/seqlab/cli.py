@@ -10,6 +10,7 @@ not be checked (see :mod:`seqlab.reconcile`).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -442,10 +443,17 @@ def _check(args: argparse.Namespace) -> int:
     from seqlab.reports.terminal import wants_colour
 
     assignment = args.assignment or _guess_assignment(args.path)
-    if args.format == "terminal" and sys.stderr.isatty():
+    progress = None
+    if args.format == "terminal" and sys.stderr.isatty():  # one line, rewritten: never in a pipe or file
+        terminal = os.fdopen(os.dup(sys.stderr.fileno()), "w")  # pytest captures the process' own stderr
+
+        def progress(function: str, number: int, count: int) -> None:
+            line = f"seqlab: checking {function} ({number} of {count}) ..."
+            print(f"\r\033[K{line}", end="" if number < count else "\n", file=terminal, flush=True)
+
         print(f"seqlab: running the public checks of {assignment} ...", file=sys.stderr)
     options = GradeOptions(suite="public", public_tests=args.tests, functions=tuple(args.functions or ()))
-    result = grade(args.path, assignment, options)
+    result = grade(args.path, assignment, options, progress=progress)
     colour = args.out is None and wants_colour(sys.stdout)
     writer = TerminalReport(colour) if args.format == "terminal" else WRITERS[args.format]()
     _write_report(writer.render(result), args.out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,9 +158,13 @@ def _display(path: Path) -> str:
 
 
 def grade(
-    submission: str | os.PathLike[str], assignment_id: str, options: GradeOptions | None = None
+    submission: str | os.PathLike[str],
+    assignment_id: str,
+    options: GradeOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> GradeResult:
-    """Grade one submission of one assignment."""
+    """Grade one submission of one assignment; ``progress(function, number, count)`` is told before each
+    test starts (for a progress line)."""
     options = options or GradeOptions()
     began = time.monotonic()
     assignment = get_assignment(assignment_id, options.course_root)
@@ -219,6 +224,7 @@ def grade(
             use_gpu=options.use_gpu,
             hints=hints,
             functions=options.functions,
+            progress=progress,
         )
         if run.gpu is not None and run.gpu.message():
             messages.append(run.gpu.message())

@@ -147,11 +147,16 @@ class SeqlabPlugin:
         reference_prerequisites: bool = False,
         observe: Callable[[str, Any], Any] | None = None,
         functions: tuple[str, ...] = (),
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         """``reference_prerequisites``: grade each function with the reference's versions of the graded
         functions it builds on (see :mod:`seqlab.prerequisites`); ``observe(function, value)`` picks what of
-        a returned value counts when the student's prerequisite is compared with the reference's."""
+        a returned value counts when the student's prerequisite is compared with the reference's;
+        ``progress(function, number, count)`` is told before each test starts (the test ``number`` of
+        ``count``)."""
         self.assignment = assignment
+        self.progress = progress
+        self._numbers: dict[str, int] = {}  # test id -> its place in the run, from 1
         self.only_functions = tuple(functions)  # empty: every test
         self.use_reference_prerequisites = reference_prerequisites
         self.observe = observe or (lambda function, value: value)
@@ -211,6 +216,7 @@ class SeqlabPlugin:
             if unknown and self.require_marker:  # a public suite may have no check of a function
                 self.collection_errors.append(f"no test grades {', '.join(unknown)}")
             items[:] = [item for item in items if self._may_grade(item)]
+        self._numbers = {item.nodeid: number for number, item in enumerate(items, start=1)}
         for function, edges in kinds.items():
             if edges == {True}:
                 self.collection_errors.append(
@@ -234,6 +240,9 @@ class SeqlabPlugin:
         return list(getattr(target, "called", []))
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.progress is not None:
+            named = _function_of(item) or _first_function_named(item) or readable_name(item)
+            self.progress(named, self._numbers.get(item.nodeid, 0), len(self._numbers))
         target = self._unavailable or self.submission_proxy
         if target is not None and hasattr(target, "called"):
             target.called.clear()

@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -154,6 +155,7 @@ def run_suite(
     use_gpu: bool = True,
     hints: bool = True,
     functions: tuple[str, ...] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SuiteRun:
     """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken, and
     :class:`~seqlab.errors.GraderFault` if the worker failed for reasons of the grader's own.
@@ -162,7 +164,7 @@ def run_suite(
     catalogue (``misconceptions.py``, see :mod:`seqlab.misconceptions`) names it; a public suite (no
     reference) names those its release's hints file recognises (:mod:`seqlab.public_hints`).
     ``functions`` keeps only the tests of those functions (empty: all; a name no test grades is a
-    :class:`CourseError`).
+    :class:`CourseError`). ``progress(function, number, count)`` is told before each test starts.
     """
     import pytest
 
@@ -194,6 +196,7 @@ def run_suite(
         reference_prerequisites=reference is not None and prerequisite_policy(suite_dir) == "reference",
         observe=catalogue.observe if catalogue is not None else None,
         functions=functions,
+        progress=progress,
     )
     exit_code, captured = run_hermetically(
         suite_dir, [plugin, fixtures], public=public, max_examples=max_examples

@@ -72,3 +72,46 @@ def test_plain_pytest_in_the_release_runs_the_public_tests(assignment: str, tmp_
     finished = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder)
     assert finished.returncode == 0, finished.stdout
     assert " passed" in finished.stdout and "failed" not in finished.stdout
+
+
+def test_seqlab_check_names_a_catalogued_mistake_with_its_hint(tmp_path: Path) -> None:
+    folder = released_copy("encoding", tmp_path)
+    mistake = (ROOT / "tests" / "data" / "mutants" / "encoding" / "tokenize_whitespace_split.py").read_text()
+    (folder / "encoding.py").write_text(reference_source("encoding") + "\n\n" + mistake)
+    (folder / "encoding.ipynb").unlink()
+    completed = run([sys.executable, "-m", "seqlab.cli", "check", "--function", "tokenize"], cwd=folder)
+    assert completed.returncode == 1
+    out = completed.stdout
+    assert "tokenize('God bless the queen.')[3] returned 'queen.'; expected 'queen'" in out
+    assert "Hint: your output matches text.lower().split()" in out and "Hint: the same as above." in out
+    assert "build_token_index" not in out, "--function runs that function's checks alone"
+    assert out.splitlines()[-1] == "Total: 0 / 2 points, 0 of 2 checks pass"
+    assert (
+        run([sys.executable, "-m", "seqlab.cli", "check", "--function", "tokenize"], cwd=folder).stdout == out
+    )
+
+
+def test_seqlab_check_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+
+    folder = released_copy("encoding", tmp_path)
+    command = [sys.executable, "-m", "seqlab.cli", "check", "--function", "ngrams"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, cwd=folder, stdin=terminal, stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the program ended
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=300)
+    os.close(controller)
+    text = shown.decode()
+    assert "seqlab: checking ngrams (1 of 2) ..." in text and "seqlab: checking ngrams (2 of 2) ..." in text
+    piped = run(command, cwd=folder)
+    assert "checking" not in piped.stdout + piped.stderr
