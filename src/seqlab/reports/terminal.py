@@ -11,6 +11,7 @@ sequence of theirs moves the cursor or changes the colours.
 from __future__ import annotations
 
 import os
+import textwrap
 from typing import TextIO
 
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult, TestOutcome
@@ -18,6 +19,9 @@ from seqlab.proxy import NOT_IMPLEMENTED
 from seqlab.reports.base import Report, points
 from seqlab.text_safety import clean
 
+#: A hint's lines are wrapped at this width (after its indentation), so it reads in an 80-column terminal
+#: too; messages, which can be code, never are.
+HINT_WIDTH = 92
 _STYLES = {"pass": "\033[32m", "fail": "\033[31m", "part": "\033[33m", "bold": "\033[1m", "dim": "\033[2m"}
 _RESET = "\033[0m"
 
@@ -107,9 +111,8 @@ class TerminalReport(Report):
         if test.hint_text:
             same = test.hint in hinted
             hinted.add(test.hint)
-            lines.append(
-                "      " + self._style("Hint: the same as above." if same else clean(test.hint_text), "part")
-            )
+            hint = "Hint: the same as above." if same else clean(test.hint_text)
+            lines += ["      " + self._style(row, "part") for row in textwrap.wrap(hint, HINT_WIDTH)]
         return lines
 
     def _summary(self, result: GradeResult) -> list[str]:
