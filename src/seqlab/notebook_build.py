@@ -9,7 +9,8 @@ An assignment folder ``solutions/<id>/`` holds two hand-written sources:
         # %% [imports]               locked code cell with the imports students need
         # %% [solution] NAME [NAME]  solution cell; the body is ignored, the cell gets the exact source of
                                      the named top-level definitions of <id>.py
-        # %% [check] NAME            visible, read-only check cell for function NAME (a few known cases)
+        # %% [check] NAME            the check cell of function NAME, left empty: it is written for you,
+                                     check("NAME"), which runs NAME's public tests (public_tests/)
         # %%                         plain demo code cell (ungraded, never sent to the grader)
 
 ``<id>.py``
@@ -17,9 +18,11 @@ An assignment folder ``solutions/<id>/`` holds two hand-written sources:
     ``### END SOLUTION`` markers.
 
 :func:`build_notebook` combines them into the nbgrader *source* notebook (solutions/<id>/<id>.ipynb) with
-nbgrader cell metadata (schema 3), and adds one autograder test cell per function the hidden suite
-``grader/<id>/`` grades, worth what the suite's ``@graded`` markers give that function (see
-:mod:`seqlab.nbgrader_cell`). The output is deterministic: cell ids derive from grade ids, so the
+nbgrader cell metadata (schema 3). Each function the hidden suite ``grader/<id>/`` grades gets one
+autograder test cell, worth what the suite's ``@graded`` markers give that function: its check cell, whose
+visible part runs the public tests (:mod:`seqlab.inline_checks`, so nbgrader's validate lists a function
+whose checks fail) and whose hidden-tests region grades it (:mod:`seqlab.nbgrader_cell`); a graded
+function without a check cell gets a hidden-tests cell after its solution cell. The output is deterministic: cell ids derive from grade ids, so the
 committed notebook is byte-stable and a test can compare it with a fresh build.
 """
 
@@ -392,11 +395,13 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
     - markdown and imports cells: locked read-only (grade ids ``markdown_<n>``, ``imports_<n>``);
     - solution cells: the verbatim source of the named definitions, joined by two blank lines, with
       ``{"solution": true, "grade": false, "locked": false, "grade_id": <names joined by "__">}``;
-    - check cells: locked read-only, ``"grade_id": "check_<name>"`` (``check_<name>_2`` ... for further
-      checks of the same function): students run them, they earn nothing;
-    - after the last check of each graded function (or its solution cell when it has none), an autograder
+    - the check cell of a graded function: ``check("<name>")`` (:data:`CHECK_SOURCE`), and the autograder
       test cell ``{"grade": true, "solution": false, "locked": true, "points": P, "grade_id":
-      "tests_<name>"}`` whose hidden-test region calls :func:`seqlab.nbgrader_cell.hidden_tests`;
+      "tests_<name>"}``, whose hidden-test region calls :func:`seqlab.nbgrader_cell.hidden_tests`;
+      a graded function without a check cell gets that test cell after its solution cell;
+    - the check cell of a function the suite does not grade: locked read-only, ``"grade_id":
+      "check_<name>"``, it earns nothing;
+    - the first imports cell ends with :data:`CHECKS_IMPORT`;
     - demo cells: plain code cells without nbgrader metadata.
 
     ``points`` maps each graded function to its points; by default they are collected from the hidden
