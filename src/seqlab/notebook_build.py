@@ -22,8 +22,9 @@ nbgrader cell metadata (schema 3). Each function the hidden suite ``grader/<id>/
 autograder test cell, worth what the suite's ``@graded`` markers give that function: its check cell, whose
 visible part runs the public tests (:mod:`seqlab.inline_checks`, so nbgrader's validate lists a function
 whose checks fail) and whose hidden-tests region grades it (:mod:`seqlab.nbgrader_cell`); a graded
-function without a check cell gets a hidden-tests cell after its solution cell. The output is deterministic: cell ids derive from grade ids, so the
-committed notebook is byte-stable and a test can compare it with a fresh build.
+function without a check cell gets a hidden-tests cell after its solution cell. The output is deterministic:
+cell ids derive from grade ids, so the committed notebook is byte-stable and a test can compare it with a
+fresh build.
 """
 
 from __future__ import annotations
