@@ -16,10 +16,26 @@
 # and finally the three sequence forwards again in **torch**, so that they run on a GPU and autograd can
 # differentiate them.
 #
-# Every function has a docstring that states its equations and shapes exactly. Under each function a
-# **check** cell tests it on small cases that you can verify by hand (zero weights, saturated gates,
-# scalar cells, the lecture's exercise); the hidden tests compare your functions with PyTorch on many
-# random shapes and values, so read the docstrings carefully.
+# Every function has a docstring that states its equations and shapes exactly, so read the docstrings
+# carefully.
+#
+# ## How to check and submit your work
+#
+# * Each function has a **check cell** below it, for example `check("rnn_cell_forward")`. Run it after you
+#   write the function. It runs the function's public tests -- small cases that you can verify by hand
+#   (zero weights, saturated gates, scalar cells, the lecture's exercise) -- on the code you last ran in
+#   this notebook, in a separate process, and shows ✅ when they pass -- or, for each failed check, the
+#   call, what your function returned and what was expected, and a 💡 hint when your output matches a
+#   well-known mistake (listed in `MISTAKES.md`, next to this notebook). A failed check does not stop
+#   "Run All".
+# * The same checks from a terminal, in the assignment folder: `seqlab check` (or `pytest`).
+# * Before you submit, save the notebook (Ctrl+S); the **Validate** button (or
+#   `nbgrader validate cells.ipynb`) lists every function whose checks still fail.
+# * Passing the checks does not guarantee full marks: the hidden tests compare your functions with
+#   PyTorch on many random shapes and values.
+# * To submit, save, then submit `cells.ipynb` the way your course says (nbgrader's Assignments tab,
+#   "Submit"; or upload it to Gradescope). Only the functions in the exercise cells are graded; demo and
+#   plot cells never run during grading.
 #
 # When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
 # names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
@@ -105,18 +121,6 @@ import torch
 # %% [solution] Params Cache CELLS rnn_cell_forward
 
 # %% [check] rnn_cell_forward
-p = {"Wx": np.zeros((2, 3)), "Wh": np.zeros((3, 3)), "b": np.zeros(3)}
-x, h_prev = np.array([[1.0, -2.0], [3.0, 4.0]]), np.ones((2, 3))
-h, cache = rnn_cell_forward(x, h_prev, p)
-assert h.shape == (2, 3) and np.allclose(h, 0.0)  # tanh(0) = 0 whatever the inputs
-p = {"Wx": np.eye(2), "Wh": np.zeros((2, 2)), "b": np.zeros(2)}  # D = H = 2, h = tanh(x)
-h, cache = rnn_cell_forward(x, np.zeros((2, 2)), p)
-assert np.allclose(h, np.tanh(x))
-p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.1])}  # scalars: H = D = 1
-h, cache = rnn_cell_forward(np.array([[1.0]]), np.array([[1.0]]), p)
-assert np.allclose(h, [[np.tanh(0.5 + 0.5 + 0.1)]])
-assert set(cache) == {"x", "h_prev", "h", "p"} and cache["p"] is p
-assert np.array_equal(cache["h"], h) and np.array_equal(cache["h_prev"], [[1.0]])
 
 # %% [markdown]
 # ### A whole sequence
@@ -152,18 +156,6 @@ assert np.array_equal(cache["h"], h) and np.array_equal(cache["h_prev"], [[1.0]]
 # %% [solution] stack_step_caches rnn_forward
 
 # %% [check] rnn_forward
-p = {"Wx": np.array([[0.5]]), "Wh": np.array([[0.5]]), "b": np.array([0.0])}
-h, cache = rnn_forward(np.ones((1, 3, 1)), np.zeros((1, 1)), p)  # the lecture's exercise
-h1 = np.tanh(0.5)
-h2 = np.tanh(0.5 + 0.5 * h1)
-h3 = np.tanh(0.5 + 0.5 * h2)
-assert h.shape == (1, 3, 1) and np.allclose(h[0, :, 0], [h1, h2, h3])
-assert set(cache) == {"x", "h_prev", "h", "p"}
-assert cache["x"].shape == (1, 3, 1) and cache["h_prev"].shape == (1, 3, 1)
-assert np.allclose(cache["h_prev"][0, :, 0], [0.0, h1, h2])  # the state entering each step
-x = np.array([[[1.0], [1.0]], [[0.0], [0.0]]])  # N = 2: the second sample sees only zeros
-h, _ = rnn_forward(x, np.zeros((2, 1)), p)
-assert np.allclose(h, [[[h1], [h2]], [[0.0], [0.0]]])
 
 # %% [markdown]
 # ## 2. The LSTM
@@ -212,25 +204,6 @@ assert np.allclose(h, [[[h1], [h2]], [[0.0], [0.0]]])
 # %% [solution] sigmoid lstm_cell_forward
 
 # %% [check] lstm_cell_forward
-H = 2
-p = {"Wx": np.zeros((2, 4 * H)), "Wh": np.zeros((H, 4 * H)), "b": np.zeros(4 * H)}
-x, h_prev, c_prev = np.array([[1.0, 2.0]]), np.array([[0.3, -0.7]]), np.array([[1.0, -2.0]])
-h, c, cache = lstm_cell_forward(x, h_prev, c_prev, p)  # zero weights: i = f = o = 1/2, g = 0
-assert h.shape == (1, 2) and c.shape == (1, 2)
-assert np.allclose(c, [[0.5, -1.0]]) and np.allclose(h, 0.5 * np.tanh([[0.5, -1.0]]))
-keys = {"x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "tanh_c", "h", "p"}
-assert set(cache) == keys and cache["p"] is p
-assert np.allclose(cache["i"], 0.5) and np.allclose(cache["g"], 0.0)
-assert np.allclose(cache["tanh_c"], np.tanh(c))
-H = 3  # the notes' example: forget gate open, input gate closed, output gate open
-b = np.concatenate([np.full(H, -50.0), np.full(H, 50.0), np.full(H, 1.0), np.full(H, 50.0)])  # i, f, g, o
-p = {"Wx": np.zeros((1, 4 * H)), "Wh": np.zeros((H, 4 * H)), "b": b}
-h, c, cache = lstm_cell_forward(np.ones((1, 1)), np.ones((1, H)), np.array([[4.0, 5.0, 6.0]]), p)
-assert np.allclose(c, [[4.0, 5.0, 6.0]]) and np.allclose(h, np.tanh([[4.0, 5.0, 6.0]]))
-p = {"Wx": np.array([[1.0, 2.0, 3.0, 4.0]]), "Wh": np.zeros((1, 4)), "b": np.zeros(4)}  # H = 1, x = 0.5
-h, c, cache = lstm_cell_forward(np.array([[0.5]]), np.array([[9.0]]), np.array([[1.0]]), p)
-i, f, g, o = sigmoid(0.5), sigmoid(1.0), np.tanh(1.5), sigmoid(2.0)
-assert np.allclose(c, [[f * 1.0 + i * g]]) and np.allclose(h, [[o * np.tanh(f + i * g)]])
 
 # %% [markdown]
 # ### An LSTM layer
@@ -251,23 +224,16 @@ assert np.allclose(c, [[f * 1.0 + i * g]]) and np.allclose(h, [[o * np.tanh(f + 
 # %% [solution] lstm_forward
 
 # %% [check] lstm_forward
-p = {"Wx": np.array([[0.0, 0.0, 1.0, 0.0]]), "Wh": np.zeros((1, 4)), "b": np.array([50.0, 50.0, 0.0, 50.0])}
-x = np.array([0.5, 0.5, -1.0]).reshape(1, 3, 1)
-h, cache = lstm_forward(x, np.array([[0.9]]), p)
-c = np.cumsum(np.tanh([0.5, 0.5, -1.0]))  # C_t = C_{t-1} + tanh(x_t), C_{-1} = 0
-assert h.shape == (1, 3, 1) and np.allclose(h[0, :, 0], np.tanh(c))
-assert np.allclose(cache["c"][0, :, 0], c) and np.allclose(cache["c_prev"][0, :, 0], [0.0, c[0], c[1]])
-assert np.allclose(cache["h_prev"][0, :, 0], [0.9, np.tanh(c[0]), np.tanh(c[1])])
-assert cache["i"].shape == (1, 3, 1) and cache["x"].shape == (1, 3, 1)
 
 # %%
 # The cache of a sequence: every entry of the cell cache stacked along time (axis 1), and the parameters.
 rng = np.random.default_rng(0)
 N, T, D, H = 2, 5, 3, 4
 p = {"Wx": rng.normal(size=(D, 4 * H)), "Wh": rng.normal(size=(H, 4 * H)), "b": np.zeros(4 * H)}
-h, cache = lstm_forward(rng.normal(size=(N, T, D)), np.zeros((N, H)), p)
-for key, value in cache.items():
-    print(f"{key:7s}", "the parameter dict" if key == "p" else value.shape)
+if ready("lstm_forward"):
+    h, cache = lstm_forward(rng.normal(size=(N, T, D)), np.zeros((N, H)), p)
+    for key, value in cache.items():
+        print(f"{key:7s}", "the parameter dict" if key == "p" else value.shape)
 
 # %% [markdown]
 # ## 3. The peephole LSTM
@@ -295,22 +261,6 @@ for key, value in cache.items():
 # %% [solution] peephole_lstm_cell_forward
 
 # %% [check] peephole_lstm_cell_forward
-zeros = {"Wx": np.zeros((1, 4)), "Wh": np.zeros((1, 4)), "b": np.zeros(4)}
-p = {**zeros, "Pi": np.array([1.0]), "Pf": np.array([1.0]), "Po": np.array([1.0])}
-h, c, cache = peephole_lstm_cell_forward(np.array([[0.3]]), np.array([[0.2]]), np.array([[1.0]]), p)
-s = sigmoid(1.0)  # i = f = sigma(1 * C_prev), g = tanh(0) = 0, so C = sigma(1)
-assert np.allclose(c, [[s]]) and np.allclose(h, [[sigmoid(s) * np.tanh(s)]])  # o sees the NEW cell state
-assert set(cache) == {"x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "tanh_c", "h", "p"}
-p = {
-    **zeros,
-    "b": np.array([0.0, 0.0, 1.0, 0.0]),
-    "Pi": np.array([0.0]),
-    "Pf": np.array([2.0]),
-    "Po": np.array([-1.0]),
-}
-h, c, _ = peephole_lstm_cell_forward(np.array([[0.3]]), np.array([[0.2]]), np.array([[1.0]]), p)
-c_new = sigmoid(2.0) * 1.0 + 0.5 * np.tanh(1.0)
-assert np.allclose(c, [[c_new]]) and np.allclose(h, [[sigmoid(-c_new) * np.tanh(c_new)]])
 
 # %% [markdown]
 # ## 4. The GRU
@@ -356,27 +306,6 @@ assert np.allclose(c, [[c_new]]) and np.allclose(h, [[sigmoid(-c_new) * np.tanh(
 # %% [solution] gru_cell_forward
 
 # %% [check] gru_cell_forward
-H = 2
-p = {"Wx": np.zeros((1, 3 * H)), "Wh": np.zeros((H, 3 * H)), "b": np.zeros(3 * H)}
-h, cache = gru_cell_forward(np.array([[3.0]]), np.array([[1.0, -2.0]]), p)  # r = z = 1/2, n = tanh(0) = 0
-assert h.shape == (1, 2) and np.allclose(h, [[0.5, -1.0]])
-assert set(cache) == {"x", "h_prev", "r", "z", "n", "h", "p"} and cache["p"] is p
-assert np.allclose(cache["r"], 0.5) and np.allclose(cache["z"], 0.5) and np.allclose(cache["n"], 0.0)
-p = {"Wx": np.ones((1, 3)), "Wh": np.ones((1, 3)), "b": np.array([0.0, -50.0, 0.0])}  # update gate closed
-h, _ = gru_cell_forward(np.array([[0.5]]), np.array([[0.25]]), p)
-assert np.allclose(h, [[0.25]])  # z = 0 keeps the old state: h = (1 - 0) * h_prev + 0 * n
-Un = np.array([[0.0, 1.0], [1.0, 0.0]])  # swaps the two units
-p = {
-    "Wx": np.zeros((1, 6)),
-    "Wh": np.hstack([np.zeros((2, 4)), Un]),
-    "b": np.array([50.0, -50.0, 50.0, 50.0, 0.0, 0.0]),  # r = [1, 0], z = [1, 1]
-}
-h, _ = gru_cell_forward(np.array([[0.0]]), np.array([[0.5, -1.0]]), p)
-assert np.allclose(h, [[0.0, np.tanh(0.5)]])  # (r * h_prev) @ Un = [0.5, 0] @ Un = [0, 0.5]
-p = {"Wx": np.array([[1.0, 2.0, 3.0]]), "Wh": np.array([[0.5, -0.5, 1.0]]), "b": np.zeros(3)}
-h, _ = gru_cell_forward(np.array([[0.5]]), np.array([[1.0]]), p)
-r, z = sigmoid(0.5 + 0.5), sigmoid(1.0 - 0.5)
-assert np.allclose(h, [[(1 - z) * 1.0 + z * np.tanh(1.5 + r * 1.0)]])
 
 # %% [markdown]
 # ### A GRU layer
@@ -387,14 +316,6 @@ assert np.allclose(h, [[(1 - z) * 1.0 + z * np.tanh(1.5 + r * 1.0)]])
 # %% [solution] gru_forward
 
 # %% [check] gru_forward
-p = {"Wx": np.zeros((1, 6)), "Wh": np.zeros((2, 6)), "b": np.zeros(6)}
-h, cache = gru_forward(np.ones((1, 3, 1)), np.array([[1.0, -2.0]]), p)
-assert h.shape == (1, 3, 2) and np.allclose(h[0], [[0.5, -1.0], [0.25, -0.5], [0.125, -0.25]])
-assert set(cache) == {"x", "h_prev", "r", "z", "n", "h", "p"}
-assert np.allclose(cache["h_prev"][0], [[1.0, -2.0], [0.5, -1.0], [0.25, -0.5]])
-p = {"Wx": np.array([[0.0, 0.0, 1.0]]), "Wh": np.zeros((1, 3)), "b": np.array([0.0, 50.0, 0.0])}  # z = 1
-h, _ = gru_forward(np.array([0.5, -1.0, 2.0]).reshape(1, 3, 1), np.array([[7.0]]), p)
-assert np.allclose(h[0, :, 0], np.tanh([0.5, -1.0, 2.0]))  # h_t = n_t = tanh(x_t)
 
 # %% [markdown]
 # ## 5. PyTorch's GRU is not the lecture's GRU
@@ -432,30 +353,31 @@ rng = np.random.default_rng(1)
 N, D, H = 2, 3, 4
 p = {"Wx": rng.normal(size=(D, 3 * H)), "Wh": rng.normal(size=(H, 3 * H)), "b": rng.normal(size=3 * H)}
 x, h_prev = rng.normal(size=(N, D)), rng.normal(size=(N, H))
-lecture, _ = gru_cell_forward(x, h_prev, p)
+if ready("gru_cell_forward"):
+    lecture, _ = gru_cell_forward(x, h_prev, p)
 
-torch_cell = torch.nn.GRUCell(D, H).double()
-with torch.no_grad():
-    torch_cell.weight_ih.copy_(torch.from_numpy(p["Wx"].T))  # (3H, D)
-    torch_cell.weight_hh.copy_(torch.from_numpy(p["Wh"].T))  # (3H, H)
-    torch_cell.bias_ih.copy_(torch.from_numpy(p["b"]))
-    torch_cell.bias_hh.zero_()
-    pytorch = torch_cell(torch.from_numpy(x), torch.from_numpy(h_prev)).numpy()
-print("lecture's GRU:\n", lecture.round(4))
-print("nn.GRUCell, same weights:\n", pytorch.round(4))
-print("largest difference:", np.abs(lecture - pytorch).max().round(4))
+    torch_cell = torch.nn.GRUCell(D, H).double()
+    with torch.no_grad():
+        torch_cell.weight_ih.copy_(torch.from_numpy(p["Wx"].T))  # (3H, D)
+        torch_cell.weight_hh.copy_(torch.from_numpy(p["Wh"].T))  # (3H, H)
+        torch_cell.bias_ih.copy_(torch.from_numpy(p["b"]))
+        torch_cell.bias_hh.zero_()
+        pytorch = torch_cell(torch.from_numpy(x), torch.from_numpy(h_prev)).numpy()
+    print("lecture's GRU:\n", lecture.round(4))
+    print("nn.GRUCell, same weights:\n", pytorch.round(4))
+    print("largest difference:", np.abs(lecture - pytorch).max().round(4))
 
-# Force r = 1 (large reset bias) and negate the z block: now the two agree.
-q = {"Wx": p["Wx"], "Wh": p["Wh"], "b": np.concatenate([np.full(H, 50.0), p["b"][H:]])}  # r = 1
-minus_z = np.concatenate([np.ones(H), -np.ones(H), np.ones(H)])  # -1 on the z block's columns
-flipped = {key: value * minus_z for key, value in q.items()}
-lecture, _ = gru_cell_forward(x, h_prev, q)
-with torch.no_grad():
-    torch_cell.weight_ih.copy_(torch.from_numpy(flipped["Wx"].T))
-    torch_cell.weight_hh.copy_(torch.from_numpy(flipped["Wh"].T))
-    torch_cell.bias_ih.copy_(torch.from_numpy(flipped["b"]))
-    pytorch = torch_cell(torch.from_numpy(x), torch.from_numpy(h_prev)).numpy()
-print("with r = 1 and -z: largest difference", np.abs(lecture - pytorch).max())
+    # Force r = 1 (large reset bias) and negate the z block: now the two agree.
+    q = {"Wx": p["Wx"], "Wh": p["Wh"], "b": np.concatenate([np.full(H, 50.0), p["b"][H:]])}  # r = 1
+    minus_z = np.concatenate([np.ones(H), -np.ones(H), np.ones(H)])  # -1 on the z block's columns
+    flipped = {key: value * minus_z for key, value in q.items()}
+    lecture, _ = gru_cell_forward(x, h_prev, q)
+    with torch.no_grad():
+        torch_cell.weight_ih.copy_(torch.from_numpy(flipped["Wx"].T))
+        torch_cell.weight_hh.copy_(torch.from_numpy(flipped["Wh"].T))
+        torch_cell.bias_ih.copy_(torch.from_numpy(flipped["b"]))
+        pytorch = torch_cell(torch.from_numpy(x), torch.from_numpy(h_prev)).numpy()
+    print("with r = 1 and -z: largest difference", np.abs(lecture - pytorch).max())
 
 # %% [markdown]
 # ## 6. Hidden states over time
@@ -471,7 +393,7 @@ try:
 except ImportError:
     plt = None
     print("matplotlib is not installed (pip install matplotlib) -- skipping the plot")
-if plt is not None:
+if ready("rnn_forward", "lstm_forward", "gru_forward") and plt is not None:
     rng = np.random.default_rng(7)
     T, H = 60, 3
     steps = np.arange(T)
@@ -520,18 +442,6 @@ if plt is not None:
 # %% [solution] bidirectional_forward
 
 # %% [check] bidirectional_forward
-p = {"Wx": np.array([[1.0]]), "Wh": np.array([[1.0]]), "b": np.array([0.0])}  # h_t = tanh(x_t + h_prev)
-x = np.array([0.0, 0.0, 1.0]).reshape(1, 3, 1)
-out = bidirectional_forward(x, np.zeros((1, 1)), np.zeros((1, 1)), p, p, "rnn")
-t1 = np.tanh(1.0)
-t2 = np.tanh(t1)
-t3 = np.tanh(t2)
-assert out.shape == (1, 3, 2)
-assert np.allclose(out[0, :, 0], [0.0, 0.0, t1])  # forwards: nothing happens until x_2 = 1
-assert np.allclose(out[0, :, 1], [t3, t2, t1])  # backwards: x_2 is read first
-g = {"Wx": np.zeros((1, 3)), "Wh": np.zeros((1, 3)), "b": np.zeros(3)}  # zero GRU: halves the state
-out = bidirectional_forward(np.ones((1, 3, 1)), np.ones((1, 1)), np.ones((1, 1)), g, g, "gru")
-assert np.allclose(out[0], [[0.5, 0.125], [0.25, 0.25], [0.125, 0.5]])
 
 # %% [markdown]
 # ## 8. Stacked (deep) RNNs
@@ -550,13 +460,6 @@ assert np.allclose(out[0], [[0.5, 0.125], [0.25, 0.25], [0.125, 0.5]])
 # %% [solution] stacked_forward
 
 # %% [check] stacked_forward
-x = np.array([0.5, 1.0]).reshape(1, 2, 1)
-layer1 = {"Wx": np.array([[1.0, 2.0]]), "Wh": np.zeros((2, 2)), "b": np.zeros(2)}  # D = 1 -> H = 2
-layer2 = {"Wx": np.array([[1.0], [-1.0]]), "Wh": np.zeros((1, 1)), "b": np.zeros(1)}  # 2 -> 1
-out = stacked_forward(x, [np.zeros((1, 2)), np.zeros((1, 1))], [layer1, layer2], "rnn")
-assert out.shape == (1, 2, 1)
-assert np.allclose(out[0, :, 0], np.tanh(np.tanh([0.5, 1.0]) - np.tanh([1.0, 2.0])))
-assert np.array_equal(stacked_forward(x, [], [], "rnn"), x)
 
 # %% [markdown]
 # ## 9. Counting parameters
@@ -595,12 +498,6 @@ assert np.array_equal(stacked_forward(x, [], [], "rnn"), x)
 # %% [solution] count_parameters
 
 # %% [check] count_parameters
-assert count_parameters("rnn", 3, 5) == 45  # 15 + 25 + 5
-assert count_parameters("lstm", 3, 5) == 180 and count_parameters("gru", 3, 5) == 135
-assert count_parameters("lstm", 3, 5, biases=2) == 200  # PyTorch's layout
-assert count_parameters("gru", 3, 4) == 96 and count_parameters("gru", 3, 4, biases=2) == 108
-assert count_parameters("lstm", 3, 4) - count_parameters("gru", 3, 4) == 3 * 4 + 4 * 4 + 4
-assert count_parameters("rnn", 3, 4, biases=0) == 28
 
 # %% [markdown]
 # **Bidirectional layers** have two independent cells of the same sizes, so twice the parameters: the
@@ -611,9 +508,6 @@ assert count_parameters("rnn", 3, 4, biases=0) == 28
 # %% [solution] count_bidirectional_parameters
 
 # %% [check] count_bidirectional_parameters
-assert count_parameters("rnn", 8, 10) == 190 and count_bidirectional_parameters("rnn", 8, 10) == 380
-assert count_bidirectional_parameters("lstm", 3, 4) == 256
-assert count_bidirectional_parameters("gru", 3, 4, biases=2) == 216
 
 # %% [markdown]
 # **The concatenated weight.** The slides' $W_f \cdot [h_{t-1}, x_t]$ uses one matrix per gate for the
@@ -627,14 +521,6 @@ assert count_bidirectional_parameters("gru", 3, 4, biases=2) == 216
 # %% [solution] concat_weight_shape
 
 # %% [check] concat_weight_shape
-assert tuple(concat_weight_shape(3, 4)) == (7, 4)
-assert tuple(concat_weight_shape(1, 1)) == (2, 1)
-rng = np.random.default_rng(0)
-h_prev, x = rng.normal(size=(2, 4)), rng.normal(size=(2, 3))
-Wh_gate, Wx_gate = rng.normal(size=(4, 4)), rng.normal(size=(3, 4))
-W = np.vstack([Wh_gate, Wx_gate])
-assert W.shape == tuple(concat_weight_shape(3, 4))
-assert np.allclose(np.hstack([h_prev, x]) @ W, h_prev @ Wh_gate + x @ Wx_gate)  # the same product
 
 # %% [markdown]
 # ## 10. The same layers in torch, on any device
@@ -665,50 +551,14 @@ assert np.allclose(np.hstack([h_prev, x]) @ W, h_prev @ Wh_gate + x @ Wx_gate)  
 # %% [solution] rnn_forward_torch
 
 # %% [check] rnn_forward_torch
-p = {"Wx": torch.tensor([[0.5]]), "Wh": torch.tensor([[0.5]]), "b": torch.tensor([0.0])}
-p = {key: value.double() for key, value in p.items()}
-h = rnn_forward_torch(torch.ones(1, 3, 1, dtype=torch.float64), torch.zeros(1, 1, dtype=torch.float64), p)
-h1 = np.tanh(0.5)
-h2 = np.tanh(0.5 + 0.5 * h1)
-assert isinstance(h, torch.Tensor) and h.shape == (1, 3, 1) and h.dtype == torch.float64
-assert np.allclose(h[0, :, 0].detach().numpy(), [h1, h2, np.tanh(0.5 + 0.5 * h2)])  # the lecture's exercise
-x = torch.tensor([[[1.0], [1.0]], [[0.0], [0.0]]])  # float32, N = 2
-h = rnn_forward_torch(x, torch.zeros(2, 1), {key: value.float() for key, value in p.items()})
-assert h.dtype == torch.float32 and h.device == x.device
-assert np.allclose(h.detach().numpy(), [[[h1], [h2]], [[0.0], [0.0]]], atol=1e-6)
 
 # %% [solution] lstm_forward_torch
 
 # %% [check] lstm_forward_torch
-p = {
-    "Wx": torch.tensor([[0.0, 0.0, 1.0, 0.0]]),
-    "Wh": torch.zeros(1, 4),
-    "b": torch.tensor([50.0, 50.0, 0.0, 50.0]),
-}
-x = torch.tensor([0.5, 0.5, -1.0]).reshape(1, 3, 1)
-h = lstm_forward_torch(x, torch.tensor([[0.9]]), p)  # the accumulator: C_t = C_{t-1} + tanh(x_t)
-assert isinstance(h, torch.Tensor) and h.shape == (1, 3, 1) and h.dtype == torch.float32
-assert np.allclose(h[0, :, 0].detach().numpy(), np.tanh(np.cumsum(np.tanh([0.5, 0.5, -1.0]))), atol=1e-6)
-p64 = {key: value.double() for key, value in p.items()}
-h = lstm_forward_torch(x.double().repeat(2, 1, 1), torch.zeros(2, 1, dtype=torch.float64), p64)
-assert h.shape == (2, 3, 1) and h.dtype == torch.float64 and torch.equal(h[0], h[1])
 
 # %% [solution] gru_forward_torch
 
 # %% [check] gru_forward_torch
-p = {"Wx": torch.zeros(1, 6), "Wh": torch.zeros(2, 6), "b": torch.zeros(6)}
-h = gru_forward_torch(torch.ones(1, 3, 1), torch.tensor([[1.0, -2.0]]), p)  # zero weights halve the state
-assert isinstance(h, torch.Tensor) and h.shape == (1, 3, 2) and h.dtype == torch.float32
-assert np.allclose(h[0].detach().numpy(), [[0.5, -1.0], [0.25, -0.5], [0.125, -0.25]])
-Un = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
-p = {"Wx": torch.zeros(1, 6), "Wh": torch.cat([torch.zeros(2, 4), Un], dim=1)}
-p["b"] = torch.tensor([50.0, -50.0, 50.0, 50.0, 0.0, 0.0])  # r = [1, 0], z = 1: the reset comes first
-h = gru_forward_torch(
-    torch.zeros(1, 1, 1, dtype=torch.float64),
-    torch.tensor([[0.5, -1.0]]).double(),
-    {k: v.double() for k, v in p.items()},
-)
-assert h.dtype == torch.float64 and np.allclose(h[0, 0].numpy(), [0.0, np.tanh(0.5)])
 
 # %%
 # autograd differentiates your torch layer: the gradients the bptt assignment derives by hand.
@@ -720,15 +570,16 @@ p = {
     "b": torch.zeros(H, dtype=torch.float64, requires_grad=True),
 }
 x = torch.tensor(rng.normal(size=(N, T, D)))
-h = rnn_forward_torch(x, x.new_zeros((N, H)), p)
-h[:, -1].sum().backward()  # a many-to-one loss: only the last state
-print({key: tuple(value.grad.shape) for key, value in p.items()})
-numpy_h, _ = rnn_forward(
-    x.numpy(), np.zeros((N, H)), {key: value.detach().numpy() for key, value in p.items()}
-)
-print("torch and numpy agree:", np.allclose(h.detach().numpy(), numpy_h))
-if torch.cuda.is_available():  # the same call on the GPU: the result stays there
-    h_gpu = rnn_forward_torch(
-        x.cuda(), x.new_zeros((N, H)).cuda(), {key: value.detach().cuda() for key, value in p.items()}
+if ready("rnn_forward_torch", "rnn_forward"):
+    h = rnn_forward_torch(x, x.new_zeros((N, H)), p)
+    h[:, -1].sum().backward()  # a many-to-one loss: only the last state
+    print({key: tuple(value.grad.shape) for key, value in p.items()})
+    numpy_h, _ = rnn_forward(
+        x.numpy(), np.zeros((N, H)), {key: value.detach().numpy() for key, value in p.items()}
     )
-    print("on", h_gpu.device, "- largest difference from the CPU:", (h_gpu.cpu() - h).abs().max().item())
+    print("torch and numpy agree:", np.allclose(h.detach().numpy(), numpy_h))
+    if torch.cuda.is_available():  # the same call on the GPU: the result stays there
+        h_gpu = rnn_forward_torch(
+            x.cuda(), x.new_zeros((N, H)).cuda(), {key: value.detach().cuda() for key, value in p.items()}
+        )
+        print("on", h_gpu.device, "- largest difference from the CPU:", (h_gpu.cpu() - h).abs().max().item())

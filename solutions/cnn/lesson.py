@@ -15,10 +15,25 @@
 # 6. the lecture's **activation-shape table**, recomputed -- and corrected;
 # 7. **receptive fields**: why two 3 x 3 convolutions are worth one 5 x 5 (VGG's argument).
 #
-# Every function has a docstring that states its formula, its shapes and the errors it raises. Under each
-# function a **check** cell tests it on cases you can verify by hand, mostly the lecture's own examples;
-# the hidden tests compare your functions with PyTorch (`torch.nn.functional.conv2d`, `max_pool2d`,
-# `avg_pool2d`, the shapes of `nn.Conv2d` and `nn.MaxPool2d` outputs) on many random sizes and values.
+# Every function has a docstring that states its formula, its shapes and the errors it raises.
+#
+# ## How to check and submit your work
+#
+# * Each function has a **check cell** below it, for example `check("cross_correlate2d")`. Run it after
+#   you write the function. It runs the function's public tests -- cases you can verify by hand, mostly
+#   the lecture's own examples -- on the code you last ran in this notebook, in a separate process, and
+#   shows ✅ when they pass -- or, for each failed check, the call, what your function returned and what
+#   was expected, and a 💡 hint when your output matches a well-known mistake (listed in `MISTAKES.md`,
+#   next to this notebook). A failed check does not stop "Run All".
+# * The same checks from a terminal, in the assignment folder: `seqlab check` (or `pytest`).
+# * Before you submit, save the notebook (Ctrl+S); the **Validate** button (or
+#   `nbgrader validate cnn.ipynb`) lists every function whose checks still fail.
+# * Passing the checks does not guarantee full marks: the hidden tests compare your functions with PyTorch
+#   (`torch.nn.functional.conv2d`, `max_pool2d`, `avg_pool2d`, the shapes of `nn.Conv2d` and
+#   `nn.MaxPool2d` outputs) on many random sizes and values.
+# * To submit, save, then submit `cnn.ipynb` the way your course says (nbgrader's Assignments tab,
+#   "Submit"; or upload it to Gradescope). Only the functions in the exercise cells are graded; demo cells
+#   never run during grading.
 #
 # When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
 # names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
@@ -91,28 +106,15 @@ import numpy as np
 # %% [solution] cross_correlate2d
 
 # %% [check] cross_correlate2d
-bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)  # the lecture's 6 x 6 image
-vertical = np.array([[1.0, 0, -1]] * 3)  # the vertical-edge detector
-out = cross_correlate2d(bright_left, vertical)
-assert out.shape == (4, 4)
-assert np.array_equal(out, [[0, 30, 30, 0]] * 4)  # the lecture's result
-assert np.array_equal(cross_correlate2d(bright_left[:, ::-1], vertical), [[0, -30, -30, 0]] * 4)  # mirrored
-image = np.array([[1.0, 2, 3], [4, 5, 6]])
-assert np.array_equal(cross_correlate2d(image, np.array([[1.0, -1]])), [[-1, -1], [-1, -1]])  # 1 - 2, ...
-assert np.array_equal(cross_correlate2d(image, np.array([[1.0], [2]])), [[9, 12, 15]])  # 1 + 2 * 4 = 9
-assert np.array_equal(cross_correlate2d(image, np.ones((2, 3))), [[21]])  # kernel as large as the image
-try:
-    cross_correlate2d(image, np.ones((3, 3)))
-except ValueError:
-    pass
-else:
-    raise AssertionError("a kernel larger than the image must raise ValueError")
 
 # %%
 # The horizontal-edge detector finds nothing in this image, and the brightness edge of a transposed one.
+bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)  # the lecture's 6 x 6 image
+vertical = np.array([[1.0, 0, -1]] * 3)  # the vertical-edge detector
 horizontal = vertical.T  # rows (1, 1, 1), (0, 0, 0), (-1, -1, -1)
-print("horizontal detector, bright-left image:\n", cross_correlate2d(bright_left, horizontal))
-print("horizontal detector, bright-top image:\n", cross_correlate2d(bright_left.T, horizontal))
+if ready("cross_correlate2d"):
+    print("horizontal detector, bright-left image:\n", cross_correlate2d(bright_left, horizontal))
+    print("horizontal detector, bright-top image:\n", cross_correlate2d(bright_left.T, horizontal))
 
 # %% [markdown]
 # ### 1.2 True convolution flips the kernel
@@ -161,24 +163,6 @@ print("horizontal detector, bright-top image:\n", cross_correlate2d(bright_left.
 # %% [solution] convolve2d
 
 # %% [check] convolve2d
-bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
-vertical = np.array([[1.0, 0, -1]] * 3)
-assert np.array_equal(convolve2d(bright_left, vertical), [[0, -30, -30, 0]] * 4)  # flipped: (-1, 0, 1)
-image = np.array([[1.0, 2, 3], [4, 5, 6]])
-assert np.array_equal(convolve2d(image, np.array([[1.0, -1]])), [[1, 1], [1, 1]])  # -1 + 2, ...
-assert np.array_equal(convolve2d(image, np.array([[1.0], [2]])), [[6, 9, 12]])  # 2 * 1 + 4 = 6
-assert np.array_equal(convolve2d(image, np.ones((2, 2))), [[12, 16]])  # a symmetric kernel: no difference
-try:
-    convolve2d(image, np.array([1.0, -1.0]))
-except ValueError:
-    pass
-else:
-    raise AssertionError("a 1-D kernel must raise ValueError")
-K = np.array([[3.0, 4, 5], [1, 0, 2], [-1, 9, 7]])  # the lecture's kernel
-impulse = np.zeros((5, 5))
-impulse[2, 2] = 1.0
-assert np.array_equal(convolve2d(impulse, K), K)  # convolution reproduces the kernel
-assert np.array_equal(cross_correlate2d(impulse, K), [[7, 9, -1], [2, 0, 1], [5, 4, 3]])  # rotated by 180
 
 # %%
 # The erratum on the slide's own 6 x 6 image: the true flip agrees with convolve2d, the slide's does not.
@@ -194,19 +178,20 @@ slide_image = np.array(
     ]
 )
 slide_flip = np.array([[7.0, 2, 5], [9, 0, 4], [-1, 1, 3]])
-print("convolve2d(image, K):\n", convolve2d(slide_image, K))
-print(
-    "equals the cross-correlation with K[::-1, ::-1]:",
-    np.array_equal(convolve2d(slide_image, K), cross_correlate2d(slide_image, K[::-1, ::-1])),
-)
-print(
-    "equals the cross-correlation with the slide's flip:",
-    np.array_equal(convolve2d(slide_image, K), cross_correlate2d(slide_image, slide_flip)),
-)
-print(
-    "the slide's flip is the anti-diagonal reflection K[::-1, ::-1].T:",
-    np.array_equal(slide_flip, K[::-1, ::-1].T),
-)
+if ready("convolve2d", "cross_correlate2d"):
+    print("convolve2d(image, K):\n", convolve2d(slide_image, K))
+    print(
+        "equals the cross-correlation with K[::-1, ::-1]:",
+        np.array_equal(convolve2d(slide_image, K), cross_correlate2d(slide_image, K[::-1, ::-1])),
+    )
+    print(
+        "equals the cross-correlation with the slide's flip:",
+        np.array_equal(convolve2d(slide_image, K), cross_correlate2d(slide_image, slide_flip)),
+    )
+    print(
+        "the slide's flip is the anti-diagonal reflection K[::-1, ::-1].T:",
+        np.array_equal(slide_flip, K[::-1, ::-1].T),
+    )
 
 # %% [markdown]
 # ## 2. How big is the output? Padding, stride, dilation
@@ -258,10 +243,11 @@ stride_image = np.array(
     ]
 )
 stride_filter = np.array([[3.0, 4, 4], [1, 0, 2], [-1, 0, 3]])
-full = cross_correlate2d(stride_image, stride_filter)  # stride 1: 5 x 5
-print("stride 1:\n", full)
-print("stride 2 = every other row and column of stride 1:\n", full[::2, ::2])
-print("the top-right patch times the filter:\n", stride_image[0:3, 4:7] * stride_filter)
+if ready("cross_correlate2d"):
+    full = cross_correlate2d(stride_image, stride_filter)  # stride 1: 5 x 5
+    print("stride 1:\n", full)
+    print("stride 2 = every other row and column of stride 1:\n", full[::2, ::2])
+    print("the top-right patch times the filter:\n", stride_image[0:3, 4:7] * stride_filter)
 
 # %% [markdown]
 # ### 2.2 The formula
@@ -297,22 +283,6 @@ print("the top-right patch times the filter:\n", stride_image[0:3, 4:7] * stride
 # %% [solution] conv_output_size
 
 # %% [check] conv_output_size
-assert conv_output_size(7, 3, stride=2) == 3  # the lecture's stride example
-assert isinstance(conv_output_size(7, 3, stride=2), int)
-assert conv_output_size(6, 3) == 4  # the edge detector: 6 x 6 -> 4 x 4
-assert conv_output_size(6, 3, stride=2) == 2  # floor(3 / 2) + 1, not 2.5
-assert conv_output_size(6, 3, padding=1) == 6  # padding 1 keeps the size of a 3 x 3 filter's input
-assert conv_output_size(32, 5) == 28 and conv_output_size(14, 5) == 10  # CONV1 and CONV2 of the table
-assert conv_output_size(10, 3, padding=1, stride=3) == 4  # floor(9 / 3) + 1
-assert conv_output_size(7, 3, dilation=2) == 3  # the dilated filter spans 5 pixels
-assert conv_output_size(5, 5) == 1
-for bad in ((4, 5), (5, 3, 0, 0), (5, 3, -1), (5, 3, 0, 1, 3)):  # too large, stride 0, padding -1, span 7
-    try:
-        conv_output_size(*bad)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError(f"conv_output_size{bad} should raise ValueError")
 
 # %% [markdown]
 # ### 2.3 "Same" padding
@@ -337,17 +307,6 @@ for bad in ((4, 5), (5, 3, 0, 0), (5, 3, -1), (5, 3, 0, 1, 3)):  # too large, st
 # %% [solution] same_padding
 
 # %% [check] same_padding
-assert same_padding(3) == 1 and same_padding(5) == 2 and same_padding(7) == 3
-assert same_padding(1) == 0  # a 1 x 1 convolution never changes the size
-assert same_padding(3, dilation=2) == 2  # effective size 5
-assert conv_output_size(9, 5, padding=same_padding(5)) == 9
-for f, d in ((4, 1), (2, 3), (0, 1)):  # even effective sizes 4 and 4, and no filter at all
-    try:
-        same_padding(f, d)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError(f"same_padding({f}, dilation={d}) should raise ValueError")
 
 # %% [markdown]
 # ## 3. A convolution layer: many channels, many filters, a batch
@@ -388,47 +347,6 @@ for f, d in ((4, 1), (2, 3), (0, 1)):  # even effective sizes 4 and 4, and no fi
 # %% [solution] _pair conv2d_forward
 
 # %% [check] conv2d_forward
-stride_image = np.array(
-    [
-        [2.0, 3, 7, 4, 6, 2, 9],
-        [6, 6, 9, 8, 7, 4, 3],
-        [3, 4, 8, 3, 8, 9, 7],
-        [7, 8, 3, 6, 6, 3, 4],
-        [4, 2, 1, 8, 3, 4, 6],
-        [3, 2, 4, 1, 9, 8, 3],
-        [0, 1, 3, 9, 2, 1, 4],
-    ]
-)
-stride_filter = np.array([[3.0, 4, 4], [1, 0, 2], [-1, 0, 3]])
-out = conv2d_forward(stride_image.reshape(1, 1, 7, 7), stride_filter.reshape(1, 1, 3, 3), np.zeros(1), 2)
-assert out.shape == (1, 1, 3, 3)
-assert np.array_equal(out[0, 0], [[91, 100, 88], [69, 91, 117], [44, 72, 74]])  # not 83, 127, 71
-bright_left = np.array([[10.0, 10, 10, 0, 0, 0]] * 6)
-edge = np.array([[1.0, 0, -1]] * 3)
-rgb = np.stack([bright_left, bright_left, bright_left])[None]  # (1, 3, 6, 6): a grey RGB image
-w = np.stack([edge, edge, edge])[None]  # ONE filter of 3 x 3 x 3: (1, 3, 3, 3)
-out = conv2d_forward(rgb, w, np.array([1.0]))
-assert out.shape == (1, 1, 4, 4)  # one filter -> one output channel
-assert np.array_equal(out[0, 0], [[1, 91, 91, 1]] * 4)  # 30 per channel, summed over 3, plus the bias 1
-w_red = np.stack([edge, 0 * edge, 0 * edge])[None]  # looks at the red channel only
-assert np.array_equal(conv2d_forward(rgb, w_red, np.zeros(1))[0, 0], [[0, 30, 30, 0]] * 4)
-out = conv2d_forward(bright_left.reshape(1, 1, 6, 6), edge.reshape(1, 1, 3, 3), np.zeros(1), padding=1)
-assert out.shape == (1, 1, 6, 6)
-assert np.array_equal(out[0, 0, 0], [-20, 0, 20, 20, 0, 0]) and np.array_equal(out[0, 0, 5], out[0, 0, 0])
-assert np.array_equal(out[0, 0, 1:5], [[-30, 0, 30, 30, 0, 0]] * 4)  # the fake edge at the left border
-x = np.arange(18.0).reshape(2, 1, 3, 3)  # N = 2, one channel
-w = np.array([1.0, -2.0]).reshape(2, 1, 1, 1)  # two 1 x 1 filters
-out = conv2d_forward(x, w, np.array([0.0, 10.0]))
-assert out.shape == (2, 2, 3, 3)  # (N, F, H', W')
-assert np.array_equal(out[:, 0], x[:, 0]) and np.array_equal(out[:, 1], 10 - 2 * x[:, 0])
-out = conv2d_forward(x, w[:1], np.zeros(1), stride=(1, 2))  # a (height, width) stride
-assert np.array_equal(out, x[:, :, :, ::2])
-try:
-    conv2d_forward(rgb, edge.reshape(1, 1, 3, 3), np.zeros(1))  # 3 input channels, a 1-channel filter
-except ValueError:
-    pass
-else:
-    raise AssertionError("channels of x and w that differ must raise ValueError")
 
 # %%
 # Optional: compare with PyTorch on random data (the hidden tests do this on many shapes).
@@ -437,7 +355,7 @@ try:
 except ImportError:
     torch = None
     print("torch is not installed -- skipping the comparison")
-if torch is not None:
+if ready("conv2d_forward") and torch is not None:
     rng = np.random.default_rng(0)
     x, w, b = rng.normal(size=(2, 3, 9, 8)), rng.normal(size=(5, 3, 3, 2)), rng.normal(size=5)
     ours = conv2d_forward(x, w, b, stride=(2, 1), padding=(1, 0))
@@ -481,35 +399,14 @@ if torch is not None:
 # %% [solution] conv_param_count
 
 # %% [check] conv_param_count
-assert conv_param_count(3, 3, 5) == 140  # the lecture: 5 * (3 * 3 * 3 + 1)
-assert conv_param_count(3, 3, 5, bias=False) == 135
-assert conv_param_count(3, 3, 1) == 28  # the single RGB filter of section 3
-assert conv_param_count(5, 3, 8) == 608 and conv_param_count(5, 8, 16) == 3216  # CONV1, CONV2 of section 6
-assert conv_param_count((1, 3), 2, 4) == 28  # a 1 x 3 filter on 2 channels: 4 * (6 + 1)
-try:
-    conv_param_count(3, 0, 5)
-except ValueError:
-    pass
-else:
-    raise AssertionError("conv_param_count with 0 input channels should raise ValueError")
 
 # %% [solution] dense_param_count
 
 # %% [check] dense_param_count
-assert dense_param_count(3, 2) == 8 and dense_param_count(3, 2, bias=False) == 6
-assert dense_param_count(400, 120) == 48120  # FC3 of section 6
-assert dense_param_count(120, 84) == 10164 and dense_param_count(84, 10) == 850
-assert dense_param_count(200 * 200 * 3, 1) == 120001  # one neuron on the notes' 200 x 200 x 3 image
-try:
-    dense_param_count(0, 3)
-except ValueError:
-    pass
-else:
-    raise AssertionError("dense_param_count(0, 3) should raise ValueError")
 
 # %%
 # PyTorch agrees (if it is installed): sum(p.numel() for p in layer.parameters()).
-if torch is not None:
+if ready("conv_param_count", "dense_param_count") and torch is not None:
     for layer, ours in (
         (torch.nn.Conv2d(3, 5, 3), conv_param_count(3, 3, 5)),
         (torch.nn.Conv2d(8, 16, (5, 3), bias=False), conv_param_count((5, 3), 8, 16, bias=False)),
@@ -551,26 +448,10 @@ if torch is not None:
 # %% [solution] pool_output_size
 
 # %% [check] pool_output_size
-assert pool_output_size(4, 2) == 2  # the lecture's 4 x 4 map with f = 2 (stride 2 by default)
-assert pool_output_size(28, 2) == 14 and pool_output_size(10, 2) == 5  # POOL1 and POOL2 of section 6
-assert pool_output_size(4, 2, stride=1) == 3
-assert pool_output_size(5, 2) == 2  # floor: the last column is never pooled
-assert pool_output_size(5, 2, ceil_mode=True) == 3  # ceil: a last window that covers one column
-assert pool_output_size(7, 3, stride=2) == 3 and pool_output_size(6, 3, stride=2) == 2
-assert pool_output_size(6, 3, stride=2, ceil_mode=True) == 3
-assert pool_output_size(5, 2, padding=1) == 3  # floor(5 / 2) + 1
-assert pool_output_size(5, 2, ceil_mode=True, padding=1) == 3  # the 4th window would start in the padding
-for bad in ((1, 2), (5, 2, None, False, 2), (5, 2, 0)):  # no window fits; padding > f // 2; stride 0
-    try:
-        pool_output_size(*bad)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError(f"pool_output_size{bad} should raise ValueError")
 
 # %%
 # PyTorch agrees (if it is installed): the output width of MaxPool2d on a 1 x 1 x n x n input.
-if torch is not None:
+if ready("pool_output_size") and torch is not None:
     for n, f, s, ceil, p in ((5, 2, 2, False, 0), (5, 2, 2, True, 0), (6, 3, 2, True, 0), (5, 2, 2, True, 1)):
         pool = torch.nn.MaxPool2d(f, s, padding=p, ceil_mode=ceil)
         width = pool(torch.zeros(1, 1, n, n)).shape[-1]
@@ -617,29 +498,10 @@ if torch is not None:
 # %% [solution] _pool_windows maxpool2d_forward
 
 # %% [check] maxpool2d_forward
-fmap = np.array([[6.0, 4, 8, 5], [5, 4, 5, 8], [3, 6, 7, 7], [7, 9, 7, 2]]).reshape(1, 1, 4, 4)
-out = maxpool2d_forward(fmap, 2)  # the lecture's map, 2 x 2 windows, stride 2
-assert out.shape == (1, 1, 2, 2) and np.array_equal(out[0, 0], [[6, 8], [9, 7]])
-assert np.array_equal(maxpool2d_forward(fmap, 2, 1)[0, 0], [[6, 8, 8], [6, 7, 8], [9, 9, 7]])  # stride 1
-x = np.arange(2 * 3 * 5 * 5, dtype=float).reshape(2, 3, 5, 5)  # increasing: a window's max is bottom-right
-out = maxpool2d_forward(x, 2)
-assert out.shape == (2, 3, 2, 2)  # floor mode: row 4 and column 4 are never pooled
-assert np.array_equal(out, x[:, :, 1:4:2, 1:4:2])
-out = maxpool2d_forward(x, (1, 5))  # a 1 x 5 window, stride (1, 5): the max of every row
-assert out.shape == (2, 3, 5, 1) and np.array_equal(out, x[:, :, :, 4:])
-assert np.array_equal(maxpool2d_forward(-x, 5), -x[:, :, :1, :1])  # one window: the global max
 
 # %% [solution] avgpool2d_forward
 
 # %% [check] avgpool2d_forward
-fmap = np.array([[6.0, 4, 8, 5], [5, 4, 5, 8], [3, 6, 7, 7], [7, 9, 7, 2]]).reshape(1, 1, 4, 4)
-out = avgpool2d_forward(fmap, 2)
-assert out.shape == (1, 1, 2, 2) and np.allclose(out[0, 0], [[4.75, 6.5], [6.25, 5.75]])
-assert np.allclose(avgpool2d_forward(fmap, 4), [[[[5.8125]]]])  # one window: the mean of all, 93 / 16
-assert np.allclose(avgpool2d_forward(fmap, 3, 1)[0, 0], [[48 / 9, 54 / 9], [53 / 9, 55 / 9]])
-x = np.arange(2 * 3 * 5 * 5, dtype=float).reshape(2, 3, 5, 5)
-out = avgpool2d_forward(x, 2)
-assert out.shape == (2, 3, 2, 2) and np.allclose(out, x[:, :, 0:4:2, 0:4:2] + 3)  # mean of a, a+1, a+5, a+6
 
 # %% [markdown]
 # ## 6. The lecture's activation-shape table
@@ -679,45 +541,6 @@ assert out.shape == (2, 3, 2, 2) and np.allclose(out, x[:, :, 0:4:2, 0:4:2] + 3)
 # %% [solution] Layer shape_table
 
 # %% [check] shape_table
-lecture_layers = [
-    {"type": "conv", "filters": 8, "f": 5, "stride": 1, "name": "CONV1"},
-    {"type": "maxpool", "f": 2, "stride": 2, "name": "POOL1"},
-    {"type": "conv", "filters": 16, "f": 5, "stride": 1, "name": "CONV2"},
-    {"type": "maxpool", "f": 2, "stride": 2, "name": "POOL2"},
-    {"type": "dense", "units": 120, "name": "FC3"},
-    {"type": "dense", "units": 84, "name": "FC4"},
-    {"type": "dense", "units": 10, "name": "Softmax"},
-]
-rows = shape_table((32, 32, 3), lecture_layers)
-assert [row["layer"] for row in rows] == [
-    "input",
-    "CONV1",
-    "POOL1",
-    "CONV2",
-    "POOL2",
-    "FC3",
-    "FC4",
-    "Softmax",
-]
-shapes = [(32, 32, 3), (28, 28, 8), (14, 14, 8), (10, 10, 16), (5, 5, 16), (120,), (84,), (10,)]
-assert [tuple(row["shape"]) for row in rows] == shapes
-assert [row["size"] for row in rows] == [3072, 6272, 1568, 1600, 400, 120, 84, 10]
-assert [row["params"] for row in rows] == [0, 608, 0, 3216, 0, 48120, 10164, 850]  # see below
-rows = shape_table((6, 6, 3), [{"type": "conv", "filters": 5, "f": 3}])  # 5 filters of 3 x 3 x 3
-assert [row["layer"] for row in rows] == ["input", "conv1"]
-assert tuple(rows[1]["shape"]) == (4, 4, 5) and rows[1]["size"] == 80 and rows[1]["params"] == 140
-layers = [{"type": "conv", "filters": 4, "f": 3, "padding": 1}, {"type": "avgpool", "f": 2}]
-rows = shape_table((5, 5, 2), [*layers, {"type": "dense", "units": 3}])
-assert [row["layer"] for row in rows] == ["input", "conv1", "avgpool2", "dense3"]
-assert [tuple(row["shape"]) for row in rows] == [(5, 5, 2), (5, 5, 4), (2, 2, 4), (3,)]
-assert [row["params"] for row in rows] == [0, 76, 0, 51]  # 4 * (9 * 2 + 1); 16 * 3 + 3
-for bad in ([{"type": "lstm", "units": 3}], [{"type": "conv", "f": 3}]):  # unknown type; no "filters"
-    try:
-        shape_table((5, 5, 2), bad)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError(f"shape_table with {bad} should raise ValueError")
 
 # %% [markdown]
 # The next cell prints your table next to the lecture's and marks every value that differs.
@@ -733,17 +556,28 @@ lecture_table = [  # as printed in the notes: shape, activation size, number of 
     ("FC4", "(84,1)", 84, 10081),
     ("Softmax", "(10,1)", 10, 841),
 ]
-rows = shape_table((32, 32, 3), lecture_layers)
-header = f"{'shape':>12s} {'size':>6s} {'params':>7s}"
-print(f"{'layer':8s} {header}   | lecture {header}")
-for row, (_, shape, size, params) in zip(rows, lecture_table, strict=True):
-    wrong = " <-- erratum" if (size, params) != (row["size"], row["params"]) else ""
-    print(
-        f"{row['layer']:8s} {str(tuple(row['shape'])):>12s} {row['size']:6,d} {row['params']:7,d}   "
-        f"| lecture {shape:>12s} {size:6,d} {params:7,d}{wrong}"
-    )
-total = sum(row["params"] for row in rows)
-print(f"total parameters: {total:,d} (the lecture's column adds up to {sum(t[3] for t in lecture_table):,d})")
+lecture_layers = [  # the lecture's network, named as in its table
+    {"type": "conv", "filters": 8, "f": 5, "stride": 1, "name": "CONV1"},
+    {"type": "maxpool", "f": 2, "stride": 2, "name": "POOL1"},
+    {"type": "conv", "filters": 16, "f": 5, "stride": 1, "name": "CONV2"},
+    {"type": "maxpool", "f": 2, "stride": 2, "name": "POOL2"},
+    {"type": "dense", "units": 120, "name": "FC3"},
+    {"type": "dense", "units": 84, "name": "FC4"},
+    {"type": "dense", "units": 10, "name": "Softmax"},
+]
+if ready("shape_table"):
+    rows = shape_table((32, 32, 3), lecture_layers)
+    header = f"{'shape':>12s} {'size':>6s} {'params':>7s}"
+    print(f"{'layer':8s} {header}   | lecture {header}")
+    for row, (_, shape, size, params) in zip(rows, lecture_table, strict=True):
+        wrong = " <-- erratum" if (size, params) != (row["size"], row["params"]) else ""
+        print(
+            f"{row['layer']:8s} {str(tuple(row['shape'])):>12s} {row['size']:6,d} {row['params']:7,d}   "
+            f"| lecture {shape:>12s} {size:6,d} {params:7,d}{wrong}"
+        )
+    total = sum(row["params"] for row in rows)
+    lecture_total = sum(t[3] for t in lecture_table)
+    print(f"total parameters: {total:,d} (the lecture's column adds up to {lecture_total:,d})")
 
 # %% [markdown]
 # **Erratum (the lecture's table, "# parameters" column).** The shapes and the activation sizes are
@@ -779,16 +613,19 @@ lenet = [
     {"type": "dense", "units": 100},
     {"type": "dense", "units": 10},
 ]
-vgg_block = [{"type": "conv", "filters": 64, "f": 3, "padding": same_padding(3)}] * 2 + [
-    {"type": "maxpool", "f": 2}
-]
-for title, shape, layers in (
-    ("the notes' LeNet", (32, 32, 1), lenet),
-    ("VGG-16, block 1", (224, 224, 3), vgg_block),
-):
-    print(title)
-    for row in shape_table(shape, layers):
-        print(f"  {row['layer']:9s} {str(tuple(row['shape'])):>15s} {row['size']:10,d} {row['params']:9,d}")
+if ready("same_padding", "shape_table"):
+    vgg_block = [{"type": "conv", "filters": 64, "f": 3, "padding": same_padding(3)}] * 2 + [
+        {"type": "maxpool", "f": 2}
+    ]
+    for title, shape, layers in (
+        ("the notes' LeNet", (32, 32, 1), lenet),
+        ("VGG-16, block 1", (224, 224, 3), vgg_block),
+    ):
+        print(title)
+        for row in shape_table(shape, layers):
+            print(
+                f"  {row['layer']:9s} {str(tuple(row['shape'])):>15s} {row['size']:10,d} {row['params']:9,d}"
+            )
 
 # %%
 # PyTorch agrees (if it is installed): the lecture's network as nn.Sequential, shapes and parameters.
@@ -842,29 +679,16 @@ if torch is not None:
 # %% [solution] receptive_field
 
 # %% [check] receptive_field
-assert receptive_field([]) == 1
-assert receptive_field([{"f": 3}]) == 3
-assert receptive_field([{"f": 3}, {"f": 3}]) == 5  # two 3 x 3 see as much as one 5 x 5
-assert receptive_field([{"f": 3}] * 3) == 7  # three 3 x 3: one 7 x 7
-assert receptive_field([{"f": 3}, {"f": 2, "stride": 2}, {"f": 3}]) == 8
-assert receptive_field([{"f": 3}, {"f": 3, "dilation": 2}, {"f": 3, "dilation": 4}]) == 15
-lecture_stack = [{"f": 5}, {"f": 2, "stride": 2}, {"f": 5}, {"f": 2, "stride": 2}]  # CONV1 ... POOL2
-assert receptive_field(lecture_stack) == 16  # a POOL2 unit sees 16 x 16 of the 32 x 32 input
-try:
-    receptive_field([{"f": 3, "stride": 0}])
-except ValueError:
-    pass
-else:
-    raise AssertionError("a stride of 0 should raise ValueError")
 
 # %%
 # VGG's argument in numbers: same receptive field, fewer weights (C channels in and out, no biases).
 C = 64
-for k in (2, 3):
-    small = k * conv_param_count(3, C, C, bias=False)
-    big_f = receptive_field([{"f": 3}] * k)
-    big = conv_param_count(big_f, C, C, bias=False)
-    print(f"{k} x (3 x 3): field {big_f}, {small:,d} weights   one {big_f} x {big_f}: {big:,d} weights")
+if ready("conv_param_count", "receptive_field"):
+    for k in (2, 3):
+        small = k * conv_param_count(3, C, C, bias=False)
+        big_f = receptive_field([{"f": 3}] * k)
+        big = conv_param_count(big_f, C, C, bias=False)
+        print(f"{k} x (3 x 3): field {big_f}, {small:,d} weights   one {big_f} x {big_f}: {big:,d} weights")
 
 # %% [markdown]
 # ## 8. Convolutions over sequences
@@ -882,14 +706,16 @@ for k in (2, 3):
 
 # %%
 words = ["this", "takes", "too", "long"]
-for width in (2, 3, 4):
-    count = conv_output_size(len(words), width)
-    print(f"width {width}: {count} windows:", [" ".join(words[t : t + width]) for t in range(count)])
-print("width 2, stride 2:", conv_output_size(len(words), 2, stride=2), "windows")
+if ready("conv_output_size"):
+    for width in (2, 3, 4):
+        count = conv_output_size(len(words), width)
+        print(f"width {width}: {count} windows:", [" ".join(words[t : t + width]) for t in range(count)])
+    print("width 2, stride 2:", conv_output_size(len(words), 2, stride=2), "windows")
 
 embeddings = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [3.0, 0.0]])  # (T, D): one row per word
 x = embeddings.T.reshape(1, 2, 1, 4)  # (N, C=D, H=1, W=T)
 w = np.array([[1.0, 1.0], [0.0, 1.0]]).reshape(1, 2, 1, 2)  # one bigram filter (F, D, 1, 2)
 # feature of words t, t+1 = (first coordinates of both) + (second coordinate of word t+1): 3, 2, 4
-features = conv2d_forward(x, w, np.zeros(1))[0, 0, 0]  # one number per bigram
-print(dict(zip(["this takes", "takes too", "too long"], features.tolist(), strict=True)))
+if ready("conv2d_forward"):
+    features = conv2d_forward(x, w, np.zeros(1))[0, 0, 0]  # one number per bigram
+    print(dict(zip(["this takes", "takes too", "too long"], features.tolist(), strict=True)))

@@ -24,9 +24,25 @@
 #
 # with a sequence length of $T = 10$.
 #
-# Every function has a docstring that states exactly what it must return. Under each function a **check**
-# cell tests it on the lecture's examples; the hidden tests check many more cases (empty texts, `T = 0`,
-# unknown tokens, character level, ...), so read the docstrings carefully.
+# Every function has a docstring that states exactly what it must return, so read the docstrings
+# carefully.
+#
+# ## How to check and submit your work
+#
+# * Each function has a **check cell** below it, for example `check("tokenize")`. Run it after you write
+#   the function. It runs the function's public tests (mostly the lecture's examples) on the code you last
+#   ran in this notebook, in a separate process, and shows ✅ when they pass -- or, for each failed check,
+#   the call, what your function returned and what was expected, and a 💡 hint when your output matches a
+#   well-known mistake (listed in `MISTAKES.md`, next to this notebook). A failed check does not stop
+#   "Run All".
+# * The same checks from a terminal, in the assignment folder: `seqlab check` (or `pytest`).
+# * Before you submit, save the notebook (Ctrl+S); the **Validate** button (or
+#   `nbgrader validate encoding.ipynb`) lists every function whose checks still fail.
+# * Passing the checks does not guarantee full marks: the hidden tests try many more cases (empty texts,
+#   `T = 0`, unknown tokens, character level, ...).
+# * To submit, save, then submit `encoding.ipynb` the way your course says (nbgrader's Assignments tab,
+#   "Submit"; or upload it to Gradescope). Only the functions in the exercise cells are graded; demo and
+#   plot cells never run during grading.
 #
 # When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
 # names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
@@ -40,7 +56,7 @@ from collections.abc import Sequence
 import numpy as np
 
 # %%
-# The lecture's training texts, used by the demo cells below (each check cell defines what it needs itself).
+# The lecture's training texts, used by the demo cells below.
 TEXTS = [
     "I am from Germany and I eat lots of Bratwurst.",
     "God bless the queen.",
@@ -65,17 +81,6 @@ TEXTS = [
 # %% [solution] tokenize
 
 # %% [check] tokenize
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-assert tokenize("God bless the queen.") == ["god", "bless", "the", "queen"]
-assert [len(tokenize(text)) for text in TEXTS] == [10, 4, 7]
-assert tokenize(TEXTS[0]) == ["i", "am", "from", "germany", "and", "i", "eat", "lots", "of", "bratwurst"]
-assert tokenize("Don't panic!") == ["don't", "panic"]
-assert tokenize("Hi, Bo", level="char") == ["H", "i", ",", " ", "B", "o"]
-assert tokenize("") == []
 
 # %% [markdown]
 # ## 2. The token index
@@ -90,18 +95,6 @@ assert tokenize("") == []
 # %% [solution] build_token_index
 
 # %% [check] build_token_index
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-index = build_token_index(TEXTS)
-assert len(index) == 19
-assert list(index)[:5] == ["i", "am", "from", "germany", "and"]
-assert index["i"] == 0 and index["eat"] == 5 and index["god"] == 9 and index["chocolate"] == 18
-assert sorted(index.values()) == list(range(19))
-assert build_token_index(TEXTS, num_words=2) == {"i": 0, "am": 1}
-assert build_token_index(["aba"], level="char") == {"a": 0, "b": 1}
 
 # %% [markdown]
 # ## 3. One-hot encoding
@@ -122,21 +115,6 @@ assert build_token_index(["aba"], level="char") == {"a": 0, "b": 1}
 # %% [solution] one_hot_encode
 
 # %% [check] one_hot_encode
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-WORDS = "i am from germany and eat lots of bratwurst god bless the queen life is like a box chocolate"
-index = {word: k for k, word in enumerate(WORDS.split())}  # = build_token_index(TEXTS)
-X = one_hot_encode(TEXTS, index, 10)
-assert X.shape == (3, 10, 19)
-assert X[0, 0, index["i"]] == 1 and X[0, 5, index["i"]] == 1 and X[1, 3, index["queen"]] == 1
-assert X.sum() == 21  # one 1 per token: 10 + 4 + 7
-assert [int((X[i].sum(axis=1) == 0).sum()) for i in range(3)] == [0, 6, 3]
-unknown = one_hot_encode(["I eat Schnitzel"], index, 4)
-assert unknown[0, 2].sum() == 0 and unknown[0, 1, index["eat"]] == 1
-assert one_hot_encode(TEXTS, index, 3)[0].argmax(axis=1).tolist() == [0, 1, 2]  # the first 3 tokens
 
 # %% [markdown]
 # ## 4. The lecture's questions
@@ -154,14 +132,6 @@ assert one_hot_encode(TEXTS, index, 3)[0].argmax(axis=1).tolist() == [0, 1, 2]  
 # %% [solution] one_hot_shape
 
 # %% [check] one_hot_shape
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-assert one_hot_shape(TEXTS, 10, 500_000) == (3, 10, 500_000)  # the notes' A1
-assert one_hot_shape(TEXTS, 10) == (3, 10, 19)  # the index built from the texts
-assert one_hot_shape(["Hi, Bo"], 8, level="char") == (1, 8, 6)
 
 # %% [markdown]
 # **Question 2: how many rows of zeros does each text get?**
@@ -173,17 +143,6 @@ assert one_hot_shape(["Hi, Bo"], 8, level="char") == (1, 8, 6)
 # %% [solution] zero_rows_per_text
 
 # %% [check] zero_rows_per_text
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-WORDS = "i am from germany and eat lots of bratwurst god bless the queen life is like a box chocolate"
-index = {word: k for k, word in enumerate(WORDS.split())}  # = build_token_index(TEXTS)
-assert zero_rows_per_text(TEXTS, 10) == [0, 6, 3]
-assert zero_rows_per_text(TEXTS, 10, index) == [0, 6, 3]
-assert zero_rows_per_text(["I eat Schnitzel"], 10, index) == [8]  # 7 padding rows + 1 unknown word
-assert zero_rows_per_text(TEXTS, 4) == [0, 0, 0]  # truncated: no padding
 
 # %% [markdown]
 # **Question 3: what happens if a word is not contained in the token index?**
@@ -195,11 +154,6 @@ assert zero_rows_per_text(TEXTS, 4) == [0, 0, 0]  # truncated: no padding
 # %% [solution] one_hot_row
 
 # %% [check] one_hot_row
-WORDS = "i am from germany and eat lots of bratwurst god bless the queen life is like a box chocolate"
-index = {word: k for k, word in enumerate(WORDS.split())}  # = build_token_index(TEXTS)
-assert one_hot_row("queen", index).tolist() == np.eye(19)[12].tolist()
-assert one_hot_row("schnitzel", index).tolist() == [0.0] * 19
-assert one_hot_row("schnitzel", index).shape == (19,)
 
 # %% [markdown]
 # ## 5. Huge vocabularies: the compact form
@@ -210,9 +164,6 @@ assert one_hot_row("schnitzel", index).shape == (19,)
 # %% [solution] one_hot_nbytes
 
 # %% [check] one_hot_nbytes
-assert one_hot_nbytes(3, 10, 500_000) == 120_000_000  # 120 MB of almost only zeros
-assert one_hot_nbytes(3, 10, 500_000, itemsize=4) == 60_000_000
-assert one_hot_nbytes(3, 10, 19) == np.zeros((3, 10, 19)).nbytes
 
 # %% [markdown]
 # Every row holds a single 1, so all the information is *which column*. Storing that column -- with
@@ -223,26 +174,15 @@ assert one_hot_nbytes(3, 10, 19) == np.zeros((3, 10, 19)).nbytes
 # %% [solution] texts_to_indices
 
 # %% [check] texts_to_indices
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-WORDS = "i am from germany and eat lots of bratwurst god bless the queen life is like a box chocolate"
-index = {word: k for k, word in enumerate(WORDS.split())}  # = build_token_index(TEXTS)
-S = texts_to_indices(TEXTS, index, 10)
-assert S.shape == (3, 10) and S.dtype.kind == "i"
-assert S.tolist()[1] == [9, 10, 11, 12, -1, -1, -1, -1, -1, -1]
-assert S.tolist()[2] == [13, 14, 15, 16, 17, 7, 18, -1, -1, -1]
-assert texts_to_indices(["I eat Schnitzel"], index, 4).tolist() == [[0, 5, -1, -1]]
 
 # %%
 # The two encodings agree: the column of the 1 in each non-zero row is the index.
-index = build_token_index(TEXTS)
-X = one_hot_encode(TEXTS, index, 10)
-S = texts_to_indices(TEXTS, index, 10)
-rows_are_zero = X.sum(axis=-1) == 0
-assert (np.where(rows_are_zero, -1, X.argmax(axis=-1)) == S).all()
+if ready("build_token_index", "one_hot_encode", "texts_to_indices"):
+    index = build_token_index(TEXTS)
+    X = one_hot_encode(TEXTS, index, 10)
+    S = texts_to_indices(TEXTS, index, 10)
+    rows_are_zero = X.sum(axis=-1) == 0
+    assert (np.where(rows_are_zero, -1, X.argmax(axis=-1)) == S).all()
 
 # %% [markdown]
 # ## 6. The hashing trick
@@ -278,17 +218,6 @@ for seed in ("1", "2"):
 # %% [solution] hashed_one_hot
 
 # %% [check] hashed_one_hot
-TEXTS = [
-    "I am from Germany and I eat lots of Bratwurst.",
-    "God bless the queen.",
-    "Life is like a box of chocolate.",
-]
-H = hashed_one_hot(["Hello!"], 1000, 2)
-assert H.shape == (1, 2, 1000)
-assert H[0, 0, 870] == 1 and H.sum() == 1  # zlib.crc32(b"hello") = 907060870
-H = hashed_one_hot(TEXTS, 97, 10)
-assert H.shape == (3, 10, 97) and H.sum() == 21
-assert H[1, 0, zlib.crc32(b"god") % 97] == 1
 
 # %% [markdown]
 # ## 7. N-grams
@@ -301,11 +230,6 @@ assert H[1, 0, zlib.crc32(b"god") % 97] == 1
 # %% [solution] ngrams
 
 # %% [check] ngrams
-tokens = ["this", "takes", "too", "long"]
-assert ngrams(tokens, 2) == [("this", "takes"), ("takes", "too"), ("too", "long")]
-assert ngrams(tokens, 3) == [("this", "takes", "too"), ("takes", "too", "long")]
-assert ngrams(tokens, 4) == [("this", "takes", "too", "long")]
-assert ngrams(tokens, 5) == []
 
 # %% [markdown]
 # ## Summary

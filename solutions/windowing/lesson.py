@@ -15,8 +15,24 @@
 # sample `j` read?) with small functions.
 #
 # All arrays are numpy arrays with **time on axis 0**. Every function has a docstring that states exactly
-# what to return; a **check** cell under each function tests it on the lecture's examples, and the hidden
-# tests try many more cases (2-D series, strides, sampling rates, odd batch sizes, wrap-around, seeds).
+# what to return.
+#
+# ## How to check and submit your work
+#
+# * Each function has a **check cell** below it, for example `check("make_windows")`. Run it after you
+#   write the function. It runs the function's public tests (the lecture's examples) on the code you last
+#   ran in this notebook, in a separate process, and shows ✅ when they pass -- or, for each failed check,
+#   the call, what your function returned and what was expected, and a 💡 hint when your output matches a
+#   well-known mistake (listed in `MISTAKES.md`, next to this notebook). A failed check does not stop
+#   "Run All".
+# * The same checks from a terminal, in the assignment folder: `seqlab check` (or `pytest`).
+# * Before you submit, save the notebook (Ctrl+S); the **Validate** button (or
+#   `nbgrader validate windowing.ipynb`) lists every function whose checks still fail.
+# * Passing the checks does not guarantee full marks: the hidden tests try many more cases (2-D series,
+#   strides, sampling rates, odd batch sizes, wrap-around, seeds).
+# * To submit, save, then submit `windowing.ipynb` the way your course says (nbgrader's Assignments tab,
+#   "Submit"; or upload it to Gradescope). Only the functions in the exercise cells are graded; demo cells
+#   never run during grading.
 #
 # When a hidden test fails and your output is exactly what a well-known mistake produces, the feedback
 # names the mistake in a line starting with `Hint:`; `MISTAKES.md`, next to this notebook, lists those
@@ -65,25 +81,12 @@ import numpy as np
 # %% [solution] make_windows
 
 # %% [check] make_windows
-data = np.arange(1, 11)
-X, y = make_windows(data, 3)
-assert X.shape == (7, 3) and y.shape == (7,)
-assert X.tolist() == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7], [6, 7, 8], [7, 8, 9]]
-assert y.tolist() == [4, 5, 6, 7, 8, 9, 10]
-column = np.arange(50).reshape(50, 1)  # Keras' own test data
-X, y = make_windows(column, 10, targets=column, sampling_rate=2)
-assert X.shape == (40, 5, 1) and X[0, :, 0].tolist() == [0, 2, 4, 6, 8] and y[0].tolist() == [10]
-X, y = make_windows(column, 10, targets=column, sampling_rate=2, stride=2)
-assert X[2, :, 0].tolist() == [4, 6, 8, 10, 12] and y[2].tolist() == [14]
-X, y = make_windows(column, 10, targets=column, sampling_rate=2, start_index=10, end_index=30)
-assert len(X) == 11 and X[0, :, 0].tolist() == [10, 12, 14, 16, 18] and y[-1].tolist() == [30]
-X, y = make_windows(column, 10, targets=column, sampling_rate=2, reverse=True)
-assert X[0, :, 0].tolist() == [8, 6, 4, 2, 0]
 
 # %%
-X, y = make_windows(np.arange(1, 11), 3)
-for group, (window, target) in enumerate(zip(X, y, strict=True), start=1):
-    print(f"group {group} - input (x): {window}, output (y): {target}")
+if ready("make_windows"):
+    X, y = make_windows(np.arange(1, 11), 3)
+    for group, (window, target) in enumerate(zip(X, y, strict=True), start=1):
+        print(f"group {group} - input (x): {window}, output (y): {target}")
 
 # %% [markdown]
 # **Question.** How many windows do you get from `n` rows? Count the target rows:
@@ -97,10 +100,6 @@ for group, (window, target) in enumerate(zip(X, y, strict=True), start=1):
 # %% [solution] num_windows
 
 # %% [check] num_windows
-assert num_windows(10, 3) == 7
-assert num_windows(50, 10, stride=2) == 20
-assert num_windows(50, 10, start_index=10, end_index=30) == 11
-assert num_windows(10, 10) == 0
 
 # %% [markdown]
 # ## 2. Mini-batches
@@ -114,16 +113,6 @@ assert num_windows(10, 10) == 0
 # %% [solution] batch_windows
 
 # %% [check] batch_windows
-X, y = make_windows(np.arange(1, 11), 3)
-batches = batch_windows(X, y, 1)  # the lecture's batch_size = 1: 7 groups
-assert len(batches) == 7 and batches[0][0].tolist() == [[1, 2, 3]] and batches[0][1].tolist() == [4]
-batches = batch_windows(X, y, 3)
-assert [len(xb) for xb, yb in batches] == [3, 3, 1]
-assert batches[2][0].tolist() == [[7, 8, 9]] and batches[2][1].tolist() == [10]
-shuffled = batch_windows(X, y, 3, shuffle=True, seed=0)
-order = np.random.default_rng(0).permutation(7)
-assert shuffled[0][1].tolist() == y[order[:3]].tolist()
-assert sorted(v for xb, yb in shuffled for v in yb.tolist()) == y.tolist()
 
 # %% [markdown]
 # ## 3. The Jena climate generator
@@ -178,22 +167,14 @@ assert sorted(v for xb, yb in shuffled for v in yb.tolist()) == y.tolist()
 # %% [solution] lookback_generator
 
 # %% [check] lookback_generator
-fake = np.arange(2000)[:, None] * 100.0 + np.arange(3)  # fake[r, c] = 100 r + c: values tell the row
-gen = lookback_generator(fake, lookback=1440, delay=144, min_index=0, max_index=None)
-samples, targets = next(gen)
-assert samples.shape == (128, 240, 3) and targets.shape == (128,)
-assert (samples[0, :, 0] // 100).tolist() == list(range(0, 1440, 6))
-assert (samples[1, :10, 0] // 100).tolist() == [1, 7, 13, 19, 25, 31, 37, 43, 49, 55]
-assert (samples[127, :, 0] // 100).tolist() == list(range(127, 1567, 6))
-assert targets[0] == 1584 * 100 + 1 and targets[127] == 1711 * 100 + 1
-later = list(itertools.islice(gen, 3))  # batches start at 1568, 1696, then wrap to 1440
-assert np.array_equal(later[2][0], samples) and np.array_equal(later[2][1], targets)
 
 # %%
-gen = lookback_generator(fake, lookback=1440, delay=144, min_index=0, max_index=None)
-for b, (samples, targets) in enumerate(itertools.islice(gen, 5)):
-    first_row = int(samples[0, -1, 0] // 100) + 6
-    print(f"batch {b}: samples {samples.shape}, current rows {first_row}..{first_row + len(targets) - 1}")
+fake = np.arange(2000)[:, None] * 100.0 + np.arange(3)  # fake[r, c] = 100 r + c: values tell the row
+if ready("lookback_generator"):
+    gen = lookback_generator(fake, lookback=1440, delay=144, min_index=0, max_index=None)
+    for b, (samples, targets) in enumerate(itertools.islice(gen, 5)):
+        first_row = int(samples[0, -1, 0] // 100) + 6
+        print(f"batch {b}: samples {samples.shape}, current rows {first_row}..{first_row + len(targets) - 1}")
 
 # %% [markdown]
 # **Questions.** Answer them with code (the hidden tests use other numbers):
@@ -210,25 +191,14 @@ for b, (samples, targets) in enumerate(itertools.islice(gen, 5)):
 # %% [solution] batch_shape
 
 # %% [check] batch_shape
-assert batch_shape(128, 1440, 6, 14) == (128, 240, 14)
-assert batch_shape(32, 10, 3, 2) == (32, 4, 2)
 
 # %% [solution] first_batch_sample
 
 # %% [check] first_batch_sample
-rows, target = first_batch_sample(0, 1440, 144)
-assert rows == list(range(0, 1440, 6)) and target == 1584
-rows, target = first_batch_sample(1, 1440, 144)
-assert rows[:10] == [1, 7, 13, 19, 25, 31, 37, 43, 49, 55] and target == 1585
-rows, target = first_batch_sample(127, 1440, 144)
-assert rows == list(range(127, 1567, 6)) and len(rows) == 240 and target == 1711
 
 # %% [solution] batches_per_pass
 
 # %% [check] batches_per_pass
-assert batches_per_pass(0, 200000, 1440, 128) == 1551
-assert batches_per_pass(0, 1855, 1440, 128) == 3
-assert batches_per_pass(0, 15, 10, 8) == 1
 
 # %% [markdown]
 # ## 4. Standardization with training statistics only
@@ -253,11 +223,3 @@ assert batches_per_pass(0, 15, 10, 8) == 1
 # %% [solution] standardize
 
 # %% [check] standardize
-train = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 10.0]])
-val = np.array([[7.0, 0.0], [3.0, 10.0]])
-train_std, val_std = standardize(train, val)
-s = np.sqrt(8 / 3)
-assert np.allclose(train_std, [[-2 / s, 0.0], [0.0, 0.0], [2 / s, 0.0]])
-assert np.allclose(val_std, [[4 / s, -10.0], [0.0, 0.0]])
-assert np.allclose(standardize(train, val * 1000)[0], train_std)  # the validation data changes nothing
-assert isinstance(standardize(train), tuple) and len(standardize(train)) == 1
