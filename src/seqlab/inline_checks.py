@@ -54,6 +54,9 @@ __all__ = ["CheckResult", "check", "kernel_notebook", "ready", "run_public_check
 
 #: Where plain-text results wrap (nbgrader's validate shows 90 characters a line, indented by 4).
 TEXT_WIDTH = 84
+#: Where a notebook's public tests are: ``tests/`` in a release, ``public_tests/`` beside the instructor's
+#: source notebook in ``solutions/<id>/``.
+PUBLIC_TESTS = ("tests", "public_tests")
 #: ``seqlab check`` bounds the student's time itself; this only stops a grader that is stuck.
 CHECK_TIMEOUT = 900
 
@@ -418,7 +421,12 @@ def _check(function: str, assignment: str | None, every: bool) -> CheckResult:
     assignment = assignment or _assignment_of(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
     current = kernel_notebook(saved, {} if every else namespace)
-    result = _checked(current, assignment, path.parent / "tests", function, every)
+    tests_dir = next((path.parent / name for name in PUBLIC_TESTS if (path.parent / name).is_dir()), None)
+    if tests_dir is None:  # not the student's doing: nothing to check against, so nothing fails here
+        folders = " or ".join(f"{name}/" for name in PUBLIC_TESTS)
+        title = f"ℹ️ No public tests next to this notebook ({folders}): {function} is not checked here."
+        return CheckResult(function, True, (Line("title", title),))
+    result = _checked(current, assignment, tests_dir, function, every)
     return describe(function, result, section=_section_of(saved, function), unsaved=current.unsaved)
 
 

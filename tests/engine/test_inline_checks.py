@@ -151,3 +151,17 @@ def test_ready_names_what_to_write_first(monkeypatch: pytest.MonkeyPatch, capsys
     assert ready("tokenize", "done", "ngrams") is False
     out = capsys.readouterr().out
     assert "implement tokenize first" in out and "run the cell that defines ngrams" in out
+
+
+def test_a_notebook_without_public_tests_beside_it_is_not_failed(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    import json
+
+    import seqlab.inline_checks as inline
+
+    (tmp_path / "encoding.ipynb").write_text(
+        json.dumps({"cells": [_cell(DONE, solution=True, grade_id="tokenize")]})
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(inline, "_namespace", lambda: {})
+    shown = inline._check("tokenize", "encoding", every=True)
+    assert shown.passed and "No public tests next to this notebook (tests/ or public_tests/)" in shown.text()
