@@ -41,10 +41,15 @@ def test_without_a_file_hints_are_given(course: Path) -> None:
     assert hints_decision("encoding", GradeOptions(course_root=course)) == (True, "")
 
 
-def test_the_grading_switch_and_the_public_suite_give_no_hints(course: Path) -> None:
+def test_the_grading_switch_turns_hints_off_and_the_public_suite_gives_its_release_s(course: Path) -> None:
     given, reason = hints_decision("encoding", GradeOptions(course_root=course, hints=False))
     assert not given and "turned off for this grading" in reason
-    assert not hints_decision("encoding", GradeOptions(course_root=course, suite="public"))[0]
+    write_policy(
+        course, "hints = false\n"
+    )  # the hidden suite's policy; the public hints ship with the release
+    assert hints_decision("encoding", GradeOptions(course_root=course, suite="public")) == (True, "")
+    off = GradeOptions(course_root=course, suite="public", hints=False)
+    assert not hints_decision("encoding", off)[0]
 
 
 def test_an_assignment_can_turn_hints_off(course: Path) -> None:
