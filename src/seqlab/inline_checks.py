@@ -369,9 +369,8 @@ def _namespace() -> dict[str, Any]:
     shell = get_ipython() if get_ipython is not None else None
     if shell is not None:
         return shell.user_ns
-    frame = inspect.currentframe()
-    caller = frame.f_back.f_back if frame and frame.f_back else None
-    return dict(caller.f_globals) if caller else {}
+    main = sys.modules.get("__main__")  # outside IPython: the script's globals
+    return vars(main) if main is not None else {}
 
 
 def _show(result: CheckResult) -> None:
