@@ -26,7 +26,7 @@ c.CourseDirectory.ignore = [
     ".hypothesis",
 ]
 
-# Each graded function has an autograder test cell that calls seqlab (see src/seqlab/nbgrader_cell.py): the
+# Each graded function has an autograder test cell that calls seqlab (see src/seqlab/integrations/nbgrader.py): the
 # first one grades the whole notebook with `seqlab grade`, which bounds the student's code itself (10 s a
 # call, 300 s a submission by default). nbgrader's 30-second limit per cell would cut that grading short.
 c.Execute.timeout = 900

@@ -37,8 +37,8 @@ from pathlib import Path
 
 from bench_grade_vs_nbgrader import REPO_ROOT, _env, _nbgrader_course, _run, _wrong_notebook
 
-from seqlab.class_grading import warm_modules
-from seqlab.cluster import loopback_cluster
+from seqlab.classroom.loopback import loopback_cluster
+from seqlab.classroom.run import warm_modules
 
 
 def _mutants(root: Path, assignment: str) -> list[tuple[str, str]]:
@@ -92,7 +92,7 @@ def warm_start_cost(repeat: int = 3) -> dict[str, float]:
 
 
 def _seqlab_scores(gradebook: Path, assignment: str) -> dict[str, float]:
-    from seqlab.gradebook import Gradebook
+    from seqlab.classroom.gradebook import Gradebook
 
     with Gradebook(f"sqlite:///{gradebook}") as book:
         return {student: result.score for (student, _), result in book.latest(assignment).items()}

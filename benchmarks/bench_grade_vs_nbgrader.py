@@ -11,7 +11,7 @@ For each, the script times (wall clock, whole command, N repetitions, median):
 * ``python -m seqlab.cli grade <folder> --assignment <id> --format json --out <file>``: the hidden
   suite, student code in isolated worker processes, timed three ways: replaying the examples recorded by the
   untimed warm-up run (the normal case once a suite version has graded one passing submission, see
-  seqlab.replay), with ``--no-example-cache`` (hypothesis generates every example), and with
+  seqlab.suite.replay), with ``--no-example-cache`` (hypothesis generates every example), and with
   ``--sandbox off`` (no bubblewrap, no user switch: the cost of isolation is the difference);
 * ``python -m nbgrader autograde <id> --student <name> --force`` in a temporary stock nbgrader course
   (source/, release/, submitted/<student>/<id>/<id>.ipynb) made with ``nbgrader generate_assignment``:

@@ -3,8 +3,8 @@
     python benchmarks/bench_hints.py [--repeats N] [-a ASSIGNMENT ...]
 
 For every assignment, the reference and every mutant of ``tests/data/mutants/<id>/`` marked with a
-``# misconception:`` line are graded by :func:`seqlab.grading.grade` (isolation on, the course's example
-cache, warmed by an untimed grading of each reference), alternately with ``hints=True`` and
+``# misconception:`` line are graded by :func:`seqlab.grading.pipeline.grade` (isolation on, the course's
+example cache, warmed by an untimed grading of each reference), alternately with ``hints=True`` and
 ``hints=False``, ``--repeats`` times each (default once). The diagnosis itself (``Diagnoser.diagnose``,
 run in the grader after a failed test) is timed by wrapping it. Printed: per assignment, the gradings'
 total seconds with and without hints, their ratio, the seconds spent diagnosing and how many failed tests
@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from seqlab import misconceptions
-from seqlab.course import ASSIGNMENTS, find_course_root
-from seqlab.grading import GradeOptions, grade
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.hints import catalogue as misconceptions
 
 ROOT = find_course_root()
 

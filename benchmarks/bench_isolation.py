@@ -6,8 +6,8 @@ alternately.
 
     python benchmarks/bench_isolation.py [--repeats N] [-a ASSIGNMENT ...]
 
-Both use :func:`seqlab.grading.grade` with the sandbox as this machine allows, the default limits, and an
-example cache warmed by an untimed grading of each (the usual case). Printed per assignment: the median
+Both use :func:`seqlab.grading.pipeline.grade` with the sandbox as this machine allows, the default limits,
+and an example cache warmed by an untimed grading of each (the usual case). Printed per assignment: the median
 seconds of each and their ratio, the ratio of the fastest run of each (the runs least disturbed by other
 work on the machine), and how many test processes the isolated grading started.
 """
@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from seqlab import worker
-from seqlab.course import ASSIGNMENTS, find_course_root
-from seqlab.grading import GradeOptions, grade
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate import worker
 
 ROOT = find_course_root()
 ISOLATE = worker.Worker.isolate

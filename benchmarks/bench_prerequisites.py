@@ -6,9 +6,9 @@ cascading (the student's own prerequisites, no round trips), on the same submiss
 
 For every assignment with prerequisites (cells, bptt, cnn, encoding), the reference and the mutants of
 ``tests/data/mutants/<id>/`` that have a ``# cascades-to:`` line (a mistake in a prerequisite) are graded
-by :func:`seqlab.grading.grade` (isolation on, example cache warmed by an untimed grading) alternately
-with the course as it is (``prerequisites = "reference"``, the default) and with a copy of the course
-whose ``grader/<id>/grading.toml`` says ``prerequisites = "student"``. Printed per assignment: seconds
+by :func:`seqlab.grading.pipeline.grade` (isolation on, example cache warmed by an untimed grading)
+alternately with the course as it is (``prerequisites = "reference"``, the default) and with a copy of the
+course whose ``grader/<id>/grading.toml`` says ``prerequisites = "student"``. Printed per assignment: seconds
 for each, their ratio, the prerequisite calls the grader answered, and the points the mutants lost in
 functions other than their own under each policy (the double penalty avoided).
 """
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from seqlab import worker
-from seqlab.course import find_course_root
-from seqlab.grading import GradeOptions, grade
+from seqlab.course.layout import find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate import worker
 
 ROOT = find_course_root()
 ASSIGNMENTS = ("cells", "bptt", "cnn", "encoding")

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.misconceptions import Catalogue
-from seqlab.observe import Observe
+from seqlab.misconceptions import Catalogue, Observe
 
 #: The gradients graded for each function returning a dict of them (for many_to_one_loss, its second item).
 GRADED = {

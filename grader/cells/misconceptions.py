@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.misconceptions import Catalogue
-from seqlab.observe import EVERY_FUNCTION, Observe
+from seqlab.misconceptions import EVERY_FUNCTION, Catalogue, Observe
 
 catalogue = Catalogue("cells", observe=Observe(without_cache=(EVERY_FUNCTION,)))
 

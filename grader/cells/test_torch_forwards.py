@@ -3,7 +3,7 @@ autograd graph of the inputs, 3 points more, half of them GPU checks, is checked
 
 Each of ``rnn_forward_torch``, ``lstm_forward_torch`` and ``gru_forward_torch`` is graded on the CPU always
 and, where the grader sees a CUDA device, on the GPU too (the ``device`` parameter; see
-:mod:`seqlab.gpu` for what happens to GPU checks' points where there is none):
+:mod:`seqlab.suite.gpu` for what happens to GPU checks' points where there is none):
 
 * values (float64 over all regimes on the CPU; float64 and float32 on each device, float32 on CUDA within a
   TF32-aware tolerance) against the numpy reference in float64;

@@ -25,8 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.misconceptions import Catalogue
-from seqlab.observe import Observe
+from seqlab.misconceptions import Catalogue, Observe
 
 catalogue = Catalogue("cnn", observe=Observe(with_float_flag=("conv_output_size",)))
 

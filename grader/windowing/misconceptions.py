@@ -20,8 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlab.misconceptions import Catalogue
-from seqlab.observe import Observe
+from seqlab.misconceptions import Catalogue, Observe
 
 catalogue = Catalogue("windowing", observe=Observe(empty_alike=("make_windows",)))
 

@@ -4,7 +4,7 @@ Exit status: 0 when a report was written (whatever the score); 2 when grading it
 (unknown assignment, broken course, bad option); 1 for ``seqlab check`` when a public test fails and for
 ``seqlab release --check`` when the release is out of date; for ``seqlab reconcile`` 1 when nbgrader's
 gradebook disagrees with ``seqlab grade`` (and ``--fix`` did not correct it) and 3 when a submission could
-not be checked (see :mod:`seqlab.reconcile`).
+not be checked (see :mod:`seqlab.integrations.nbgrader_reconcile`).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqlab import __version__
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
-from seqlab.gpu import GPU_POLICIES
-from seqlab.limits import Limits
-from seqlab.sandbox import CLASS_SANDBOX_MODES, SANDBOX_MODES
-from seqlab.worker import ISOLATION_WARNING
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.sandbox import CLASS_SANDBOX_MODES, SANDBOX_MODES
+from seqlab.isolate.worker import ISOLATION_WARNING
+from seqlab.suite.gpu import GPU_POLICIES
 
 if TYPE_CHECKING:
-    from seqlab.grading import GradeOptions
+    from seqlab.grading.pipeline import GradeOptions
 
 
 def _positive(text: str) -> float:
@@ -35,7 +35,7 @@ def _positive(text: str) -> float:
 
 
 def _moment(text: str) -> Any:
-    from seqlab.hint_policy import parse_moment
+    from seqlab.hints.policy import parse_moment
 
     try:
         return parse_moment(text)
@@ -334,7 +334,7 @@ def _reconcile_command(commands: Any) -> None:
 
 def _grade_options(args: argparse.Namespace) -> GradeOptions:
     """The grading options of ``grade`` and ``grade-class`` (the same flags, the same meaning)."""
-    from seqlab.grading import GradeOptions
+    from seqlab.grading.pipeline import GradeOptions
 
     limits = Limits(
         call_timeout=args.call_timeout, submission_timeout=args.timeout, startup_timeout=args.startup_timeout
@@ -354,7 +354,7 @@ def _grade_options(args: argparse.Namespace) -> GradeOptions:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from seqlab.grading import grade
+    from seqlab.grading.pipeline import grade
     from seqlab.reports import WRITERS
 
     result = grade(args.submission, args.assignment, _grade_options(args))
@@ -371,10 +371,10 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _grade_class(args: argparse.Namespace) -> int:
-    from seqlab.class_grading import LocalRunner, Progress, Runner, grade_class
-    from seqlab.class_report import plural, problem_counts, write_class_report
-    from seqlab.gradebook import Gradebook, default_url
-    from seqlab.submissions import find_submissions
+    from seqlab.classroom.gradebook import Gradebook, default_url
+    from seqlab.classroom.report import plural, problem_counts, write_class_report
+    from seqlab.classroom.run import LocalRunner, Progress, Runner, grade_class
+    from seqlab.classroom.submissions import find_submissions
 
     options = _grade_options(args)  # checks the options (and a required sandbox) before anything runs
     submissions, notes = find_submissions(args.folder, args.assignments, args.layout)
@@ -388,7 +388,7 @@ def _grade_class(args: argparse.Namespace) -> int:
     found = f"{len(submissions)} submissions of {', '.join(assignments)} in {args.folder}"
     print(f"seqlab: {found}", file=sys.stderr)
     if args.scheduler:
-        from seqlab.cluster import DaskRunner
+        from seqlab.classroom.dask_cluster import DaskRunner
 
         runner: Runner = DaskRunner(args.scheduler)
     else:
@@ -438,7 +438,7 @@ def _guess_assignment(path: Path) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqlab.grading import GradeOptions, grade
+    from seqlab.grading.pipeline import GradeOptions, grade
     from seqlab.reports import WRITERS, TerminalReport
     from seqlab.reports.terminal import wants_colour
 
@@ -461,8 +461,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from seqlab import release
-    from seqlab.course import find_course_root
+    from seqlab.course import release
+    from seqlab.course.layout import find_course_root
 
     root = find_course_root(args.course_root)
     stale = 0
@@ -480,8 +480,8 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _probe(args: argparse.Namespace) -> int:
-    from seqlab.sandbox import plan_sandbox
-    from seqlab.sandbox_setup import probe_lines
+    from seqlab.isolate.sandbox import plan_sandbox
+    from seqlab.isolate.sandbox_setup import probe_lines
 
     plan = plan_sandbox("auto")
     for line in probe_lines(plan):
@@ -494,13 +494,13 @@ def _probe(args: argparse.Namespace) -> int:
 
 
 def _install_sandbox(args: argparse.Namespace) -> int:
-    from seqlab.sandbox_setup import install_sandbox
+    from seqlab.isolate.sandbox_setup import install_sandbox
 
     return install_sandbox(dry_run=args.dry_run)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from seqlab.export import GradescopeOptions, export_gradescope
+    from seqlab.integrations.gradescope import GradescopeOptions, export_gradescope
 
     if args.deadline <= 0:
         raise SeqlabError(f"--deadline must be positive, got {args.deadline}")
@@ -520,7 +520,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from seqlab.reconcile import open_course, reconcile
+    from seqlab.integrations.nbgrader_reconcile import open_course, reconcile
 
     options = _grade_options(args)
     course = open_course(args.course_dir, args.db)

@@ -30,7 +30,7 @@ class TestOutcome:
         message: why it failed (or was skipped), in student-facing words.
         counterexample: hypothesis' shrunk failing input, when there is one.
         hint: the key of the known misconception the failing outputs match (see
-            :mod:`seqlab.misconceptions`). Empty when none was recognised.
+            :mod:`seqlab.hints.catalogue`). Empty when none was recognised.
         hint_text: that misconception's sentence for the student (``Hint: your output matches ...``), kept
             apart from ``message`` so that writers show it on its own line; empty without a hint.
 

@@ -2,8 +2,8 @@
 
 Every file in ``submissions/`` (and every folder in ``folders/``) is a real submission of the ``encoding``
 assignment whose first line says what it attacks. Each is graded by the real engine, with the sandbox as
-this machine allows (``seqlab.sandbox``), and must: score no more than its ``# may-earn:`` header (0 by
-default: none of them implements anything correctly), leave the grader running and write its report
+this machine allows (``seqlab.isolate.sandbox``), and must: score no more than its ``# may-earn:`` header (0
+by default: none of them implements anything correctly), leave the grader running and write its report
 within bounds, and leave no trace on the grading machine.
 """
 
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import find_course_root
-from seqlab.grading import GradeOptions, grade
-from seqlab.limits import GIB, MIB, Limits
+from seqlab.course.layout import find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate.limits import GIB, MIB, Limits
+from seqlab.isolate.sandbox import plan_sandbox
 from seqlab.reports.markdown import MarkdownReport
-from seqlab.sandbox import plan_sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.class_report import render_class_report
-from seqlab.course import find_course_root
-from seqlab.grading import GradeOptions, grade
-from seqlab.limits import GIB, MIB, Limits
+from seqlab.classroom.report import render_class_report
+from seqlab.course.layout import find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.integrations.nbgrader import feedback_markdown
+from seqlab.isolate.limits import GIB, MIB, Limits
 from seqlab.model import GradeResult
-from seqlab.nbgrader_cell import feedback_markdown
 from seqlab.reports import WRITERS
 from seqlab.text_safety import safe_file_stem
 

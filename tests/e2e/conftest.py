@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS, find_course_root
-from seqlab.grading import GradeOptions, grade
-from seqlab.limits import Limits
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate.limits import Limits
 from seqlab.model import GradeResult, TestOutcome
 
 ROOT = find_course_root()
@@ -21,7 +21,8 @@ VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants"
 #: Calls that must return get 4 s: the encoding suite ships a 500,000-word index with one call, and its
 #: transfer counts towards the call's time (about 0.5 s alone, longer when the suite runs on every core).
 FAST_LIMITS = Limits(call_timeout=4.0, submission_timeout=120.0, startup_timeout=30.0)
-#: Recorded examples shared by this session's gradings (see seqlab.replay), never the course's own cache.
+#: Recorded examples shared by this session's gradings (see seqlab.suite.replay), never the course's own
+#: cache.
 EXAMPLE_CACHE = Path(tempfile.mkdtemp(prefix="seqlab-e2e-examples-"))
 atexit.register(shutil.rmtree, EXAMPLE_CACHE, ignore_errors=True)
 
@@ -101,9 +102,9 @@ def grade_fast(path: Path, assignment: str, **options: object) -> GradeResult:
 
 def grade_many(sources: dict[str, tuple[str, str]], folder: Path, workers: int = 2) -> dict[str, GradeResult]:
     """Grade several modules (name -> (assignment, source)) at once with seqlab's class grader (the same
-    :func:`seqlab.grading.grade` per submission, in a pool of warm grader processes), with
+    :func:`seqlab.grading.pipeline.grade` per submission, in a pool of warm grader processes), with
     :func:`grade_fast`'s options; return name -> result."""
-    from seqlab.class_grading import GradeJob, LocalRunner
+    from seqlab.classroom.run import GradeJob, LocalRunner
 
     jobs = []
     for name, (assignment, source) in sources.items():
@@ -149,7 +150,7 @@ def grade_each(
     import concurrent.futures
     import multiprocessing
 
-    from seqlab.class_grading import warm_modules
+    from seqlab.classroom.run import warm_modules
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(warm_modules())

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.notebook_build import extract_definitions
+from seqlab.course.notebook import extract_definitions
 
 from .conftest import MUTANTS, ROOT, reference_source
 from .test_jupyterlab import (

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS, load_reference
-from seqlab.misconceptions import NOT_COMPARABLE, Diagnoser, load_catalogue
+from seqlab.course.layout import ASSIGNMENTS, load_reference
+from seqlab.hints.catalogue import load_catalogue
+from seqlab.hints.diagnosis import NOT_COMPARABLE, Diagnoser
 
 from .conftest import ROOT
 

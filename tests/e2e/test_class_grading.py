@@ -6,7 +6,8 @@ The class is generated from the course's own files, for ``encoding``: 60 student
 mistakes (the mutants), a module that cannot be loaded, a function that never returns, and malicious
 submissions from the attack catalogue (a fork bomb and a SIGKILL of every process among them where the
 worker runs as its own user). Grading is deterministic, so each distinct content is graded alone once with
-:func:`seqlab.grading.grade` and every student holding it must get exactly that report from the class run.
+:func:`seqlab.grading.pipeline.grade` and every student holding it must get exactly that report from the class
+run.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.class_grading import GradeJob, LocalRunner, grade_class
-from seqlab.class_report import frequent_hints
-from seqlab.cluster import CourseBundle, DaskRunner, SubmissionFiles, grade_on_worker, loopback_cluster
-from seqlab.gradebook import Gradebook, content_hash, default_url, grader_version
-from seqlab.grading import GradeOptions, grade
-from seqlab.limits import GIB, MIB, Limits
-from seqlab.sandbox import plan_sandbox
-from seqlab.submissions import find_submissions
+from seqlab.classroom.dask_cluster import CourseBundle, DaskRunner, SubmissionFiles, grade_on_worker
+from seqlab.classroom.gradebook import Gradebook, content_hash, default_url, grader_version
+from seqlab.classroom.loopback import loopback_cluster
+from seqlab.classroom.report import frequent_hints
+from seqlab.classroom.run import GradeJob, LocalRunner, grade_class
+from seqlab.classroom.submissions import find_submissions
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate.limits import GIB, MIB, Limits
+from seqlab.isolate.sandbox import plan_sandbox
 
 from .conftest import EXAMPLE_CACHE, ROOT, catalogued_mutants, header_names, reference_source, variant_files
 

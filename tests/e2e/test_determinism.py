@@ -1,5 +1,5 @@
 """End to end: grading is deterministic: the same submission gets the same report when graded again,
-and replaying recorded examples (seqlab.replay) changes no report."""
+and replaying recorded examples (seqlab.suite.replay) changes no report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 from seqlab.reports import GradescopeReport, JsonReport, MarkdownReport
 
 from .conftest import ROOT, grade_fast, mutant_files, reference_source, write_module
@@ -37,7 +37,8 @@ def test_grading_twice_gives_identical_reports(assignment: str, tmp_path: Path) 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_replaying_recorded_examples_changes_no_report(assignment: str, tmp_path: Path) -> None:
-    """seqlab.replay: the reference, a stub and a known mistake get the same report with and without it."""
+    """seqlab.suite.replay: the reference, a stub and a known mistake get the same report with and without
+    it."""
     cache = tmp_path / "examples"
     submissions = {
         "reference": write_module(tmp_path / "ref", assignment, reference_source(assignment)),

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from seqlab.cli import _parser
-from seqlab.course import find_course_root
+from seqlab.course.layout import find_course_root
 
 pytestmark = pytest.mark.e2e
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-import seqlab.grading
-from seqlab.class_grading import grade_class, grade_job
+import seqlab.grading.pipeline
+from seqlab.classroom.gradebook import Gradebook
+from seqlab.classroom.run import grade_class, grade_job
+from seqlab.classroom.submissions import find_submissions
 from seqlab.cli import main
 from seqlab.errors import EXIT_GRADER_FAULT
-from seqlab.gradebook import Gradebook
-from seqlab.grading import GradeOptions
-from seqlab.submissions import find_submissions
+from seqlab.grading.pipeline import GradeOptions
 
 from .conftest import FAST_LIMITS, reference_source, write_module
 
@@ -34,7 +34,7 @@ ASSIGNMENT = "encoding"
 def broken_install(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every grading in this process gets the sandbox in which the worker's user cannot read numpy.random."""
     plan = numpy_hidden_plan()
-    monkeypatch.setattr(seqlab.grading, "plan_sandbox", lambda mode="auto": plan)
+    monkeypatch.setattr(seqlab.grading.pipeline, "plan_sandbox", lambda mode="auto": plan)
 
 
 class InThisProcess:
@@ -70,7 +70,7 @@ def test_grade_class_stores_nothing_and_grades_the_student_once_the_installation
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.sqlite'}") as gradebook:
         plan = numpy_hidden_plan()
         with monkeypatch.context() as broken:
-            broken.setattr(seqlab.grading, "plan_sandbox", lambda mode="auto": plan)
+            broken.setattr(seqlab.grading.pipeline, "plan_sandbox", lambda mode="auto": plan)
             run = grade_class(submissions, options, gradebook, runner=InThisProcess())
         assert run.graded == 0 and len(run.failed) == 1
         assert "GraderFault" in run.failed[0][1] and "numpy/random" in run.failed[0][1]

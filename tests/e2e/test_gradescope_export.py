@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from seqlab.cli import main
-from seqlab.course import ASSIGNMENTS, find_course_root
-from seqlab.grading import GradeOptions, grade
-from seqlab.limits import Limits
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
+from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.isolate.limits import Limits
 from seqlab.reports import GradescopeReport
 
 from .conftest import ROOT, catalogued_mutants, notebook_with_extra_cell, reference_source, write_module
@@ -86,7 +86,8 @@ def without_time(document: dict) -> dict:
 
 
 def in_process(folder: Path, tmp_path: Path) -> dict:
-    """seqlab.grading.grade's verdict on the folder, with the exported options and the repository's course."""
+    """seqlab.grading.pipeline.grade's verdict on the folder, with the exported options and the repository's
+    course."""
     options = dataclasses.replace(GRADE_OPTIONS, course_root=ROOT, cache_dir=tmp_path / "cache")
     return json.loads(GradescopeReport().render(grade(folder, ASSIGNMENT, options)))
 
@@ -272,9 +273,9 @@ def test_a_grader_fault_gives_a_results_json_that_says_the_autograder_failed(
         "    os.execv(sys.executable, [sys.executable, *args])\n"
         f"sys.path.insert(0, {str(engine_tests)!r})\n"
         "from broken_install import numpy_hidden_plan\n"
-        "import seqlab.grading\n"
+        "import seqlab.grading.pipeline\n"
         "plan = numpy_hidden_plan()\n"
-        "seqlab.grading.plan_sandbox = lambda mode='auto': plan\n"
+        "seqlab.grading.pipeline.plan_sandbox = lambda mode='auto': plan\n"
         "from seqlab.cli import main\n"
         "sys.exit(main(args[3:]))\n"
     )

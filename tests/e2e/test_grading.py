@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 from seqlab.model import FAILED, PASSED
 from seqlab.reports import GradescopeReport, MarkdownReport
 

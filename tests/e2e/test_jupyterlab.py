@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 
 from .conftest import ROOT
 

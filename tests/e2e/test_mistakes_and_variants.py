@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
-from seqlab.misconceptions import Misconception, load_catalogue
+from seqlab.course.layout import ASSIGNMENTS
+from seqlab.hints.catalogue import Misconception, load_catalogue
 from seqlab.model import FAILED, GradeResult
 from seqlab.reports.gradescope import GradescopeReport
 from seqlab.reports.json import JsonReport

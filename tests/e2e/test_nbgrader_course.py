@@ -33,8 +33,8 @@ from pathlib import Path
 import pytest
 
 from seqlab.cli import main
-from seqlab.course import ASSIGNMENTS
-from seqlab.notebook_build import extract_definitions
+from seqlab.course.layout import ASSIGNMENTS
+from seqlab.course.notebook import extract_definitions
 
 from .conftest import MUTANTS, ROOT, reference_source
 from .test_gradescope_export import gradescope_tree, run_autograder
@@ -53,7 +53,7 @@ MUTANT = {
     "cnn": "conv_output_size_no_floor",
 }
 BROKEN_IMPORT = "from keras.layers import LSTM  # not installed on the grading machine\n\n"
-GRADE_OPTIONS = ["--gpu-policy", "award"]  # what the notebooks' test cells use (seqlab.nbgrader_cell)
+GRADE_OPTIONS = ["--gpu-policy", "award"]  # what the notebooks' test cells use (seqlab.integrations.nbgrader)
 
 
 def start_nbgrader(

@@ -6,8 +6,9 @@ assignment, ``encoding``, generated and autograded by stock nbgrader, two studen
 * ``bo`` is honest and makes one classic mistake (a mutant of ``tokenize``): partial marks, the same in
   the gradebook and in ``seqlab grade``;
 * ``eve`` leaves every function a stub and starts her first solution cell with
-  ``tests/attacks/nbgrader/patch_hidden_tests.py``, which replaces ``seqlab.nbgrader_cell.hidden_tests`` in
-  the kernel: every autograder test cell then shows nothing, which nbgrader counts as full credit.
+  ``tests/attacks/nbgrader/patch_hidden_tests.py``, which replaces
+  ``seqlab.integrations.nbgrader.hidden_tests`` in the kernel: every autograder test cell then shows nothing,
+  which nbgrader counts as full credit.
 
 After ``nbgrader autograde`` the gradebook gives ``eve`` 100. ``seqlab reconcile`` lists each of her cells
 (not ``bo``'s) and exits 1; ``seqlab reconcile --fix`` writes ``seqlab grade``'s points as manual scores,
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-import seqlab.grading
+import seqlab.grading.pipeline
 from seqlab.cli import main
 
 from .conftest import MUTANTS, ROOT, reference_source
@@ -161,7 +162,7 @@ def test_a_grader_fault_leaves_the_gradebook_untouched(
     tests/engine/broken_install.py): reconcile, run in this process, reports both submissions as not
     checked, exits 3 and, even with --fix, changes nothing."""
     plan = numpy_hidden_plan()
-    monkeypatch.setattr(seqlab.grading, "plan_sandbox", lambda mode="auto": plan)
+    monkeypatch.setattr(seqlab.grading.pipeline, "plan_sandbox", lambda mode="auto": plan)
     monkeypatch.delenv("SEQLAB_COURSE_ROOT", raising=False)
     earlier = {student: gradebook_state(course.root, student) for student in ("bo", "eve")}
     status = main(["reconcile", ASSIGNMENT, "--course-dir", str(course.root), "--fix"])

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 
 from .conftest import MUTANTS, ROOT, reference_source
 from .test_nbgrader_course import student_notebook

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from seqlab.errors import EXIT_GRADER_FAULT
-from seqlab.export import GradescopeOptions
+from seqlab.integrations.gradescope import GradescopeOptions
 
 from .conftest import ROOT, reference_source
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
+from seqlab.course.layout import ASSIGNMENTS
 
 from .conftest import ROOT, reference_source
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy
 import pytest
 
-from seqlab.sandbox import SandboxPlan, plan_sandbox
+from seqlab.isolate.sandbox import SandboxPlan, plan_sandbox
 
 NUMPY = Path(numpy.__file__).resolve().parent
 

@@ -1,7 +1,8 @@
 """Fixtures for the grading-engine tests: real worker processes on small source strings.
 
-Nothing here fakes the worker: every ``make_worker`` call starts (lazily) a real ``seqlab._worker_main``
-process. Limits are tiny so the folder stays fast; each worker is closed after its test.
+Nothing here fakes the worker: every ``make_worker`` call starts (lazily) a real
+``seqlab.isolate.worker_main`` process. Limits are tiny so the folder stays fast; each worker is closed after
+its test.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
-from seqlab.sandbox import plan_sandbox
-from seqlab.worker import Worker
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.sandbox import plan_sandbox
+from seqlab.isolate.worker import Worker
 
 #: Limits for workers whose calls are expected to return at once.
 FAST = Limits(call_timeout=1.0, startup_timeout=10.0)

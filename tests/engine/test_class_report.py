@@ -1,4 +1,4 @@
-"""seqlab.class_report: a hand-built class renders to one self-contained, escaped, deterministic page.
+"""seqlab.classroom.report: a hand-built class renders to one self-contained, escaped, deterministic page.
 
 The class is 12 students over two assignments; every expected number below is computed here from the
 GradeResult objects themselves, and the page is read back with the standard library's html.parser.
@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from seqlab import class_report, model
-from seqlab.class_report import render_class_report, write_class_report
+from seqlab import model
+from seqlab.classroom import report as class_report
+from seqlab.classroom.report import render_class_report, write_class_report
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 
 pytest.importorskip("matplotlib")

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.cluster import ClusterError, CourseBundle, DaskRunner, SubmissionFiles, worker_fingerprint
-from seqlab.course import find_course_root
-from seqlab.gradebook import content_hash, engine_digest, grader_version
-from seqlab.grading import GradeOptions
-from seqlab.replay import suite_fingerprint
+from seqlab.classroom.dask_cluster import (
+    ClusterError,
+    CourseBundle,
+    DaskRunner,
+    SubmissionFiles,
+    worker_fingerprint,
+)
+from seqlab.classroom.gradebook import content_hash, engine_digest, grader_version
+from seqlab.course.layout import find_course_root
+from seqlab.grading.pipeline import GradeOptions
+from seqlab.suite.replay import suite_fingerprint
 
 ROOT = find_course_root()
 
@@ -129,7 +135,7 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
 CLAIM = """
 import sys
-from seqlab.sandbox import claim_worker_uid
+from seqlab.isolate.sandbox import claim_worker_uid
 print(claim_worker_uid(), flush=True)
 sys.stdin.read()  # hold the uid until the test closes our stdin
 """

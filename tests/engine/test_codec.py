@@ -1,4 +1,4 @@
-"""seqlab.codec: the plain-data straw between grader and worker (no pickle, ever)."""
+"""seqlab.isolate.codec: the plain-data straw between grader and worker (no pickle, ever)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seqlab import codec
-from seqlab.codec import CodecError, IteratorHandle
+from seqlab.isolate import codec
+from seqlab.isolate.codec import CodecError, IteratorHandle
 
 # -- helpers -----------------------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 ``use_gpu=False`` makes every machine look like one without CUDA, so the policies are exercised here
 whatever the hardware; the tests marked ``needs_cuda`` check that GPU checks really run on a CUDA device.
-Suites run through :func:`seqlab.suite.run_suite` against a real worker, and through
-:func:`seqlab.grading.grade` on a toy course written to ``tmp_path``.
+Suites run through :func:`seqlab.suite.runner.run_suite` against a real worker, and through
+:func:`seqlab.grading.pipeline.grade` on a toy course written to ``tmp_path``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.gpu import GPU_POLICIES, GpuSummary, nvidia_device_present
-from seqlab.grading import GradeOptions, grade, score
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
+from seqlab.grading.loader import SubmissionSource
+from seqlab.grading.pipeline import GradeOptions, grade, score
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.worker import Worker
 from seqlab.model import FAILED, PASSED, SKIPPED
-from seqlab.plugin import SeqlabPlugin
-from seqlab.proxy import SubmissionProxy
-from seqlab.suite import run_suite
-from seqlab.worker import Worker
+from seqlab.suite.gpu import GPU_POLICIES, GpuSummary, nvidia_device_present
+from seqlab.suite.plugin import SeqlabPlugin
+from seqlab.suite.runner import run_suite
 
 
 def _cuda_available() -> bool:

@@ -1,4 +1,5 @@
-"""seqlab.gradebook: the grade key (content hash, grader version) and the SQLite store, on real files."""
+"""seqlab.classroom.gradebook: the grade key (content hash, grader version) and the SQLite store, on real
+files."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from builders import outcome
 
-from seqlab.gradebook import (
+from seqlab.classroom.gradebook import (
     Gradebook,
     GradebookRow,
     content_hash,
@@ -24,8 +25,8 @@ from seqlab.gradebook import (
     grader_version,
     safe_name,
 )
-from seqlab.grading import GradeOptions
-from seqlab.limits import Limits
+from seqlab.grading.pipeline import GradeOptions
+from seqlab.isolate.limits import Limits
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.reports import WRITERS, JsonReport, MarkdownReport
 
@@ -286,7 +287,7 @@ def test_a_second_gradebook_sees_what_a_crashed_one_recorded(tmp_path: Path, res
     script = textwrap.dedent(
         f"""
         import json, os
-        from seqlab.gradebook import Gradebook
+        from seqlab.classroom.gradebook import Gradebook
         from seqlab.model import GradeResult
         book = Gradebook({url!r})
         book.record("alice", "windowing", {H1!r}, {V1!r}, GradeResult.from_dict(json.loads(input())), 2.0)

@@ -19,11 +19,11 @@ from broken_install import numpy_hidden_plan, unreadable_plan
 from conftest import FAST, UNCONFINED, toy_source
 
 from seqlab.errors import GraderFault
-from seqlab.limits import Limits
-from seqlab.proxy import SubmissionProxy
-from seqlab.sandbox import plan_sandbox
-from seqlab.suite import run_suite
-from seqlab.worker import LOAD_ERROR, OK, Worker
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.sandbox import plan_sandbox
+from seqlab.isolate.worker import LOAD_ERROR, OK, Worker
+from seqlab.suite.runner import run_suite
 
 SIMPLE = "def double(x):\n    return 2 * x\n"
 

@@ -1,4 +1,4 @@
-"""seqlab.hint_policy and grading.hints_decision: instructors turn hints off per assignment and per deadline.
+"""seqlab.hints.policy and grading.hints_decision: instructors turn hints off per assignment and per deadline.
 
 A small course is copied to a temporary folder (the real reference and hidden suite of one assignment) and
 given a feedback.toml; nothing is graded here (the e2e suite grades with hints off).
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.class_grading import plan_jobs
-from seqlab.course import find_course_root
+from seqlab.classroom.gradebook import Gradebook, grader_version
+from seqlab.classroom.run import plan_jobs
+from seqlab.classroom.submissions import ClassSubmission
+from seqlab.course.layout import find_course_root
 from seqlab.errors import CourseError
-from seqlab.gradebook import Gradebook, grader_version
-from seqlab.grading import GradeOptions, hints_decision
-from seqlab.hint_policy import HintPolicy, parse_moment, read_hint_policy
-from seqlab.submissions import ClassSubmission
+from seqlab.grading.pipeline import GradeOptions, hints_decision
+from seqlab.hints.policy import HintPolicy, parse_moment, read_hint_policy
 
 DEADLINE = datetime(2026, 12, 14, 23, 59, tzinfo=timezone(timedelta(hours=1)))
 

@@ -6,10 +6,10 @@ import linecache
 
 import pytest
 
-from seqlab.inline_checks import CheckResult, Line, _is_stub, describe, kernel_notebook, ready
+from seqlab.isolate.proxy import NOT_IMPLEMENTED
 from seqlab.model import FAILED, PASSED, FunctionScore, GradeResult
 from seqlab.model import TestOutcome as Outcome
-from seqlab.proxy import NOT_IMPLEMENTED
+from seqlab.student.checks import CheckResult, Line, _is_stub, describe, kernel_notebook, ready
 
 
 def _cell(source: str, *, solution: bool = False, grade_id: str = "") -> dict:
@@ -140,7 +140,7 @@ def test_a_stub_is_a_body_that_raises_not_implemented_error(source: str, stub: b
 
 
 def test_ready_names_what_to_write_first(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    import seqlab.inline_checks as inline
+    import seqlab.student.checks as inline
 
     namespace = {
         "tokenize": _kernel_function(STUB, "tokenize", "b1"),
@@ -156,7 +156,7 @@ def test_ready_names_what_to_write_first(monkeypatch: pytest.MonkeyPatch, capsys
 def test_a_notebook_without_public_tests_beside_it_is_not_failed(tmp_path, monkeypatch: pytest.MonkeyPatch):
     import json
 
-    import seqlab.inline_checks as inline
+    import seqlab.student.checks as inline
 
     (tmp_path / "encoding.ipynb").write_text(
         json.dumps({"cells": [_cell(DONE, solution=True, grade_id="tokenize")]})

@@ -1,4 +1,4 @@
-"""seqlab.loader: finding the student's file and turning notebooks into the code that is graded."""
+"""seqlab.grading.loader: finding the student's file and turning notebooks into the code that is graded."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 from seqlab.errors import SubmissionNotFound
-from seqlab.limits import Limits
-from seqlab.loader import load_submission, notebook_chunks
-from seqlab.worker import Worker
+from seqlab.grading.loader import load_submission, notebook_chunks
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.worker import Worker
 
 NBGRADER_SOLUTION = {
     "grade": False,

@@ -1,4 +1,4 @@
-"""seqlab.misconceptions: the mistaken reference, the diagnosis rule, catalogue loading, the student guide.
+"""seqlab.hints.catalogue: the mistaken reference, the diagnosis rule, catalogue loading, the student guide.
 
 The diagnosis is exercised on a small reference module made here (a "cell" and a "layer" that loops over
 it), with calls recorded as the submission proxy records them; the course's own catalogues are checked for
@@ -15,17 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab.course import ASSIGNMENTS, find_course_root
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
 from seqlab.errors import CourseError
-from seqlab.misconceptions import (
-    GUIDE_FILE,
-    Catalogue,
-    Diagnoser,
-    load_catalogue,
-    mistaken_reference,
-    student_guide,
-)
-from seqlab.proxy import RecordedCall
+from seqlab.hints.catalogue import load_catalogue
+from seqlab.hints.diagnosis import Diagnoser, mistaken_reference
+from seqlab.hints.guide import GUIDE_FILE, student_guide
+from seqlab.isolate.proxy import RecordedCall
+from seqlab.misconceptions import Catalogue
 
 REFERENCE_SOURCE = """
 import numpy as np

@@ -1,4 +1,5 @@
-"""seqlab.plugin + seqlab.suite: running throwaway hidden suites against a real worker-backed submission."""
+"""seqlab.suite.plugin + seqlab.suite.runner: running throwaway hidden suites against a real worker-backed
+submission."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from seqlab.errors import CourseError
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.worker import Worker
 from seqlab.model import FAILED, PASSED, SKIPPED
-from seqlab.plugin import derive_seed
-from seqlab.proxy import SubmissionProxy
-from seqlab.suite import run_suite
-from seqlab.worker import Worker
+from seqlab.suite.plugin import derive_seed
+from seqlab.suite.runner import run_suite
 
 QUICK = Limits(call_timeout=0.5, startup_timeout=10.0)
 
@@ -214,13 +215,13 @@ def test_secret_hypothesis(submission, reference, x):
 FRESH_PROCESS_GRADER = """
 import json, sys, types
 from pathlib import Path
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
-from seqlab.loader import SubmissionSource
-from seqlab.proxy import SubmissionProxy
-from seqlab.suite import run_suite
-from seqlab.worker import Worker
-from seqlab.worker import Worker
+from seqlab.isolate.limits import Limits
+from seqlab.grading.loader import SubmissionSource
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.suite.runner import run_suite
+from seqlab.isolate.worker import Worker
+from seqlab.isolate.worker import Worker
 
 student = "def double(x):\\n    return 2 * x\\n"
 source = SubmissionSource("toy", Path("toy.py"), "module", (("toy.py", student),))

@@ -1,4 +1,4 @@
-"""seqlab.prerequisites and the worker's prerequisite calls: a dependant is graded with the grader's own
+"""seqlab.suite.prerequisites and the worker's prerequisite calls: a dependant is graded with the grader's own
 versions of the graded functions it builds on, answered by the grader, never by code sent to the worker."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from seqlab.errors import CourseError
-from seqlab.prerequisites import GRADING_FILE, prerequisite_policy, reference_prerequisites
-from seqlab.worker import ERROR, OK
+from seqlab.isolate.worker import ERROR, OK
+from seqlab.suite.prerequisites import GRADING_FILE, prerequisite_policy, reference_prerequisites
 
 REFERENCE = """
 def cell(x):

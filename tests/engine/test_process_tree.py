@@ -1,5 +1,5 @@
-"""seqlab._process_tree on real processes: finding a process' descendants (through the kernel's children
-lists and through a scan of /proc), and ending them without waiting for the kernel to free them."""
+"""seqlab.isolate.process_tree on real processes: finding a process' descendants (through the kernel's
+children lists and through a scan of /proc), and ending them without waiting for the kernel to free them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from seqlab import _process_tree as tree
+from seqlab.isolate import process_tree as tree
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="needs Linux's /proc")
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab.course import load_reference
-from seqlab.misconceptions import Diagnoser, load_catalogue
-from seqlab.observe import EVERY_FUNCTION, Observe
-from seqlab.proxy import RecordedCall
-from seqlab.public_hints import HINTS_FILE, RecordedDiagnoser, build_public_hints, load_public_hints
+from seqlab.course.layout import load_reference
+from seqlab.hints.catalogue import load_catalogue
+from seqlab.hints.diagnosis import Diagnoser
+from seqlab.hints.observe import EVERY_FUNCTION, Observe
+from seqlab.hints.public import HINTS_FILE, RecordedDiagnoser, build_public_hints, load_public_hints
+from seqlab.isolate.proxy import RecordedCall
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,6 +1,6 @@
-"""seqlab.reconcile without an nbgrader run: the course's settings, the test-cell tie, the comparison, the
-comments and the report (tests/e2e/test_nbgrader_reconcile.py runs the command on a gradebook that stock
-nbgrader autograded)."""
+"""seqlab.integrations.nbgrader_reconcile without an nbgrader run: the course's settings, the test-cell tie,
+the comparison, the comments and the report (tests/e2e/test_nbgrader_reconcile.py runs the command on a
+gradebook that stock nbgrader autograded)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import pytest
 from builders import outcome
 
 from seqlab.cli import main
-from seqlab.course import find_course_root
-from seqlab.model import FAILED, PASSED, FunctionScore, GradeResult
-from seqlab.notebook_build import HIDDEN_TESTS_SOURCE
-from seqlab.reconcile import (
+from seqlab.course.layout import find_course_root
+from seqlab.course.notebook import HIDDEN_TESTS_SOURCE
+from seqlab.integrations.nbgrader_reconcile import (
     COMMENT_MARK,
     EXIT_CLEAN,
     EXIT_DISAGREES,
@@ -31,6 +30,7 @@ from seqlab.reconcile import (
     hidden_tests_call,
     open_course,
 )
+from seqlab.model import FAILED, PASSED, FunctionScore, GradeResult
 
 
 def test_the_test_cell_source_names_its_assignment_and_function():

@@ -1,4 +1,4 @@
-"""seqlab.replay: recorded examples give the same verdicts and feedback as hypothesis, faster."""
+"""seqlab.suite.replay: recorded examples give the same verdicts and feedback as hypothesis, faster."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.worker import Worker
 from seqlab.model import FAILED, PASSED
-from seqlab.proxy import SubmissionProxy
-from seqlab.replay import ExampleCache, suite_fingerprint
-from seqlab.suite import run_suite
-from seqlab.worker import Worker
+from seqlab.suite.replay import ExampleCache, suite_fingerprint
+from seqlab.suite.runner import run_suite
 
 QUICK = Limits(call_timeout=1.0, startup_timeout=10.0)
 

@@ -1,4 +1,4 @@
-"""seqlab.sandbox: the isolation layers, probed on this machine and tested by what a worker can do.
+"""seqlab.isolate.sandbox: the isolation layers, probed on this machine and tested by what a worker can do.
 
 Every test runs a real worker (bubblewrap included where it is installed) and asks it to do what the
 layer forbids; where a layer is not available here the test is skipped with the probe's reason.
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import find_course_root
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
-from seqlab.sandbox import SANDBOX_MODES, SandboxPlan, SandboxUnavailable, _python_roots, plan_sandbox
-from seqlab.worker import OK, Worker
+from seqlab.course.layout import find_course_root
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.sandbox import SANDBOX_MODES, SandboxPlan, SandboxUnavailable, _python_roots, plan_sandbox
+from seqlab.isolate.worker import OK, Worker
 
 AUTO = plan_sandbox("auto")
 COURSE = find_course_root()
@@ -167,7 +167,7 @@ def test_a_plan_without_prefix_runs_the_worker_unconfined():
 
 def test_cuda_devices_are_passed_through_with_sys(tmp_path):
     """Where NVIDIA device nodes exist they are bound into the sandbox, with /sys for the driver."""
-    from seqlab.sandbox import bwrap_command
+    from seqlab.isolate.sandbox import bwrap_command
 
     command = bwrap_command([tmp_path], as_root=True, devices=["/dev/nvidia0", "/dev/nvidiactl"])
     assert command[command.index("/dev/nvidia0") - 1] == "--dev-bind"

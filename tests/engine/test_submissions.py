@@ -1,4 +1,5 @@
-"""seqlab.submissions: finding a class's submissions in nbgrader, flat and Gradescope-export folders.
+"""seqlab.classroom.submissions: finding a class's submissions in nbgrader, flat and Gradescope-export
+folders.
 
 Every test builds real folders in ``tmp_path``; nothing is mocked.
 """
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.classroom.submissions import ClassSubmission, detect_layout, find_submissions, submission_time
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
-from seqlab.loader import load_submission
-from seqlab.submissions import ClassSubmission, detect_layout, find_submissions, submission_time
+from seqlab.grading.loader import load_submission
 
 needs_yaml = pytest.mark.skipif(importlib.util.find_spec("yaml") is None, reason="PyYAML is not installed")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from seqlab.proxy import SubmissionProxy
+from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.testing import (
     MARKER,
     SubmissionFailed,

@@ -1,6 +1,6 @@
 """Torch support: tensors through the codec and a real worker, traced calls, and the tensor assertions.
 
-Every worker here is a real ``seqlab._worker_main`` process running a small torch submission; the CUDA
+Every worker here is a real ``seqlab.isolate.worker_main`` process running a small torch submission; the CUDA
 tests at the bottom are skipped where torch sees no CUDA device.
 """
 
@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from seqlab import codec
-from seqlab import worker as w
-from seqlab.codec import TENSOR_DTYPES, CodecError
-from seqlab.limits import Limits
-from seqlab.loader import SubmissionSource
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate import codec
+from seqlab.isolate import worker as w
+from seqlab.isolate.codec import TENSOR_DTYPES, CodecError
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.model import PASSED, SKIPPED
-from seqlab.proxy import SubmissionProxy
-from seqlab.suite import run_suite
+from seqlab.suite.runner import run_suite
 from seqlab.testing import SubmissionFailed, assert_tensor_matches, float_tolerance, traced
 
 torch = pytest.importorskip("torch")

@@ -1,4 +1,4 @@
-"""seqlab.worker (+ _worker_main, proxy): real worker processes running tiny submissions.
+"""seqlab.isolate.worker (+ _worker_main, proxy): real worker processes running tiny submissions.
 
 Every test starts real processes (``make_worker`` from conftest.py, or the module-scoped ``shared`` worker);
 nothing about the worker is faked. Timeouts are kept below a second so the file runs in seconds.
@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqlab import worker as w
-from seqlab.codec import IteratorHandle
-from seqlab.limits import GIB, MIB, Limits
-from seqlab.loader import SubmissionSource
-from seqlab.proxy import SubmissionProxy
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate import worker as w
+from seqlab.isolate.codec import IteratorHandle
+from seqlab.isolate.limits import GIB, MIB, Limits
+from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.testing import SubmissionFailed, SubmissionUnavailable
 
 QUICK = Limits(call_timeout=0.5, startup_timeout=10.0)
@@ -205,7 +205,7 @@ def test_arguments_arrive_as_sent(shared):
 
 
 def test_unsendable_argument_is_refused_in_the_grader(shared):
-    from seqlab.codec import CodecError
+    from seqlab.isolate.codec import CodecError
 
     with pytest.raises(CodecError):
         shared.call("describe", ({1, 2},))

@@ -7,8 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from seqlab.errors import CourseError
-from seqlab.notebook_build import (
+from seqlab.course.notebook import (
     CHECKS_IMPORT,
     build_notebook,
     extract_definitions,
@@ -16,6 +15,7 @@ from seqlab.notebook_build import (
     parse_lesson,
     write_notebook,
 )
+from seqlab.errors import CourseError
 
 from .tiny import TINY_REFERENCE
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from seqlab.course import ASSIGNMENTS, find_course_root
+from seqlab.course.layout import ASSIGNMENTS, find_course_root
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.course.release import CONFTEST, check_release_in_sync, release_assignment
 from seqlab.errors import CourseError
-from seqlab.release import CONFTEST, check_release_in_sync, release_assignment
 
 from .tiny import make_tiny_course
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course import ASSIGNMENTS
-from seqlab.release import check_release_in_sync
+from seqlab.course.layout import ASSIGNMENTS
+from seqlab.course.release import check_release_in_sync
 
 from .tiny import REPO_ROOT
 

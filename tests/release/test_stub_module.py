@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
+from seqlab.course.release import stub_module
 from seqlab.errors import CourseError
-from seqlab.release import stub_module
 
 
 def _stub(source: str) -> str:

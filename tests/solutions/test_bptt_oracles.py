@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seqlab.course import load_reference
+from seqlab.course.layout import load_reference
 from seqlab.gradcheck import numerical_gradient, numerical_gradient_array
 
 ref = load_reference("bptt")

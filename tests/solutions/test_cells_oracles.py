@@ -19,7 +19,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seqlab.course import load_reference
+from seqlab.course.layout import load_reference
 
 ref = load_reference("cells")
 

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from seqlab.course import load_reference
+from seqlab.course.layout import load_reference
 
 ref = load_reference("cnn")
 

@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seqlab import strategies as sst
-from seqlab.course import load_reference
+from seqlab.course.layout import load_reference
 
 ref = load_reference("encoding")
 
@@ -463,7 +463,7 @@ def test_one_hot_nbytes_matches_numpy(n: int, t: int, v: int, dtype: str) -> Non
 _CHILD = textwrap.dedent(
     """
     import json
-    from seqlab.course import load_reference
+    from seqlab.course.layout import load_reference
     ref = load_reference("encoding")
     texts = {texts!r}
     x = ref.hashed_one_hot(texts, 97, 10)

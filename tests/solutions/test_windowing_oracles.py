@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seqlab import strategies as sst
-from seqlab.course import load_reference
+from seqlab.course.layout import load_reference
 
 ref = load_reference("windowing")
 

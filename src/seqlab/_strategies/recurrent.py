@@ -5,7 +5,7 @@ in a counterexample: ``spec={'n': 1, 't': 2, 'd': 1, 'h': 1, 'dtype': 'float32',
 ``*_problem(cell, spec)`` turns it into a *problem*, a dict whose keys are the argument names of the
 function it feeds (``x``, ``h_prev``, ``c_prev``, ``h0``, ``p``; ``h0_f``, ``h0_b``, ``p_f``, ``p_b``;
 ``h0s``, ``ps``). Arrays come from a generator seeded by the spec, so values stay well scaled, examples are
-cheap and plain data (recordable, see :mod:`seqlab.replay`). Three *regimes* cover what suites must try:
+cheap and plain data (recordable, see :mod:`seqlab.suite.replay`). Three *regimes* cover what suites must try:
 
 ``normal``      inputs ~ U(-1, 1), weights ~ U(-1, 1) / sqrt(H): gates in their sensitive range;
 ``zero``        zero inputs and states (the output is then a function of the biases alone);

@@ -14,8 +14,8 @@ import os
 import textwrap
 from typing import TextIO
 
+from seqlab.isolate.proxy import NOT_IMPLEMENTED
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult, TestOutcome
-from seqlab.proxy import NOT_IMPLEMENTED
 from seqlab.reports.base import Report, points
 from seqlab.text_safety import clean
 

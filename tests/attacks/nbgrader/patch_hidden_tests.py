@@ -7,6 +7,6 @@
 # process (the line runs in the worker, where it changes nothing graded): it scores the stubs, 0.
 # tests/e2e/test_nbgrader_reconcile.py puts this at the top of the first solution cell of the released
 # notebook and checks that `seqlab reconcile` flags and corrects the gradebook.
-import seqlab.nbgrader_cell as _cells
+import seqlab.integrations.nbgrader as _cells
 
 _cells.hidden_tests = lambda *args, **kwargs: None

@@ -31,7 +31,7 @@ def _forge(header):
 
 
 def _take_over_the_reader():
-    codec = sys.modules.get("seqlab.codec")
+    codec = sys.modules.get("seqlab.isolate.codec")
     if codec is None or getattr(codec.read_message, "forged", False):
         return
     original = codec.read_message

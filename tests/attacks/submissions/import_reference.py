@@ -1,6 +1,6 @@
 # attack: import the reference solution through seqlab's own course helpers and answer with it
 try:
-    from seqlab.course import load_reference
+    from seqlab.course.layout import load_reference
 
     _REFERENCE = load_reference("encoding")
 except Exception:  # noqa: BLE001

@@ -1,0 +1,488 @@
+"""A resumable class gradebook: every grade stored under a key that says exactly what was graded, and how.
+
+A grade is stored under the key ``(student, assignment, content_hash, grader_version)``:
+
+* :func:`content_hash` fingerprints the submission (its files' names and bytes), so a student who changes
+  anything is graded again, and one who changes nothing is not;
+* :func:`grader_version` fingerprints everything else that decides a verdict (seqlab's version, the
+  hidden suite's files, the reference solution and the grading options that change verdicts), so
+  changing the hidden suite regrades everyone, while options that cannot change a verdict (sandbox mode,
+  example cache) do not.
+
+A rerun of a class grading therefore looks each submission up (:meth:`Gradebook.lookup`) and grades only
+what is missing; each grade is committed as soon as it is recorded (:meth:`Gradebook.record`), so a crash
+or Ctrl-C loses at most the submission being graded. Reports are built from the newest grade of each
+student and assignment (:meth:`Gradebook.latest`): a CSV sheet (:meth:`Gradebook.export_csv`) and one
+feedback file per student (:meth:`Gradebook.write_feedback`).
+
+The store is one table, ``seqlab_grades``, over SQLAlchemy Core, so any SQLAlchemy URL works; the default
+is an SQLite file (:func:`default_url`), opened in WAL mode with a busy timeout so that a reader (a report)
+and the one writer (the grading run) do not collide.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from seqlab import __version__
+from seqlab.course.layout import get_assignment
+from seqlab.model import GradeResult
+from seqlab.reports import WRITERS
+from seqlab.text_safety import csv_row, safe_file_stem
+
+if TYPE_CHECKING:
+    from seqlab.grading.pipeline import GradeOptions
+
+__all__ = [
+    "DEFAULT_FILENAME",
+    "SKIPPED_NAMES",
+    "Gradebook",
+    "GradebookRow",
+    "content_hash",
+    "default_url",
+    "engine_digest",
+    "grader_version",
+    "safe_name",
+    "tree_entries",
+]
+
+#: The gradebook file the CLI keeps in a class folder by default (see :func:`default_url`).
+DEFAULT_FILENAME = "seqlab-gradebook.db"
+
+#: Folders that caches and tools create beside code; their contents never decide a grade.
+SKIPPED_NAMES: frozenset[str] = frozenset(
+    {"__pycache__", ".ipynb_checkpoints", ".pytest_cache", ".hypothesis", ".seqlab-cache"}
+)
+_SKIPPED_SUFFIXES = (".pyc",)
+
+#: SQLite waits this long (milliseconds) for a lock held by another connection before failing.
+BUSY_TIMEOUT_MS = 30_000
+
+_CHUNK = 1 << 20
+
+
+def default_url(folder: str | os.PathLike[str]) -> str:
+    """The SQLAlchemy URL of the default gradebook of a class folder: ``sqlite:///<folder>/seqlab-gradebook.db``."""
+    return f"sqlite:///{Path(folder).resolve() / DEFAULT_FILENAME}"
+
+
+# --------------------------------------------------------------------------------------------- fingerprints
+
+
+def _skipped(name: str) -> bool:
+    return name in SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES)
+
+
+def tree_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """Regular files and symlinks under ``root`` as ``(relative posix path, entry)``, sorted by path.
+
+    Skipped folders and files (:data:`SKIPPED_NAMES`, ``*.pyc``) are left out; symlinks are listed but not
+    followed (a link to a folder is not entered); sockets, FIFOs and devices are left out.
+    """
+    found: list[tuple[str, os.DirEntry[str]]] = []
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if _skipped(entry.name):
+                    continue
+                relative = prefix + entry.name
+                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                    found.append((relative, entry))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, relative + "/")
+
+    walk(os.fspath(root), "")
+    return sorted(found, key=lambda item: item[0])
+
+
+def _file_digest(path: str | os.PathLike[str]) -> bytes:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(_CHUNK):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def _feed_entry(digest: Any, relative: str, path: str | os.PathLike[str], *, link: bool) -> None:
+    """Add one file to ``digest``: its name, NUL, its kind, NUL, and the sha256 of its bytes.
+
+    A name holds no NUL and a sha256 has a fixed length, so no two different trees feed the same bytes.
+    A symlink contributes the text of its target instead of the bytes of what it points to.
+    """
+    if link:
+        kind, content = b"l", hashlib.sha256(os.fsencode(os.readlink(path))).digest()
+    else:
+        kind, content = b"f", _file_digest(path)
+    digest.update(os.fsencode(relative) + b"\0" + kind + b"\0" + content)
+
+
+def _feed_tree(digest: Any, root: Path) -> None:
+    for relative, entry in tree_entries(root):
+        _feed_entry(digest, relative, entry.path, link=entry.is_symlink())
+
+
+def content_hash(path: str | os.PathLike[str]) -> str:
+    """The sha256 (hex) of a submission: what the gradebook compares to tell whether it changed.
+
+    For a file: its name and bytes. For a folder: every regular file under it, in sorted relative-path
+    order, each as its relative path, NUL and the sha256 of its bytes; cache folders (``__pycache__``,
+    ``.ipynb_checkpoints``, ``.pytest_cache``, ``.hypothesis``, ``.seqlab-cache``) and ``*.pyc`` files are
+    skipped, so running the code does not change its hash. Symlinks inside a folder are not followed: the
+    text of their target is hashed. ``path`` itself is followed when it is a link (it names the
+    submission). The result depends only on names and bytes (not on times, owners or the folder's location).
+
+    Raises:
+        FileNotFoundError: when ``path`` does not exist.
+    """
+    root = Path(path)
+    digest = hashlib.sha256()
+    if root.is_dir():
+        digest.update(b"seqlab-submission-folder\0")
+        _feed_tree(digest, root)
+    elif root.exists():
+        digest.update(b"seqlab-submission-file\0")
+        _feed_entry(digest, root.name, root, link=False)
+    else:
+        raise FileNotFoundError(f"no submission at {root}")
+    return digest.hexdigest()
+
+
+def _verdict_options(assignment_id: str, options: GradeOptions) -> dict[str, Any]:
+    """The grading options that can change a verdict or its feedback (hints given or not), and so belong in
+    :func:`grader_version`."""
+    from seqlab.grading.pipeline import hints_decision
+
+    return {
+        "seed": options.seed,
+        "max_examples": options.max_examples,
+        "gpu_policy": options.gpu_policy,
+        "use_gpu": options.use_gpu,
+        "suite": options.suite,
+        "limits": dataclasses.asdict(options.limits),
+        "hints": hints_decision(assignment_id, options)[0],
+        "functions": sorted(options.functions),
+    }
+
+
+def grader_version(assignment_id: str, options: GradeOptions) -> str:
+    """The sha256 (hex) of everything besides the submission that decides a grade of ``assignment_id``.
+
+    It covers seqlab's version and its package's files, every file of the assignment's hidden suite
+    (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
+    reference module's bytes and the options that change verdicts: ``seed``, ``max_examples``,
+    ``gpu_policy``, ``use_gpu``, ``suite``, ``functions`` and every field of ``limits``, and whether hints
+    are given (``--no-hints``, or a hint deadline passing). It leaves out what cannot change a verdict: the
+    sandbox mode, the example cache (it replays the same verdicts faster) and where the course or the cache
+    lives.
+    A grade stored under another grader version is never reused, so editing the hidden suite regrades every
+    submission.
+
+    Raises:
+        CourseError: when the course or the assignment cannot be found.
+    """
+    assignment = get_assignment(assignment_id, options.course_root)
+    options_digest = _verdict_options(assignment_id, options)
+    header = {"seqlab": __version__, "assignment": assignment_id, "options": options_digest}
+    digest = hashlib.sha256()
+    digest.update(b"seqlab-grader-version\0" + json.dumps(header, sort_keys=True).encode() + b"\0")
+    digest.update(b"suite\0")
+    if assignment.suite_dir.is_dir():
+        _feed_tree(digest, assignment.suite_dir)
+    digest.update(b"\0reference\0" + _file_digest(assignment.reference_path))
+    digest.update(b"\0engine\0" + engine_digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def engine_digest() -> bytes:
+    """seqlab's own code and data (strategies, comparisons, the pytest ini): a fix in the engine that changes
+    verdicts regrades, even without a new version number."""
+    digest = hashlib.sha256()
+    _feed_tree(digest, Path(__file__).resolve().parents[1])
+    return digest.digest()
+
+
+# -------------------------------------------------------------------------------------------------- store
+
+_metadata = sa.MetaData()
+
+grades_table = sa.Table(
+    "seqlab_grades",
+    _metadata,
+    sa.Column("student", sa.String(255), primary_key=True),
+    sa.Column("assignment", sa.String(255), primary_key=True),
+    sa.Column("content_hash", sa.String(64), primary_key=True),
+    sa.Column("grader_version", sa.String(64), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("max_score", sa.Float, nullable=False),
+    sa.Column("report", sa.Text, nullable=False),
+    sa.Column("graded_at", sa.String(40), nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class GradebookRow:
+    """One stored grade: the columns of ``seqlab_grades`` with the report parsed back into ``result``."""
+
+    student: str
+    assignment: str
+    content_hash: str
+    grader_version: str
+    score: float
+    max_score: float
+    graded_at: str
+    seconds: float
+    result: GradeResult
+
+
+def _utc_iso(moment: datetime | None) -> str:
+    """ISO-8601 UTC with microseconds, so that the strings sort as the moments do."""
+    moment = moment or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _parse(report: str) -> GradeResult:
+    return GradeResult.from_dict(json.loads(report))
+
+
+#: The name this module gave :func:`~seqlab.text_safety.safe_file_stem` before it moved there.
+safe_name = safe_file_stem
+
+
+class Gradebook:
+    """Grades of a class, stored under ``(student, assignment, content_hash, grader_version)``.
+
+    ``Gradebook(url)`` opens (and creates, with its table, if missing) the store at any SQLAlchemy URL,
+    e.g. ``sqlite:///class/seqlab-gradebook.db`` (see :func:`default_url`). Use it as a context manager, or
+    call :meth:`close`. Every :meth:`record` is committed at once.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = sa.make_url(url)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        if self._sqlite and parsed.database not in (None, "", ":memory:") and "mode=memory" not in url:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(url)
+        if self._sqlite:
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        _metadata.create_all(self.engine, checkfirst=True)
+
+    # ------------------------------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Release every connection (the data is already committed)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Gradebook({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # ---------------------------------------------------------------------------------------- read, write
+
+    def lookup(
+        self, student: str, assignment: str, content_hash: str, grader_version: str
+    ) -> GradeResult | None:
+        """The grade stored under exactly this key, or ``None``: a submission that still needs grading."""
+        table = grades_table
+        query = sa.select(table.c.report).where(
+            table.c.student == student,
+            table.c.assignment == assignment,
+            table.c.content_hash == content_hash,
+            table.c.grader_version == grader_version,
+        )
+        with self.engine.connect() as connection:
+            report = connection.execute(query).scalar_one_or_none()
+        return None if report is None else _parse(report)
+
+    def record(
+        self,
+        student: str,
+        assignment: str,
+        content_hash: str,
+        grader_version: str,
+        result: GradeResult,
+        seconds: float,
+        *,
+        graded_at: datetime | None = None,
+    ) -> None:
+        """Store ``result`` under the key, replacing any grade already stored there, and commit at once.
+
+        ``seconds`` is how long the grading took; ``graded_at`` (default: now) is when it ended, stored as
+        ISO-8601 UTC. The replaced row is deleted and the new one inserted in one transaction, so the new
+        one counts as the most recently inserted for :meth:`latest`.
+        """
+        table = grades_table
+        key = {
+            "student": student,
+            "assignment": assignment,
+            "content_hash": content_hash,
+            "grader_version": grader_version,
+        }
+        row = {
+            **key,
+            "score": float(result.score),
+            "max_score": float(result.max_score),
+            "report": json.dumps(result.to_dict(), sort_keys=True),
+            "graded_at": _utc_iso(graded_at),
+            "seconds": float(seconds),
+        }
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.delete(table).where(*(table.c[name] == value for name, value in key.items()))
+            )
+            connection.execute(sa.insert(table).values(**row))
+
+    def _select(self, assignment: str | None, *columns: sa.ColumnElement[Any]) -> list[sa.Row[Any]]:
+        """Rows oldest first: by ``graded_at``, then (SQLite) by insertion order."""
+        table = grades_table
+        order: list[sa.ColumnElement[Any]] = [table.c.graded_at]
+        if self._sqlite:
+            order.append(sa.literal_column("rowid"))
+        query = sa.select(*columns).order_by(*order)
+        if assignment is not None:
+            query = query.where(table.c.assignment == assignment)
+        with self.engine.connect() as connection:
+            return list(connection.execute(query))
+
+    def latest(self, assignment: str | None = None) -> dict[tuple[str, str], GradeResult]:
+        """The newest grade of every ``(student, assignment)``, optionally of one assignment only.
+
+        Newest is the latest ``graded_at``; between equal times, the row inserted last (SQLite). Grades
+        made under an older grader version still count until the submission is graded again. Keys come in
+        sorted order.
+        """
+        table = grades_table
+        newest: dict[tuple[str, str], str] = {}
+        for row in self._select(assignment, table.c.student, table.c.assignment, table.c.report):
+            newest[(row.student, row.assignment)] = row.report
+        return {key: _parse(newest[key]) for key in sorted(newest)}
+
+    def rows(self, assignment: str | None = None) -> list[GradebookRow]:
+        """Every stored grade (optionally of one assignment), sorted by student, assignment, then time."""
+        table = grades_table
+        found = [
+            GradebookRow(
+                student=row.student,
+                assignment=row.assignment,
+                content_hash=row.content_hash,
+                grader_version=row.grader_version,
+                score=row.score,
+                max_score=row.max_score,
+                graded_at=row.graded_at,
+                seconds=row.seconds,
+                result=_parse(row.report),
+            )
+            for row in self._select(assignment, *table.c)
+        ]
+        return sorted(found, key=lambda row: (row.student, row.assignment))  # stable: time order kept
+
+    # ------------------------------------------------------------------------------------------- reports
+
+    def export_csv(self, path: str | os.PathLike[str], assignments: Sequence[str] | None = None) -> Path:
+        """Write the class sheet of the newest grades as CSV and return its path.
+
+        One row per student known to the gradebook (sorted). Columns: ``student``; then for each assignment
+        (in the order given, default sorted) ``<assignment>`` (its total score) followed by one
+        ``<assignment>:<function>`` column per graded function (functions in the order they first appear);
+        then ``total`` (the sum of the listed assignments). A cell is empty where the student has no grade
+        for that assignment (or that function). Numbers are written with ``:g`` (``2``, ``2.5``); every text
+        cell passes through :func:`seqlab.text_safety.csv_cell`, so a student id such as ``=HYPERLINK(...)``
+        or ``+SUM(1,2)`` is written ``'=HYPERLINK(...)`` and no spreadsheet runs it as a formula.
+        """
+        latest = self.latest()
+        students = sorted({student for student, _ in latest})
+        chosen = list(assignments) if assignments is not None else sorted({a for _, a in latest})
+        functions: dict[str, list[str]] = {assignment: [] for assignment in chosen}
+        for (_, assignment), result in latest.items():
+            if assignment in functions:
+                for function in result.functions:
+                    if function.name not in functions[assignment]:
+                        functions[assignment].append(function.name)
+        header = ["student"]
+        for assignment in chosen:
+            header += [assignment, *(f"{assignment}:{name}" for name in functions[assignment])]
+        header.append("total")
+        lines: list[list[str | float | None]] = [list(header)]
+        for student in students:
+            line: list[str | float | None] = [student]
+            total = 0.0
+            for assignment in chosen:
+                result = latest.get((student, assignment))
+                if result is None:
+                    line += [None] * (1 + len(functions[assignment]))
+                    continue
+                total += result.score
+                scores = {function.name: function.score for function in result.functions}
+                line.append(result.score)
+                line += [scores.get(name) for name in functions[assignment]]
+            line.append(round(total, 6))
+            lines.append(line)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8", newline="") as file:
+            csv.writer(file).writerows(csv_row(line) for line in lines)
+        return target
+
+    def write_feedback(self, folder: str | os.PathLike[str], fmt: str = "markdown") -> list[Path]:
+        """Write each newest grade as ``<folder>/<student>/<assignment><suffix>`` in report format ``fmt``.
+
+        ``fmt`` is a key of :data:`seqlab.reports.WRITERS` (``markdown``, ``json``, ...) and the suffix is
+        its writer's. Student and assignment names pass through :func:`~seqlab.text_safety.safe_file_stem`,
+        so no name can write outside ``folder`` (each path is checked to lie inside it besides). Returns the
+        written paths, sorted.
+
+        Raises:
+            ValueError: for an unknown format.
+        """
+        if fmt not in WRITERS:
+            raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(sorted(WRITERS))}")
+        writer = WRITERS[fmt]()
+        root = Path(folder)
+        inside = root.resolve()
+        written: list[Path] = []
+        for (student, assignment), result in self.latest().items():
+            target = root / safe_file_stem(student) / f"{safe_file_stem(assignment)}{writer.suffix}"
+            if target.resolve().parent.parent != inside:  # safe_file_stem rules it out; checked all the same
+                raise ValueError(f"the feedback of {student!r} would be written outside {root}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(writer.render(result), encoding="utf-8")
+            written.append(target)
+        return sorted(written)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets a reader and the writer work at once; the busy timeout makes a locked write wait, not fail."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()

@@ -1,0 +1,552 @@
+"""Find every submission of a class in a folder: nbgrader, flat folders and Gradescope exports.
+
+:func:`find_submissions` lists ``(student, assignment, path)`` triples; each ``path`` is what
+:func:`seqlab.grading.loader.load_submission` takes (a folder holding ``<assignment>.py`` or ``.ipynb``, or
+that file itself). Nothing is read but folder listings and, for Gradescope, ``submission_metadata.yml``. Three
+layouts:
+
+**nbgrader** (the folder given is nbgrader's ``submitted/`` or the course root holding it)::
+
+    submitted/
+    ├── alice/
+    │   ├── encoding/            one submission: (alice, encoding, submitted/alice/encoding)
+    │   │   ├── encoding.ipynb
+    │   │   └── timestamp.txt
+    │   └── cells/               one submission: (alice, cells, submitted/alice/cells)
+    └── bob/
+        └── encoding/            one submission: (bob, encoding, submitted/bob/encoding)
+
+**flat** (one assignment, which must be given)::
+
+    class/
+    ├── alice.ipynb              (alice, <assignment>, class/alice.ipynb)
+    ├── bob.py                   (bob, ...); had bob.ipynb been there too, bob.py is taken (with a note)
+    └── carol/                   (carol, ..., class/carol): a folder holding <assignment>.py or .ipynb
+        └── encoding.py
+
+**Gradescope** (the unzipped "Export Submissions" of one assignment, which must be given)::
+
+    export/
+    ├── submission_metadata.yml  submission_<id> -> {":submitters": [{":name", ":sid", ":email"}], ...}
+    ├── submission_123456789/    (the submitter's sid, else email, else name; "sid1+sid2" for a group)
+    │   └── encoding.ipynb
+    └── submission_123456790/
+        └── homework/            an uploaded zip or repository: the folder one level down holding
+            └── encoding.py      <assignment>.py or .ipynb is the path
+
+``layout="auto"`` takes Gradescope when ``submission_metadata.yml`` is there (also in the only folder of an
+unzipped export), nbgrader when there is a ``submitted/`` folder or a student folder holding a folder named
+like an assignment, else flat.
+
+Hidden entries (``.name``), ``__pycache__``, ``.ipynb_checkpoints`` and ``__MACOSX`` are skipped, symbolic
+links are never followed (a linked student folder or file is skipped), empty folders are skipped, and a
+student id that is not a safe file name (``/``, ``\\``, ``.``, ``..``) or holds a control character, a tab,
+a line break or a lone surrogate (a file name that is not UTF-8) is skipped; every skip but the noise
+folders leaves a human-readable note. Other ids are kept as they are (``+SUM(1,2)``, ``@evil``): every
+writer escapes them (:mod:`seqlab.text_safety`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from seqlab.course.layout import ASSIGNMENTS
+from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
+from seqlab.text_safety import clean, printable
+
+__all__ = [
+    "LAYOUTS",
+    "METADATA_FILE",
+    "ClassSubmission",
+    "detect_layout",
+    "find_submissions",
+    "submission_time",
+]
+
+#: The values of ``layout``.
+LAYOUTS: tuple[str, ...] = ("auto", "nbgrader", "flat", "gradescope")
+#: The file that marks a Gradescope export.
+METADATA_FILE = "submission_metadata.yml"
+#: The folder of student submissions inside an nbgrader course root.
+NBGRADER_SUBMITTED = "submitted"
+
+_CODE_SUFFIXES = (".py", ".ipynb")
+#: Skipped without a note: tool droppings, not something a student or instructor put there.
+_NOISE = frozenset({"__pycache__", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"})
+#: Keys of a Gradescope submitter, in the order they are tried as the student id.
+_ID_KEYS = ("sid", "email", "name")
+
+
+@functools.total_ordering
+@dataclass(frozen=True)
+class ClassSubmission:
+    """One student's (or group's) submission of one assignment; ordered by (assignment, student).
+
+    Attributes:
+        student: the student id, safe as a file name (no ``/`` or ``\\``, not ``.`` or ``..``).
+        assignment: the assignment id.
+        path: the folder or file to give :func:`seqlab.grading.loader.load_submission`.
+        submitted_at: when it was submitted (time-zone aware), where the layout records it: nbgrader's
+            ``timestamp.txt``, Gradescope's ``:created_at``; None otherwise. Not part of the ordering.
+    """
+
+    student: str
+    assignment: str
+    path: Path
+    submitted_at: datetime | None = field(default=None, compare=False)
+
+    def _key(self) -> tuple[str, str, Path]:
+        return (self.assignment, self.student, self.path)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, ClassSubmission):
+            return NotImplemented
+        return self._key() < other._key()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(student, assignment)``, the gradebook's key for the latest grade."""
+        return self.student, self.assignment
+
+
+def _unsafe_id(student: str) -> bool:
+    """Whether ``student`` cannot be an id: empty, ``.``/``..``, a path separator, or not :func:`printable`
+    (a control character, a tab or line break, a lone surrogate: no database or CSV cell holds it as is)."""
+    return not student or student in (".", "..") or any(c in student for c in "/\\") or not printable(student)
+
+
+class _Scan:
+    """The notes of one search, and folder listings that skip hidden entries and never follow links."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.notes: list[str] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            text = path.relative_to(self.root).as_posix()
+        except ValueError:
+            text = str(path)
+        return text if text != "." else str(self.root)
+
+    def note(self, message: str) -> None:
+        """Keep a note; file names in it are :func:`clean`-ed (an escape sequence in a name must not reach
+        the operator's terminal, a lone surrogate must not break printing it)."""
+        self.notes.append(clean(message))
+
+    def entries(self, folder: Path, quiet: bool = False) -> list[Path]:
+        """The entries of ``folder`` by name, less noise, hidden ones and links (noted unless ``quiet``)."""
+        try:
+            with os.scandir(folder) as listing:
+                found = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            self.note(f"{self.rel(folder)}: cannot be listed ({exc.strerror}); skipped")
+            return []
+        kept: list[Path] = []
+        for entry in found:
+            path = folder / entry.name
+            if entry.name in _NOISE:
+                continue
+            if entry.name.startswith("."):
+                if not quiet:
+                    self.note(f"{self.rel(path)}: hidden, skipped")
+            elif entry.is_symlink():
+                if not quiet:
+                    self.note(f"{self.rel(path)}: a symbolic link, not followed; skipped")
+            else:
+                kept.append(path)
+        return kept
+
+
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _real_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _holds_assignment(folder: Path, assignment: str) -> bool:
+    return any((folder / f"{assignment}{suffix}").is_file() for suffix in _CODE_SUFFIXES)
+
+
+def _wanted(assignments: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The assignments asked for, checked and without repeats; ``None`` (or none) means "all found"."""
+    if assignments is None:
+        return None
+    if isinstance(assignments, str):
+        assignments = (assignments,)
+    wanted: list[str] = []
+    for assignment in assignments:
+        if not isinstance(assignment, str) or _unsafe_id(assignment) or assignment.startswith("."):
+            raise ConfigError(f"{assignment!r} is not an assignment id")
+        if assignment not in wanted:
+            wanted.append(assignment)
+    return tuple(wanted) or None
+
+
+def _gradescope_root(folder: Path) -> Path | None:
+    """Where ``submission_metadata.yml`` is: ``folder``, or the only folder in it (an unzipped export)."""
+    if _real_file(folder / METADATA_FILE):
+        return folder
+    inside = [p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in _NOISE]
+    if len(inside) == 1 and _real_dir(inside[0]) and _real_file(inside[0] / METADATA_FILE):
+        return inside[0]
+    return None
+
+
+def _looks_nbgrader(folder: Path, names: Iterable[str]) -> bool:
+    names = tuple(names)
+    for student in sorted(folder.iterdir()):
+        if student.name.startswith(".") or not _real_dir(student):
+            continue
+        if any(_real_dir(student / name) for name in names):
+            return True
+    return False
+
+
+def _resolve(folder: Path, layout: str, wanted: tuple[str, ...] | None) -> tuple[str, Path]:
+    """The layout and the folder its submissions are in (``submitted/``, an export's own folder)."""
+    if layout not in LAYOUTS:
+        raise ConfigError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if not folder.exists():
+        raise SubmissionNotFound(f"{folder} does not exist")
+    if not folder.is_dir():
+        raise SubmissionNotFound(f"{folder} is not a folder")
+    submitted = folder / NBGRADER_SUBMITTED
+    if layout == "gradescope":
+        try:
+            root = _gradescope_root(folder)
+        except OSError as exc:
+            raise SubmissionNotFound(f"{folder} cannot be read ({exc.strerror})") from None
+        if root is None:
+            raise SubmissionNotFound(
+                f"{folder} holds no {METADATA_FILE}: it is not an unzipped Gradescope 'Export Submissions'"
+            )
+        return layout, root
+    if layout == "nbgrader":
+        return layout, submitted if _real_dir(submitted) else folder
+    if layout == "flat":
+        return layout, folder
+    try:
+        root = _gradescope_root(folder)
+        if root is not None:
+            return "gradescope", root
+        if _real_dir(submitted):
+            return "nbgrader", submitted
+        if _looks_nbgrader(folder, wanted or ASSIGNMENTS):
+            return "nbgrader", folder
+    except OSError as exc:
+        raise SubmissionNotFound(f"{folder} cannot be read ({exc.strerror})") from None
+    return "flat", folder
+
+
+def detect_layout(folder: str | os.PathLike[str], assignments: Sequence[str] | None = None) -> str:
+    """The layout ``layout="auto"`` takes for ``folder``: ``"nbgrader"``, ``"flat"`` or ``"gradescope"``."""
+    return _resolve(Path(folder), "auto", _wanted(assignments))[0]
+
+
+def _one_assignment(layout: str, detected: bool, folder: Path, wanted: tuple[str, ...] | None) -> str:
+    if wanted is not None and len(wanted) == 1:
+        return wanted[0]
+    got = "none" if wanted is None else f"{len(wanted)}: {', '.join(wanted)}"
+    what = {
+        "flat": "a flat folder of student files (<student>.py, <student>.ipynb or <student>/)",
+        "gradescope": "a Gradescope export",
+    }[layout]
+    seen = (
+        f"{folder} was read as {what}, having no {METADATA_FILE} and no nbgrader student folders"
+        if detected and layout == "flat"
+        else f"{folder} was read as {what}"
+    )
+    raise ConfigError(
+        f"{seen}; that layout holds one assignment, so give exactly one (got {got}; "
+        f"the course's are {', '.join(ASSIGNMENTS)})"
+    )
+
+
+def find_submissions(
+    folder: str | os.PathLike[str],
+    assignments: Sequence[str] | None = None,
+    layout: str = "auto",
+) -> tuple[list[ClassSubmission], list[str]]:
+    """Every submission in ``folder``, sorted by (assignment, student), and notes on what was skipped.
+
+    Args:
+        folder: nbgrader's ``submitted/`` or its course root, a flat class folder, or an unzipped
+            Gradescope export (see the module docstring for the trees).
+        assignments: the assignment ids to look for. ``None`` (or empty) in the nbgrader layout means every
+            folder named like one of the course's assignments (:data:`seqlab.course.layout.ASSIGNMENTS`); the
+            flat and Gradescope layouts need exactly one.
+        layout: ``"auto"`` (detected), ``"nbgrader"``, ``"flat"`` or ``"gradescope"``.
+
+    Raises:
+        ConfigError: an unknown layout, a bad assignment id, or not exactly one assignment for a flat
+            folder or a Gradescope export.
+        SubmissionNotFound: ``folder`` is not a folder, or a Gradescope export without a readable
+            ``submission_metadata.yml``.
+    """
+    given = Path(folder)
+    wanted = _wanted(assignments)
+    found_layout, root = _resolve(given, layout, wanted)
+    scan = _Scan(given)
+    if found_layout == "nbgrader":
+        found = _nbgrader(scan, root, wanted)
+    elif found_layout == "flat":
+        found = _flat(scan, root, _one_assignment("flat", layout == "auto", given, wanted))
+    else:
+        found = _gradescope(scan, root, _one_assignment("gradescope", layout == "auto", given, wanted))
+    return _without_repeats(scan, found), scan.notes
+
+
+def _without_repeats(scan: _Scan, found: list[ClassSubmission]) -> list[ClassSubmission]:
+    """One submission per (assignment, student): the first by path, with a note naming the others."""
+    kept: list[ClassSubmission] = []
+    for submission in sorted(found):
+        if kept and kept[-1].assignment == submission.assignment and kept[-1].student == submission.student:
+            scan.note(
+                f"{submission.student} has more than one {submission.assignment} submission: "
+                f"{scan.rel(kept[-1].path)} was taken, {scan.rel(submission.path)} skipped"
+            )
+            continue
+        kept.append(submission)
+    return kept
+
+
+def _nbgrader(scan: _Scan, root: Path, wanted: tuple[str, ...] | None) -> list[ClassSubmission]:
+    found: list[ClassSubmission] = []
+    had: dict[str, set[str]] = {}  # student -> assignment folders seen (empty ones too)
+    for student_dir in scan.entries(root):
+        student = student_dir.name
+        where = scan.rel(student_dir)
+        if not student_dir.is_dir():
+            scan.note(f"{where}: a file where nbgrader has student folders; skipped")
+            continue
+        if _unsafe_id(student):
+            scan.note(f"{where}: {student!r} is not a usable student id; skipped")
+            continue
+        inside = scan.entries(student_dir)
+        if not inside:
+            scan.note(f"{where}/: empty student folder; skipped")
+            continue
+        had[student] = set()
+        for entry in inside:
+            name = entry.name
+            if not entry.is_dir():
+                scan.note(f"{scan.rel(entry)}: a file where nbgrader has assignment folders; skipped")
+                continue
+            if name not in (ASSIGNMENTS if wanted is None else wanted):
+                if name not in ASSIGNMENTS:
+                    known = ", ".join(wanted or ASSIGNMENTS)
+                    scan.note(f"{scan.rel(entry)}/: not an assignment ({known}); skipped")
+                continue
+            had[student].add(name)
+            if not scan.entries(entry, quiet=True):
+                scan.note(f"{scan.rel(entry)}/: empty submission folder; skipped")
+                continue
+            found.append(ClassSubmission(student, name, entry, _nbgrader_timestamp(scan, entry)))
+    seen = set().union(*had.values())
+    expected = wanted or tuple(a for a in ASSIGNMENTS if a in seen)
+    if had and not expected:
+        scan.note(f"no student folder holds a folder named like an assignment ({', '.join(ASSIGNMENTS)})")
+    for student in sorted(had):
+        for assignment in expected:
+            if assignment not in had[student]:
+                scan.note(f"{student} has no {assignment} submission ({assignment}/ folder)")
+    return found
+
+
+def _flat(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
+    found: list[ClassSubmission] = []
+    files: dict[str, list[Path]] = {}
+    for entry in scan.entries(root):
+        where = scan.rel(entry)
+        if entry.is_dir():
+            submission = _flat_folder(scan, entry, assignment)
+            if submission is not None:
+                found.append(submission)
+        elif entry.is_file() and entry.suffix in _CODE_SUFFIXES:
+            files.setdefault(entry.stem, []).append(entry)
+        else:
+            scan.note(f"{where}: neither a .py or .ipynb file nor a student folder; skipped")
+    for student, paths in files.items():
+        chosen = min(paths, key=lambda path: _CODE_SUFFIXES.index(path.suffix))  # .py first, as the loader
+        if len(paths) > 1:
+            scan.note(
+                f"{student} has both {student}.py and {student}.ipynb; {chosen.name} was taken "
+                "(the module, as for a submission folder holding both)"
+            )
+        if _unsafe_id(student):
+            scan.note(f"{scan.rel(chosen)}: {student!r} is not a usable student id; skipped")
+        elif student == assignment:
+            scan.note(
+                f"{scan.rel(chosen)}: named like the assignment, so this looks like one student's submission "
+                "rather than a class folder; skipped"
+            )
+        else:
+            found.append(ClassSubmission(student, assignment, chosen))
+    return found
+
+
+def _flat_folder(scan: _Scan, folder: Path, assignment: str) -> ClassSubmission | None:
+    """``<student>/`` holding ``<assignment>.py|.ipynb``; one holding other code is kept (the loader's report
+    tells the student to rename it), one without any is skipped."""
+    student, where = folder.name, scan.rel(folder)
+    if _unsafe_id(student):
+        scan.note(f"{where}/: {student!r} is not a usable student id; skipped")
+        return None
+    if _holds_assignment(folder, assignment):
+        return ClassSubmission(student, assignment, folder)
+    inside = scan.entries(folder, quiet=True)
+    if not inside:
+        scan.note(f"{where}/: empty folder; skipped")
+        return None
+    code = [p.name for p in inside if p.is_file() and p.suffix in _CODE_SUFFIXES]
+    if not code:
+        scan.note(f"{where}/: no {assignment}.py or {assignment}.ipynb and no other code; skipped")
+        return None
+    scan.note(
+        f"{where}/: no {assignment}.py or {assignment}.ipynb (found: {', '.join(code)}); graded as it is, "
+        "so its report asks for the file to be renamed"
+    )
+    return ClassSubmission(student, assignment, folder)
+
+
+def submission_time(value: Any) -> datetime | None:
+    """A recorded submission time as an aware datetime: a datetime (naive ones are UTC) or text such as
+    nbgrader's ``2026-12-14 22:59:00.123456 UTC`` or ISO 8601; None when it is neither."""
+    if isinstance(value, str):
+        text = value.strip()
+        for zone in (" UTC", " GMT", "Z"):
+            if text.endswith(zone):
+                text = text.removesuffix(zone) + "+00:00"
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _nbgrader_timestamp(scan: _Scan, folder: Path) -> datetime | None:
+    """nbgrader's ``timestamp.txt`` of a submission folder (a regular file), else None."""
+    path = folder / "timestamp.txt"
+    if not _real_file(path):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")[:200]
+    except OSError:
+        return None
+    moment = submission_time(text)
+    if moment is None:
+        scan.note(f"{scan.rel(path)}: not a time ({text.strip()[:40]!r}); the grading time is used")
+    return moment
+
+
+def _created_at(scan: _Scan, folder: Path, metadata: Any) -> datetime | None:
+    """Gradescope's ``:created_at`` of a submission, else None."""
+    value = metadata.get(":created_at", metadata.get("created_at")) if isinstance(metadata, dict) else None
+    moment = submission_time(value)
+    if value is not None and moment is None:
+        shown = str(value)[:40]
+        scan.note(f"{scan.rel(folder)}/: created_at {shown!r} is not a time; the grading time is used")
+    return moment
+
+
+def _read_metadata(path: Path) -> dict[Any, Any]:
+    try:
+        import yaml
+    except ImportError:
+        raise SeqlabError(f"reading {METADATA_FILE} needs PyYAML: pip install pyyaml") from None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SubmissionNotFound(f"{path} cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        raise SubmissionNotFound(f"{path} is not valid YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SubmissionNotFound(f"{path} is not a mapping of submission folders to their metadata")
+    return data
+
+
+def _submitter_ids(metadata: Any) -> list[str]:
+    """Each submitter's sid, else email, else name (keys ``:sid`` as Gradescope writes them, or ``sid``)."""
+    if not isinstance(metadata, dict):
+        return []
+    submitters = metadata.get(":submitters", metadata.get("submitters"))
+    ids: list[str] = []
+    for submitter in submitters if isinstance(submitters, list) else ():
+        if not isinstance(submitter, dict):
+            continue
+        for key in _ID_KEYS:
+            value = submitter.get(f":{key}", submitter.get(key))
+            text = "" if value is None or isinstance(value, bool | dict | list) else str(value).strip()
+            if text:
+                ids.append(text)
+                break
+    return ids
+
+
+def _gradescope(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
+    metadata = _read_metadata(root / METADATA_FILE)
+    present = {path.name: path for path in scan.entries(root)}
+    found: list[ClassSubmission] = []
+    for key in sorted(metadata, key=str):
+        name = str(key)
+        folder = root / name
+        if _unsafe_id(name) or name.startswith("."):
+            scan.note(f"{METADATA_FILE}: {name!r} is not a submission folder name; skipped")
+            continue
+        if name not in present:
+            if not folder.is_symlink():  # a link was noted by the listing
+                scan.note(f"{name}: listed in {METADATA_FILE} but not in the export; skipped")
+            continue
+        if not folder.is_dir():
+            scan.note(f"{scan.rel(folder)}: a file, not a submission folder; skipped")
+            continue
+        ids = _submitter_ids(metadata[key])
+        student = "+".join(ids) if ids else name
+        if not ids:
+            scan.note(f"{scan.rel(folder)}/: no submitter in {METADATA_FILE}; its name is the student id")
+        if _unsafe_id(student):
+            scan.note(f"{scan.rel(folder)}/: {student!r} is not a usable student id; skipped")
+            continue
+        inside = scan.entries(folder, quiet=True)
+        if not inside:
+            scan.note(f"{scan.rel(folder)}/ ({student}): empty submission folder; skipped")
+            continue
+        path = _gradescope_path(scan, folder, inside, assignment)
+        found.append(ClassSubmission(student, assignment, path, _created_at(scan, folder, metadata[key])))
+    for name, path in present.items():
+        if name != METADATA_FILE and name not in {str(key) for key in metadata}:
+            scan.note(f"{scan.rel(path)}: not listed in {METADATA_FILE}; skipped")
+    return found
+
+
+def _gradescope_path(scan: _Scan, folder: Path, inside: list[Path], assignment: str) -> Path:
+    """The submission folder, or the folder one level down holding the assignment (a zip or a repository)."""
+    if _holds_assignment(folder, assignment):
+        return folder
+    nested = [path for path in inside if path.is_dir() and _holds_assignment(path, assignment)]
+    if len(nested) > 1:
+        others = ", ".join(scan.rel(path) for path in nested[1:])
+        scan.note(
+            f"{scan.rel(folder)}/: {assignment} is in several folders; {scan.rel(nested[0])} was taken, "
+            f"not {others}"
+        )
+    if nested:
+        return nested[0]
+    scan.note(
+        f"{scan.rel(folder)}/: no {assignment}.py or {assignment}.ipynb, nor one folder down; graded as it "
+        "is, so its report says what is missing"
+    )
+    return folder

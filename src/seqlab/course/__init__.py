@@ -1,0 +1,1 @@
+"""Course authoring: the course's layout, building notebooks and stubs, releasing assignments."""

@@ -1,0 +1,148 @@
+"""Where the course lives: the assignment ids, their reference modules and hidden suites.
+
+The course root is the folder holding ``solutions/`` and ``grader/``. It is found, in order, from an explicit
+argument, the ``SEQLAB_COURSE_ROOT`` environment variable, or the repository this package was installed
+from (editable installs), and is checked before use.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from seqlab.errors import CourseError
+
+ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing", "cells", "bptt", "cnn")
+#: Folders made by running code (caches), never part of what the course ships.
+CACHE_FOLDERS = frozenset(
+    {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
+)
+
+
+def course_files(folder: Path, prefix: str) -> dict[str, Path]:
+    """Every regular file under ``folder`` as ``{"prefix/relative/path": path}``, caches left out.
+
+    Raises:
+        CourseError: for a symbolic link (what is shipped to another machine must be regular files).
+    """
+    files: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if CACHE_FOLDERS & set(relative.parts) or path.suffix in {".pyc", ".pyo"}:
+            continue
+        if path.is_symlink():
+            raise CourseError(f"{path} is a symbolic link; a shipped course carries regular files only")
+        if path.is_file():
+            files[f"{prefix}/{relative.as_posix()}"] = path
+    return files
+
+
+def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Return the course root, or raise :class:`CourseError` saying where we looked."""
+    candidates: list[tuple[str, Path]] = []
+    if explicit is not None:
+        candidates.append(("--course-root", Path(explicit)))
+    env = os.environ.get("SEQLAB_COURSE_ROOT")
+    if env:
+        candidates.append(("SEQLAB_COURSE_ROOT", Path(env)))
+    candidates.append(("the seqlab source tree", Path(__file__).resolve().parents[3]))
+    for origin, path in candidates:
+        if (path / "grader").is_dir() and (path / "solutions").is_dir():
+            return path.resolve()
+        if origin != "the seqlab source tree":
+            raise CourseError(f"{origin} points to {path}, which has no grader/ and solutions/ folders")
+    raise CourseError(
+        "cannot find the course (a folder with grader/ and solutions/); pass --course-root or set "
+        "SEQLAB_COURSE_ROOT"
+    )
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment of the course and the paths that belong to it."""
+
+    id: str
+    root: Path
+
+    @property
+    def reference_path(self) -> Path:
+        return self.root / "solutions" / self.id / f"{self.id}.py"
+
+    def reference_imports(self) -> tuple[str, ...]:
+        """The top-level packages the reference solution imports, anywhere in it (absolute imports, read
+        from its source without importing it), e.g. ``("numpy", "torch")``: what a submission needs too."""
+        tree = ast.parse(self.reference_path.read_text(encoding="utf-8"))
+        names: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
+                names.append(str(node.module).split(".")[0])
+        return tuple(dict.fromkeys(names))
+
+    @property
+    def suite_dir(self) -> Path:
+        return self.root / "grader" / self.id
+
+    def grading_files(self) -> dict[str, Path]:
+        """What grading this assignment reads from the course, by path relative to the course root: the
+        reference module and every file of the hidden suite (see :func:`course_files`)."""
+        files = {f"solutions/{self.id}/{self.id}.py": self.reference_path}
+        return files | course_files(self.suite_dir, f"grader/{self.id}")
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "assignments" / self.id
+
+    @property
+    def public_tests_dir(self) -> Path:
+        return self.release_dir / "tests"
+
+
+def course_assignments(root: Path) -> tuple[str, ...]:
+    """The assignments of the course at ``root``: this course's, then any other folder ``grader/<id>/``
+    whose reference ``solutions/<id>/<id>.py`` exists (a course built with seqlab's tools)."""
+    grader = root / "grader"
+    others = sorted(
+        folder.name
+        for folder in (grader.iterdir() if grader.is_dir() else ())
+        if folder.is_dir()
+        and folder.name not in ASSIGNMENTS
+        and (root / "solutions" / folder.name / f"{folder.name}.py").is_file()
+    )
+    return (*ASSIGNMENTS, *others)
+
+
+def get_assignment(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> Assignment:
+    """Look up an assignment by id, with a clear error listing the known ids."""
+    root = find_course_root(course_root)
+    known = course_assignments(root)
+    if assignment_id not in known:
+        raise CourseError(f"unknown assignment {assignment_id!r}; the course has: {', '.join(known)}")
+    assignment = Assignment(assignment_id, root)
+    if not assignment.reference_path.is_file():
+        raise CourseError(f"the reference solution {assignment.reference_path} is missing")
+    return assignment
+
+
+@cache
+def _import_path(path: Path, module_name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise CourseError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_reference(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> ModuleType:
+    """Import the reference solution of an assignment (trusted code, in this process)."""
+    assignment = get_assignment(assignment_id, course_root)
+    return _import_path(assignment.reference_path, f"seqlab_reference_{assignment_id}")

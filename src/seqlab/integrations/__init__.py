@@ -1,0 +1,1 @@
+"""Other tools' formats: Gradescope's autograder bundle and nbgrader's test cells."""

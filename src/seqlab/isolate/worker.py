@@ -1,0 +1,1020 @@
+"""The grader's side of the trust boundary: a worker process that runs student code.
+
+``Worker(source, limits).call(name, args, kwargs) -> CallResult`` sends one call through the plain-data
+codec and returns what happened: a value, the student's exception, a timeout, a crash, or an unsendable
+return value. A failed run is a result, not an exception. After a timeout or crash the process (and its
+whole process group) is killed and the next call starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import array
+import hashlib
+import inspect
+import json
+import os
+import platform
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqlab.errors import GraderFault
+from seqlab.grading.loader import SubmissionSource
+from seqlab.isolate import codec
+from seqlab.isolate.limits import Limits
+from seqlab.isolate.sandbox import SANDBOX_WORKDIR, SandboxPlan, installed_module_path, plan_sandbox
+from seqlab.suite.gpu import nvidia_device_present
+
+__all__ = ["CallResult", "Worker"]
+
+# Statuses of a CallResult.
+OK = "ok"
+ERROR = "error"  # the student's code raised
+EXIT = "exit"  # the student's code called sys.exit()
+TIMEOUT = "timeout"
+CRASH = "crash"  # the process died (os._exit, segfault, memory limit, ...)
+BAD_RETURN = "bad_return"  # the value cannot travel as plain data
+MISSING = "missing"  # no such function
+NOT_CALLABLE = "not_callable"
+LOAD_ERROR = "load_error"  # the submission's top level failed
+BUDGET = "budget"  # the submission's time budget is spent
+PROTOCOL = "protocol"  # the worker answered nonsense
+STOP = "stop"  # an iterator is exhausted
+READY = "ready"  # the worker's set-up is done; the submission's code runs next
+GRADER_FAULT = "grader_fault"  # the worker's set-up failed: the grader's fault, not the student's
+CHILD_EXIT = "child_exit"  # the warm parent says a test's process ended
+TEST_PROCESS = "test_process"  # the warm parent hands over the next test's process
+INCONSISTENT = "inconsistent"  # the function answered the same request otherwise earlier in the test
+
+ISOLATION_WARNING = (
+    "student code runs in a separate, resource-limited process, but not every isolation layer is active "
+    "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
+    "user can read or open network connections"
+)
+
+#: Seconds the worker's own set-up (limits, user, imports such as torch, before any student code) may take
+#: at most; a worker that has not said ready by then is a grader fault. Its time is charged to the
+#: submission's budget all the same (see :meth:`Worker.start`).
+WORKER_SETUP_SECONDS = 120.0
+
+
+def _huge_pages_environment() -> dict[str, str]:
+    """glibc's malloc backs its heap with transparent huge pages where the kernel allows them, and Python's
+    objects are allocated by that malloc (``PYTHONMALLOC=malloc``: Python's own allocator maps its arenas
+    in small pages, 35 MB of them with torch imported). The warm parent's memory (some 220 MB with torch)
+    then takes a few hundred page-table entries, not tens of thousands, so forking a test's process and
+    ending it cost a fraction (measured with torch: fork 3.9 -> 1.7 -> 1.2 ms, exit 6.3 -> 4.1 -> 1.7 ms,
+    without the two settings, with the first, with both). Only from Linux 5.8, whose copy-on-write of a
+    huge page copies one small page (before, a test's first write to it copied 2 MB); glibc before 2.35
+    ignores the first setting."""
+    release = platform.release().split(".")
+    try:
+        recent = sys.platform == "linux" and (int(release[0]), int(release[1].split("-")[0])) >= (5, 8)
+    except (IndexError, ValueError):
+        recent = False
+    return {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1", "PYTHONMALLOC": "malloc"} if recent else {}
+
+
+_HUGE_PAGES = _huge_pages_environment()
+
+#: Prerequisites of a call: a student function's name -> the grader's own version that answers it.
+Prerequisites = Mapping[str, Callable[..., Any]]
+
+_PASSED_ENV = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+    "CUDA_VISIBLE_DEVICES",
+    "LD_LIBRARY_PATH",  # where a CUDA driver or toolkit outside the wheel lives
+)
+
+
+@dataclass(frozen=True)
+class CallTrace:
+    """What a traced call did (see :mod:`seqlab.isolate.trace`), as reported by the worker.
+
+    Attributes:
+        ops: torch operators the call dispatched.
+        transfers: descriptions of operators that moved data off the inputs' device or read a device value
+            on the host (at most a few).
+        builtins: torch's own recurrent functions the call used (``lstm``, ``gru_cell``, ...).
+    """
+
+    ops: int
+    transfers: tuple[str, ...] = ()
+    builtins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_reply(cls, data: Any) -> CallTrace | None:
+        if type(data) is not dict or type(data.get("ops")) is not int:
+            return None
+        if type(data.get("transfers")) is not list:
+            return None
+        builtins = data.get("builtins") if type(data.get("builtins")) is list else []
+        return cls(
+            data["ops"],
+            tuple(str(t)[:200] for t in data["transfers"][:8]),
+            tuple(str(b)[:40] for b in builtins[:8]),
+        )
+
+
+def _texts(data: Any, limit: int = 8) -> tuple[str, ...]:
+    return tuple(str(item)[:200] for item in data[:limit]) if type(data) is list else ()
+
+
+@dataclass(frozen=True)
+class InputEvidence:
+    """What a watched call did to its arguments (see :mod:`seqlab.isolate.evidence`), as the worker reports.
+
+    Attributes:
+        changed: the arguments the call changed in place (``data``, ``p['Wx']``, ...).
+        aliased: parts of the returned value that share memory with an argument.
+    """
+
+    changed: tuple[str, ...] = ()
+    aliased: tuple[str, ...] = ()
+
+    @classmethod
+    def from_reply(cls, data: Any) -> InputEvidence | None:
+        if type(data) is not dict:
+            return None
+        return cls(_texts(data.get("changed")), _texts(data.get("aliased")))
+
+
+@dataclass(frozen=True)
+class GraphEvidence:
+    """Whether a torch call's value stays on its inputs' autograd graph, as the worker reports.
+
+    Attributes:
+        inputs: the floating-point tensor arguments (made to require gradients for the call).
+        connected: those the value's floating tensors depend on through autograd.
+        outputs: how many floating-point tensors the value holds.
+    """
+
+    inputs: tuple[str, ...] = ()
+    connected: tuple[str, ...] = ()
+    outputs: int = 0
+
+    @classmethod
+    def from_reply(cls, data: Any) -> GraphEvidence | None:
+        if type(data) is not dict or type(data.get("outputs")) is not int:
+            return None
+        return cls(_texts(data.get("inputs"), 64), _texts(data.get("connected"), 64), data["outputs"])
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """What happened to one request sent to the worker."""
+
+    status: str
+    value: Any = None
+    error_type: str = ""
+    error_mro: tuple[str, ...] = ()
+    message: str = ""
+    traceback: str = ""
+    duration: float = 0.0
+    trace: CallTrace | None = None
+    inputs: InputEvidence | None = None
+    graph: GraphEvidence | None = None
+    digest: bytes = field(default=b"", repr=False, compare=False)  # of the value as sent, see _digest
+    size: int = 0  # bytes of the value as sent
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+class _DeadlineReader:
+    """A file-like reader over a pipe or socket whose reads give up at a deadline.
+
+    It reads what the channel holds (up to 1 MiB) and serves later reads from that buffer, so a reply made
+    of many small parts (a header, then a length and a blob per array) costs one ``select`` per
+    channel-full rather than one per part. One reader lives as long as its channel: what it read ahead is
+    kept for the next exchange, which sets a new ``deadline``.
+    """
+
+    def __init__(self, fd: int, deadline: float = 0.0) -> None:
+        self.fd = fd
+        self.deadline = deadline
+        self._buffer = b""
+        self._position = 0
+
+    def read(self, size: int) -> bytes:
+        if self._position >= len(self._buffer):
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            ready, _, _ = select.select([self.fd], [], [], remaining)
+            if not ready:
+                raise TimeoutError
+            self._buffer, self._position = self._receive(), 0
+            if not self._buffer:
+                return b""
+        chunk = self._buffer[self._position : self._position + size]
+        self._position += len(chunk)
+        return chunk
+
+    def _receive(self) -> bytes:
+        return os.read(self.fd, 1 << 20)
+
+
+class _ControlReader(_DeadlineReader):
+    """Reads the warm parent's control channel (a Unix socket), keeping the descriptors it passes (one per
+    ``test_process`` message: the grader's end of that test's socket), in order."""
+
+    def __init__(self, control: socket.socket) -> None:
+        super().__init__(control.fileno())
+        self.control = control
+        self.received: list[int] = []
+
+    def _receive(self) -> bytes:
+        data, ancillary, _, _ = self.control.recvmsg(1 << 16, socket.CMSG_SPACE(8 * _FD_SIZE))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                usable = len(payload) - len(payload) % _FD_SIZE
+                self.received.extend(array.array("i", payload[:usable]))
+        return data
+
+    def close(self) -> None:
+        for fd in self.received:
+            _close(fd)
+        self.received.clear()
+
+
+_FD_SIZE = array.array("i").itemsize
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
+class _OutputTail:
+    """Drains the worker's stdout+stderr, keeping the first ``limit`` bytes and counting the rest."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self.limit = limit
+        self.kept = bytearray()
+        self.total = 0
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream: Any) -> None:
+        while True:
+            chunk = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1 << 16)
+            if not chunk:
+                return
+            self.total += len(chunk)
+            room = self.limit - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+@dataclass
+class _Process:
+    popen: subprocess.Popen[bytes]
+    control: socket.socket  # to and from the warm parent (set-up, ready, test_process, end, child_exit)
+    events: _ControlReader
+    output: _OutputTail
+    workdir: tempfile.TemporaryDirectory[str]
+    channel: int = -1  # the grader's end of the current test process's socket (-1: none)
+    reader: _DeadlineReader | None = None  # reads ``channel``
+    index: int = 0  # the warm parent's number for the current test process
+    exit_pending: bool = False  # an end was sent for the last test process, its child_exit not yet read
+
+    def close_channel(self) -> None:
+        if self.channel >= 0:
+            _close(self.channel)
+        self.channel, self.reader = -1, None
+
+
+def _encoded_keywords(encoded: Any) -> dict[str, Any] | None:
+    """The keyword arguments of an encoded request (a dict of strings to encoded values), or None."""
+    if not isinstance(encoded, dict):
+        return None
+    if encoded.get("$") == "sdict":
+        return dict(zip(encoded["keys"], encoded["values"], strict=True))
+    if encoded.get("$") == "dict" and all(type(key) is str for key, _ in encoded["items"]):
+        return {key: value for key, value in encoded["items"]}
+    return None
+
+
+def _holds_tensor(encoded: Any) -> bool:
+    """Whether an encoded value (:func:`seqlab.isolate.codec.encode`) holds a torch tensor anywhere."""
+    if isinstance(encoded, dict):
+        return encoded.get("$") == "tensor" or any(_holds_tensor(v) for v in encoded.values())
+    if isinstance(encoded, list):
+        return any(_holds_tensor(v) for v in encoded)
+    return False
+
+
+@dataclass
+class WorkerStats:
+    """Counters the report uses: how many starts, crashes, timeouts, and the output seen."""
+
+    starts: int = 0
+    timeouts: int = 0
+    crashes: int = 0
+    output: bytearray = field(default_factory=bytearray)
+    output_total: int = 0
+
+
+class Worker:
+    """Runs one submission in a separate, resource-limited process."""
+
+    def __init__(
+        self,
+        source: SubmissionSource,
+        limits: Limits | None = None,
+        python: str | None = None,
+        sandbox: SandboxPlan | None = None,
+        preflight: tuple[str, ...] = (),
+    ):
+        """``preflight``: modules the worker must be able to import, checked as the worker's user before it
+        says ready (the reference's imports, such as ``torch``; see :mod:`seqlab.isolate.worker_main`)."""
+        self.source = source
+        self.preflight = tuple(preflight)
+        self.fault: GraderFault | None = None
+        self._probed: dict[tuple[str, str], bool] = {}  # see _works_in_a_fresh_worker
+        self._is_probe = False  # a probe's own failures are not probed again
+        self._answering = 0.0  # seconds the grader spent answering prerequisites in the current request
+        #: every prerequisite call the grader answered: (name, args, kwargs, value), for the feedback
+        self.answered: list[tuple[str, tuple[Any, ...], dict[str, Any], Any]] = []
+        self.limits = limits or Limits()
+        self.sandbox = sandbox if sandbox is not None else plan_sandbox("auto")
+        self.python = python or sys.executable
+        self.stats = WorkerStats()
+        self.load_result: CallResult | None = None
+        self._process: _Process | None = None
+        self._spent = 0.0
+        self._launched_at = 0.0
+        self._awaiting_load = False
+        self._cuda_ready_in = 0  # the test process (generation) in which CUDA was initialised (0: none)
+        self._torch_ready_in = 0  # the test process in which torch was imported for arguments
+        self._tests = 0  # test processes forked so far (the generation)
+        self._test_process = False  # whether a test process is up and answering
+        self._answers: dict[bytes, bytes] = {}  # request digest -> reply digest, in the current test process
+        #: the reference's signatures by function name (the plugin sets them): for the consistency check, a
+        #: call is its arguments bound to them, so ``f(x)`` and ``f(x, level="word")`` are one call
+        self.signatures: Mapping[str, inspect.Signature] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def launch(self) -> None:
+        """Start the process and send it the submission without waiting (the grader prepares meanwhile)."""
+        if self._process is None:
+            self._launched_at = time.monotonic()
+            self._launch()
+            self._awaiting_load = True
+
+    def start(self) -> CallResult:
+        """Start the process (if needed) and wait for the submission to load; returns the load outcome.
+
+        A failed load is final: the process is stopped and every later request answers with it.
+
+        Raises:
+            GraderFault: the worker failed before it said ready (it could not start, apply its limits, drop
+                privileges or import what grading needs): no student code ran, so nothing is the
+                student's doing; or the submission imports a module this installation provides that a
+                fresh worker cannot import either. Every later request raises it again.
+        """
+        if self.fault is not None:
+            raise self.fault
+        if self.load_result is not None and not self.load_result.ok:
+            return self.load_result
+        self.launch()
+        if self._awaiting_load:
+            self._awaiting_load = False
+            setup = max(self.limits.startup_timeout, WORKER_SETUP_SECONDS)
+            ready = self._event(time.monotonic() + setup, what="the grader's worker set-up")
+            if ready.status != READY:
+                self._fail(ready)
+            result = self._next_test_process(self.limits.startup_timeout)
+            self._spent += time.monotonic() - self._launched_at
+            if result.status != OK:
+                self._kill()
+            unreadable = self._installation_fault(result)
+            if unreadable:
+                self._fail(CallResult(GRADER_FAULT, message=unreadable))
+            self.load_result = result
+        assert self.load_result is not None
+        return self.load_result
+
+    def _installation_fault(self, failed: CallResult) -> str:
+        """Why a load or call that failed on an import is the installation's fault, or "".
+
+        It is when the module is part of the Python installation the worker is given (the grader finds it
+        there without importing it) and a fresh worker, with the same sandbox and user, cannot import it
+        either: its files are unreadable to the worker's user, or the sandbox hides them. A submission that
+        raises the error itself, or hides the module from its own imports, stays the student's failure.
+        """
+        if failed.status not in (LOAD_ERROR, ERROR) or failed.error_type not in _IMPORT_ERRORS:
+            return ""
+        if self._is_probe:
+            return ""
+        match = _MISSING_MODULE.search(failed.message)
+        name = (match[1] or match[2]) if match else ""
+        path = installed_module_path(name) if name else None
+        if path is None:
+            return ""
+        probe = (  # the module must import as the file the grader found, not as an empty namespace package
+            f"import importlib, os\nmodule = importlib.import_module({name!r})\n"
+            "found = getattr(module.__spec__, 'origin', None)\n"
+            f"if os.path.realpath(str(found)) != os.path.realpath({path!r}):\n"
+            f"    raise ImportError('imported as ' + str(found))\n"
+        )
+        if self._works_in_a_fresh_worker(probe):
+            return ""
+        return (
+            f"the submission imports {name!r}, which this installation provides ({path}), but the "
+            f"worker cannot import it ({failed.message}): check that the worker's user can read it"
+        )
+
+    def _works_in_a_fresh_worker(self, code: str, warm: str = "") -> bool:
+        """Whether a new worker (same Python, limits, sandbox and user) whose submission is only ``code``
+        loads it, and runs the warm-up ``warm`` when one is named; tried once per run (cached)."""
+        key = (code, warm)
+        if key not in self._probed:
+            probe_source = SubmissionSource("seqlab_probe", self.source.path, "module", (("<probe>", code),))
+            with Worker(probe_source, self.limits, self.python, self.sandbox, self.preflight) as probe:
+                probe._is_probe = True
+                self._probed[key] = probe.start().ok and (not warm or probe._warm(warm, warm).ok)
+        return self._probed[key]
+
+    def _next_test_process(self, timeout: float) -> CallResult:
+        """Take the next test's process from the warm parent (it forked it in advance and starts it when
+        the last one has ended and been cleaned up after); its load reply."""
+        process = self._process
+        assert process is not None
+        deadline = time.monotonic() + timeout
+        if process.exit_pending:
+            ended = self._event(deadline, what="ending the last test's process")
+            if ended.status != CHILD_EXIT:
+                return ended
+            process.exit_pending = False
+        started = self._event(deadline, what="starting your code")
+        if started.status != TEST_PROCESS:
+            return started if started.status != CHILD_EXIT else self._lost("a test process ended unasked")
+        process.channel, process.index = started.value
+        process.reader = _DeadlineReader(process.channel)
+        self._tests += 1
+        self._answers.clear()
+        result = self._exchange(None, [], self._left(deadline), what="starting your code")
+        self._test_process = result.ok
+        return result
+
+    def isolate(self) -> None:
+        """End the current test's process: the next request runs in a fresh one, forked from the warm parent,
+        that has seen nothing of the earlier requests (call it before each test). The grader does not wait
+        here: the warm parent ends it and starts the next one while the grader prepares the next test, and
+        the next request waits for that (charged to the submission's budget)."""
+        process = self._process
+        if process is None or not self._test_process:
+            return
+        self._test_process = False
+        self._end_test_process(process)
+
+    def _end_test_process(self, process: _Process, exit_status: bool = False) -> None:
+        """Ask the warm parent to kill the current test's process (its ``child_exit`` is read later, with the
+        process' exit status if ``exit_status``: then the parent waits until the kernel has reaped it)."""
+        process.close_channel()
+        process.exit_pending = True
+        request = {"op": "end", "process": process.index, "exit_status": exit_status}
+        try:
+            self._write(process.control.fileno(), request, [])
+        except OSError:
+            self._kill()  # the warm parent is gone: the next request starts a new worker
+
+    def _event(self, deadline: float, what: str) -> CallResult:
+        """The next message of the warm parent on the control channel, before ``deadline``: READY,
+        GRADER_FAULT (its set-up failed), TEST_PROCESS (value: the test socket's descriptor and the
+        process' number), CHILD_EXIT (value: the exit code); a dead, silent or garbled parent is killed
+        and answers CRASH, TIMEOUT or PROTOCOL."""
+        process = self._process
+        assert process is not None
+        began = time.monotonic()
+        process.events.deadline = deadline
+        try:
+            event, _ = codec.read_message(process.events, 1 << 16)
+        except TimeoutError:
+            self.stats.timeouts += 1
+            self._kill()
+            return CallResult(TIMEOUT, message=f"{what} did not finish within {deadline - began:g} s")
+        except (EOFError, OSError):
+            code = process.popen.poll()
+            if code is None:
+                try:
+                    code = process.popen.wait(timeout=1)
+                except subprocess.TimeoutExpired:
+                    code = None
+            self.stats.crashes += 1
+            self._kill()
+            return CallResult(CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+        except codec.CodecError as exc:
+            return self._lost(f"the worker sent malformed data ({exc})")
+        status, duration = event.get("status"), time.monotonic() - began
+        if status == READY:
+            return CallResult(READY, duration=duration)
+        if status == GRADER_FAULT:
+            return CallResult(GRADER_FAULT, message=_cut(event.get("message", ""), MAX_MESSAGE_CHARS))
+        if status == TEST_PROCESS and process.events.received and type(event.get("process")) is int:
+            return CallResult(TEST_PROCESS, value=(process.events.received.pop(0), event["process"]))
+        if status == CHILD_EXIT and event.get("process") == process.index:
+            code = event.get("code")
+            ended = (code if type(code) is int else None, event.get("ended_by_grader") is True)
+            return CallResult(CHILD_EXIT, value=ended, duration=duration)
+        return self._lost(f"the worker sent an unexpected message ({_cut(status, MAX_NAME_CHARS)})")
+
+    def _lost(self, message: str) -> CallResult:
+        self._kill()
+        return CallResult(PROTOCOL, message=message)
+
+    @staticmethod
+    def _left(deadline: float) -> float:
+        return max(deadline - time.monotonic(), 0.001)
+
+    def _fail(self, failed: CallResult) -> None:
+        """Stop the worker and raise (and keep) the :class:`GraderFault` for ``failed``: the worker's set-up
+        failed, or a fresh worker showed that the installation, not the submission, is at fault."""
+        self._kill()  # drains the worker's output into stats first
+        output, _ = self.output_text()
+        cause = failed.message or failed.status
+        if failed.status in (CRASH, TIMEOUT):  # before ready: the worker's own set-up crashed or hung
+            cause = cause.replace("your code", "the grader's worker")
+            tail = "\n".join(output.strip().splitlines()[-12:])
+            cause += f"\nworker output:\n{tail}" if tail else ""
+        self.fault = GraderFault(
+            "the worker that runs student code cannot work on this installation (a problem with the "
+            f"installation or its sandbox, not with the submission): {cause}"
+        )
+        raise self.fault
+
+    def _launch(self) -> None:
+        self.stats.starts += 1
+        control, theirs = socket.socketpair()
+        workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
+        env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+        home = SANDBOX_WORKDIR if self.sandbox.confined else workdir.name
+        env.update(
+            HOME=home,
+            TMPDIR=home,
+            PYTHONHASHSEED="0",
+            PYTHONDONTWRITEBYTECODE="1",
+            OMP_NUM_THREADS="1",
+            MKL_NUM_THREADS="1",
+            OPENBLAS_NUM_THREADS="1",
+            MPLBACKEND="Agg",
+            **_HUGE_PAGES,
+        )
+        try:
+            popen = self._popen(theirs.fileno(), workdir.name, env)
+        except OSError as exc:
+            control.close()
+            theirs.close()
+            workdir.cleanup()
+            self.fault = GraderFault(f"the worker that runs student code could not be started: {exc}")
+            raise self.fault from exc
+        theirs.close()
+        output = _OutputTail(popen.stdout, self.limits.output_bytes)
+        self._process = _Process(popen, control, _ControlReader(control), output, workdir)
+        setup = {
+            "module_name": self.source.module_name,
+            "chunks": [list(chunk) for chunk in self.source.chunks],
+            "limits": self.limits.rlimits(cuda=nvidia_device_present()),
+            "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
+            "preflight": list(self.preflight),
+            "confined": self.sandbox.confined,
+        }
+        try:
+            self._write(control.fileno(), setup, [])
+        except OSError:
+            pass  # the process died at once; reading its ready message reports the crash
+
+    def _popen(self, control: int, cwd: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
+            # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
+            [
+                *self.sandbox.command(self.limits.scratch_bytes),
+                self.python,
+                *("-s", "-P", "-m", "seqlab.isolate.worker_main", str(control)),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(control,),
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+
+    def close(self) -> None:
+        """Stop the worker (idempotent)."""
+        self._kill()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        self._test_process = False
+        if process is None:
+            return
+        process.close_channel()
+        process.events.close()
+        process.control.close()
+        try:
+            os.killpg(process.popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process.popen.wait()
+        process.output.join(timeout=2)
+        self.stats.output += process.output.kept[: max(0, self.limits.output_bytes - len(self.stats.output))]
+        self.stats.output_total += process.output.total
+        process.workdir.cleanup()
+
+    @property
+    def time_spent(self) -> float:
+        return self._spent
+
+    # -- requests --------------------------------------------------------------------------------------
+    def call(
+        self,
+        name: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        *,
+        trace: bool = False,
+        watch: bool = False,
+        graph: bool = False,
+        prerequisites: Prerequisites | None = None,
+    ) -> CallResult:
+        """Call the student's function ``name`` with plain-data arguments.
+
+        With ``trace=True`` the call runs under the worker's torch operator trace and the result carries a
+        :class:`CallTrace`; with ``watch=True`` it carries :class:`InputEvidence` (arguments changed in
+        place, outputs sharing memory with them), with ``graph=True`` :class:`GraphEvidence` (whether a
+        torch value stays on its inputs' autograd graph); one of the three at a time. ``prerequisites``
+        maps names of other student functions to the grader's own versions (the reference's): while this
+        call runs, the student's code that calls one of them is answered by the grader's version, computed
+        here (see :data:`Prerequisites`).
+        """
+        blobs: list[bytes] = []
+        request = {
+            "op": "call",
+            "name": name,
+            "args": codec.encode(tuple(args), blobs),
+            "kwargs": codec.encode(dict(kwargs or {}), blobs),
+            "trace": bool(trace),
+            "watch": bool(watch),
+            "graph": bool(graph),
+            "prerequisites": sorted(prerequisites or {}),
+        }
+        # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
+        # is not walked on every call).
+        torch_needed = blobs and (_holds_tensor(request["args"]) or _holds_tensor(request["kwargs"]))
+        if torch_needed and "torch" not in self.preflight:  # else the warm parent imported it
+            warmed = self._warm("warm_torch", "importing torch")
+            if not warmed.ok:
+                return warmed
+        result = self._request(request, blobs, what=f"{name}()", prerequisites=prerequisites)
+        return self._consistent(request, blobs, result)
+
+    def _consistent(self, request: dict[str, Any], blobs: list[bytes], result: CallResult) -> CallResult:
+        """``result``, or an :data:`INCONSISTENT` failure when the same call (function and arguments, whatever
+        the kind of call: traced, watched or plain) was answered with another value earlier in the current
+        test process (the current test, or an earlier test of the same function: see
+        :class:`seqlab.suite.plugin.SeqlabPlugin`): a function that remembers what it was sent cannot pass a
+        test by answering otherwise the second time. Values that hold an iterator, and calls on a CUDA device
+        (whose kernels need not be bitwise reproducible), are not compared."""
+        if not result.ok or not result.digest:
+            return result
+        key = _digest(self._call_key(request), blobs)
+        if b'"cuda' in key[1]:
+            return result
+        earlier = self._answers.setdefault(key[0], result.digest)
+        if earlier == result.digest:
+            return result
+        return CallResult(
+            INCONSISTENT,
+            message="it returned another value for the same arguments than it did earlier (in this test or "
+            "an earlier test of it): a graded function must answer from its arguments alone, not from what "
+            "it remembers of earlier calls",
+            duration=result.duration,
+        )
+
+    def _call_key(self, request: dict[str, Any]) -> dict[str, Any]:
+        """What identifies a call for :meth:`_consistent`: its function and arguments (encoded, the blobs
+        they refer to being the request's), bound to the reference's signature where it is known and they
+        fit it, with the defaults of those not given; else the arguments as sent."""
+        plain = {k: request[k] for k in ("op", "name", "args", "kwargs")}
+        signature = self.signatures.get(request["name"])
+        named = _encoded_keywords(request["kwargs"])
+        if signature is None or named is None:
+            return plain
+        try:
+            bound = signature.bind(*request["args"]["items"], **named)
+        except TypeError:
+            return plain
+        arguments = []
+        for name, parameter in signature.parameters.items():
+            if name in bound.arguments:
+                arguments.append([name, bound.arguments[name]])
+            elif parameter.default is not inspect.Parameter.empty:
+                default_blobs: list[bytes] = []
+                try:
+                    default = codec.encode(parameter.default, default_blobs)
+                except codec.CodecError:
+                    return plain
+                if default_blobs:
+                    return plain
+                arguments.append([name, default])
+        return {"op": request["op"], "name": request["name"], "arguments": arguments}
+
+    def next(
+        self, handle: codec.IteratorHandle, generation: int, prerequisites: Prerequisites | None = None
+    ) -> CallResult:
+        """Advance an iterator the worker returned earlier (``prerequisites`` as for :meth:`call`)."""
+        if generation != self._tests or self._process is None or not self._test_process:
+            return CallResult(CRASH, message="the process holding this iterator ended")
+        request = {"op": "next", "id": handle.id, "prerequisites": sorted(prerequisites or {})}
+        return self._request(request, [], what="next()", prerequisites=prerequisites)
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever a new test process is forked (iterators do not outlive their process)."""
+        return self._tests
+
+    def warm_cuda(self) -> CallResult:
+        """Initialise CUDA in the worker (driver, context, cuBLAS) before the first GPU check.
+
+        It runs under the start-up timeout, once per test process (CUDA cannot be handed over by a fork,
+        so the warm parent never initialises it), and is charged to the submission's budget like every
+        start-up: a submission that makes the worker start again and again spends its own time.
+        """
+        return self._warm("warm_cuda", "initialising CUDA")
+
+    def _warm(self, op: str, what: str) -> CallResult:
+        """Run a warm-up ``op`` (``warm_torch``, ``warm_cuda``) once per process, under the start-up timeout.
+
+        ``warm_torch`` imports torch (and runs the call trace once) before the first call whose arguments hold
+        tensors when the warm parent has not imported it (the reference does not use torch): the worker
+        needs torch to rebuild them.
+        """
+        load = self._ensure_test_process()
+        if not load.ok:
+            return load
+        attribute = f"_{op.removeprefix('warm_')}_ready_in"
+        if getattr(self, attribute) == self._tests:
+            return CallResult(OK, value=True)
+        began = time.monotonic()
+        result = self._exchange({"op": op}, [], self.limits.startup_timeout, what=what)
+        self._spent += time.monotonic() - began
+        if result.ok:
+            setattr(self, attribute, self._tests)
+        elif op == "warm_torch" and not self._works_in_a_fresh_worker("", warm=op):
+            self._fail(CallResult(GRADER_FAULT, message=f"the worker cannot import torch ({result.message})"))
+        return result
+
+    def _request(
+        self,
+        request: dict[str, Any],
+        blobs: list[bytes],
+        what: str,
+        prerequisites: Prerequisites | None = None,
+    ) -> CallResult:
+        if self._spent < self.limits.submission_timeout:
+            load = self._ensure_test_process()  # (re)starts the process after a crash or timeout
+            if not load.ok:
+                return load
+        remaining = self.limits.submission_timeout - self._spent
+        if remaining <= 0:
+            return CallResult(
+                BUDGET,
+                message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent",
+            )
+        began = time.monotonic()
+        self._answering = 0.0
+        result = self._exchange(request, blobs, min(self.limits.call_timeout, remaining), what, prerequisites)
+        self._spent += time.monotonic() - began - self._answering
+        unreadable = self._installation_fault(result)  # a call that imports what the worker cannot read
+        if unreadable:
+            self._fail(CallResult(GRADER_FAULT, message=unreadable))
+        return result
+
+    def _ensure_test_process(self) -> CallResult:
+        """Start the worker if needed (:meth:`start`) and make sure a test process is up to answer."""
+        load = self.start()
+        if not load.ok or self._test_process:
+            return load
+        began = time.monotonic()
+        result = self._next_test_process(self.limits.startup_timeout)
+        self._spent += time.monotonic() - began
+        if result.status == LOAD_ERROR:  # it loaded before: the submission's top level is not deterministic
+            self._kill()
+        return result if not result.ok else load
+
+    def _send(self, header: dict[str, Any], blobs: list[bytes]) -> None:
+        """Send a request to the current test's process."""
+        assert self._process is not None
+        self._write(self._process.channel, header, blobs)
+
+    @staticmethod
+    def _write(fd: int, header: dict[str, Any], blobs: list[bytes]) -> None:
+        with os.fdopen(os.dup(fd), "wb", buffering=0) as stream:
+            codec.write_message(stream, header, blobs)
+
+    def _exchange(
+        self,
+        header: dict[str, Any] | None,
+        blobs: list[bytes],
+        timeout: float,
+        what: str,
+        prerequisites: Prerequisites | None = None,
+    ) -> CallResult:
+        """Send ``header`` (None: only await the load reply) and read the answer before ``timeout``; the
+        time the grader spends answering prerequisites is not counted."""
+        process = self._process
+        assert process is not None
+        began = time.monotonic()
+        try:
+            if header is not None:
+                self._send(header, blobs)
+            assert process.reader is not None  # _ensure_test_process gave this request a test process
+            process.reader.deadline = began + timeout
+            reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
+            while reply.get("status") == "prerequisite":
+                answering = time.monotonic()
+                self._answer(reply, reply_blobs, prerequisites or {})
+                spent = time.monotonic() - answering
+                self._answering += spent
+                process.reader.deadline += spent
+                reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
+        except TimeoutError:
+            self.stats.timeouts += 1
+            self._kill()
+            return CallResult(
+                TIMEOUT,
+                message=f"{what} did not finish within {timeout:g} s",
+                duration=time.monotonic() - began,
+            )
+        except (EOFError, OSError):  # a broken pipe: the test's process died (or closed its socket)
+            return self._test_process_died(process, began)
+        except codec.CodecError as exc:
+            self._kill()
+            return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+        duration = time.monotonic() - began
+        status = reply.get("status")
+        if status == OK:
+            if "functions" in reply:  # the answer to loading the submission
+                functions = reply["functions"] if type(reply["functions"]) is list else []
+                names = tuple(_cut(f, MAX_NAME_CHARS) for f in functions[:1000])
+                return CallResult(OK, value=names, duration=duration)
+            try:
+                value = codec.decode(reply.get("value"), reply_blobs)
+            except codec.CodecError as exc:
+                self._kill()
+                return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+            digest, text = _digest(reply.get("value"), reply_blobs)
+            return CallResult(
+                OK,
+                value=value,
+                size=len(text) + sum(len(blob) for blob in reply_blobs),
+                digest=b"" if b'"$": "iterator"' in text else digest,
+                duration=duration,
+                trace=CallTrace.from_reply(reply.get("trace")),
+                inputs=InputEvidence.from_reply(reply.get("inputs")),
+                graph=GraphEvidence.from_reply(reply.get("graph")),
+            )
+        mro = reply.get("error_mro")
+        return CallResult(
+            str(status) if status in _KNOWN else PROTOCOL,
+            error_type=_cut(reply.get("error_type", ""), MAX_NAME_CHARS),
+            error_mro=tuple(_cut(x, MAX_NAME_CHARS) for x in (mro if type(mro) is list else [])[:32]),
+            message=_cut(reply.get("message", ""), MAX_MESSAGE_CHARS),
+            traceback=_cut(reply.get("traceback", ""), MAX_MESSAGE_CHARS, keep_end=True),
+            duration=duration,
+        )
+
+    def _test_process_died(self, process: _Process, began: float) -> CallResult:
+        """The current test's socket closed: its process died, or closed the socket and lives on. The warm
+        parent ends it (and what it left running) and says how it ended; the warm parent lives on."""
+        self.stats.crashes += 1
+        self._test_process = False
+        self._end_test_process(process, exit_status=True)
+        if self._process is None:  # the warm parent is gone too
+            return CallResult(CRASH, message=_describe_exit(process.popen.poll()))
+        ended = self._event(time.monotonic() + self.limits.startup_timeout, what="ending your code's process")
+        if ended.status != CHILD_EXIT:
+            return CallResult(CRASH, message=_describe_exit(None), duration=time.monotonic() - began)
+        process.exit_pending = False
+        code, by_grader = ended.value
+        message = _CLOSED_CHANNEL if by_grader else _describe_exit(code)
+        return CallResult(CRASH, message=message, duration=time.monotonic() - began)
+
+    def _answer(self, request: dict[str, Any], blobs: list[bytes], prerequisites: Prerequisites) -> None:
+        """Answer the worker's call of a prerequisite with the grader's version, or refuse it: only the
+        prerequisites of the request in progress are answered (a kept handle called later is refused)."""
+        name = request.get("name")
+        function = prerequisites.get(name) if isinstance(name, str) else None
+        if function is None:
+            reply: dict[str, Any] = {
+                "op": "refuse",
+                "error_type": "RuntimeError",
+                "message": f"{name}() cannot be called here: the grader answers it only while the function "
+                "that needs it is being graded",
+            }
+            self._send(reply, [])
+            return
+        args = codec.decode(request.get("args"), blobs)
+        kwargs = codec.decode(request.get("kwargs"), blobs)
+        if type(args) is not tuple or type(kwargs) is not dict:
+            raise codec.CodecError("malformed prerequisite call")
+        try:
+            value = function(*args, **kwargs)
+            out: list[bytes] = []
+            self.answered.append((name, args, kwargs, value))
+            self._send({"op": "answer", "value": codec.encode(value, out)}, out)
+        except Exception as exc:  # noqa: BLE001 - the reference refused these arguments: the student's doing
+            self._send({"op": "error", "error_type": type(exc).__name__, "message": str(exc)[:2000]}, [])
+
+    def output_text(self) -> tuple[str, int]:
+        """The kept worker output (decoded) and the total number of bytes it printed."""
+        kept = bytes(self.stats.output)
+        total = self.stats.output_total
+        if self._process is not None:
+            kept += bytes(self._process.output.kept)
+            total += self._process.output.total
+        return kept[: self.limits.output_bytes].decode("utf-8", "replace"), total
+
+
+def _cut(value: Any, limit: int, *, keep_end: bool = False) -> str:
+    """``value`` as text of at most ``limit`` characters (its end, for a traceback), marked where cut."""
+    text = value if type(value) is str else str(value) if type(value) in (int, float, bool) else ""
+    if len(text) <= limit:
+        return text
+    return "[...] " + text[-limit:] if keep_end else text[:limit] + " [...]"
+
+
+def _digest(encoded: Any, blobs: list[bytes]) -> tuple[bytes, bytes]:
+    """A digest of an encoded value and its blobs, and the value's JSON text."""
+    text = json.dumps(encoded, sort_keys=True, allow_nan=True).encode()
+    digest = hashlib.blake2b(text, digest_size=16)
+    for blob in blobs:
+        digest.update(len(blob).to_bytes(8, "big"))
+        digest.update(blob)
+    return digest.digest(), text
+
+
+_IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
+#: A module not found, or a name not found in a package imported from nowhere (an unreadable folder).
+_MISSING_MODULE = re.compile(
+    r"No module named '([A-Za-z_][A-Za-z0-9_.]*)'|from '([A-Za-z_][A-Za-z0-9_.]*)' \(unknown location\)"
+)
+
+
+#: What a test process may answer besides ok (READY, GRADER_FAULT and CHILD_EXIT come from the warm parent).
+_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL}
+#: Longest message, traceback and exception name kept from a worker's reply (the worker cuts its own, but
+#: nothing it sends is trusted).
+MAX_MESSAGE_CHARS = 4000
+MAX_NAME_CHARS = 200
+
+
+_CLOSED_CHANNEL = "the process running your code closed its connection to the grader (it was then ended)"
+
+
+def _describe_exit(code: int | None) -> str:
+    if code is None:
+        return "the process running your code stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = {
+            "SIGKILL": " (often: the memory or CPU-time limit was exceeded)",
+            "SIGXCPU": " (the CPU-time limit was exceeded)",
+            "SIGSEGV": " (a segmentation fault)",
+            "SIGXFSZ": " (it wrote a file larger than allowed)",
+        }.get(name, "")
+        return f"the process running your code was killed by {name}{hint}"
+    return f"the process running your code exited with status {code} (os._exit or a crash?)"

@@ -1,0 +1,1 @@
+"""Running a hidden pytest suite against a worker-backed submission: runner, plugin, GPU, replay."""

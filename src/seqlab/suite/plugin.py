@@ -1,0 +1,554 @@
+"""The pytest plugin that runs a suite against a submission inside the trusted grader.
+
+It provides the ``submission`` and ``reference`` fixtures, seeds hypothesis per test from
+(assignment, test id, run seed), and turns each test's report into a :class:`seqlab.model.TestOutcome`.
+Points come from the ``@graded`` marker; nothing is parsed from printed output.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import re
+import textwrap
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from seqlab.errors import GraderFault
+from seqlab.hints.catalogue import Misconception
+from seqlab.hints.diagnosis import NOT_COMPARABLE, Diagnoser
+from seqlab.isolate.codec import IteratorHandle
+from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
+from seqlab.suite import gpu
+from seqlab.suite.prerequisites import reference_prerequisites
+from seqlab.suite.replay import ExampleCache, run_hypothesis_test
+from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable, close_enough
+
+#: How many of the inputs a dependant gave a prerequisite are tried on the student's own prerequisite.
+PREREQUISITE_INPUTS_CHECKED = 8
+_COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
+
+
+def derive_seed(assignment: str, test_id: str, run_seed: int) -> int:
+    """A stable 64-bit seed for one test: same inputs, same draw."""
+    digest = hashlib.sha256(f"{assignment}\0{test_id}\0{run_seed}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+class _Unavailable:
+    """Stands in for a submission that could not be loaded: every call fails with the reason."""
+
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
+        self.called: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            self.called.append(name)
+            raise SubmissionUnavailable(name, "load_error", f"`{name}` could not be graded: {self._reason}")
+
+        fail.unavailable_submission = True  # type: ignore[attr-defined]  # seqlab.testing.traced passes it on
+        return fail
+
+
+def readable_name(item: pytest.Item) -> str:
+    """The first docstring line of a test, or its function name made readable."""
+    doc = (getattr(item, "obj", None).__doc__ or "").strip() if hasattr(item, "obj") else ""
+    if doc:
+        return doc.splitlines()[0].strip()
+    name = getattr(item, "originalname", None) or item.name
+    return name.removeprefix("test_").replace("_", " ")
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _message(exc.exceptions[0])
+    if isinstance(exc, (SubmissionFailed, SubmissionUnavailable)):
+        return exc.student_message
+    if type(exc).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition"):
+        return (
+            "the function gave different results for the same input (does it use randomness or keep state?)"
+        )
+    if isinstance(exc, AssertionError):
+        return _without_pytest_advice(str(exc)) or "a check on the returned value failed"
+    if isinstance(exc, pytest.fail.Exception):
+        return str(exc)
+    return f"the returned value could not be checked ({type(exc).__name__}: {exc})"
+
+
+#: pytest's advice in an assertion's explanation, about options that a grading has no use for
+_PYTEST_ADVICE = re.compile(r"(?i)(, )?use -vv? to (get|show)[^\n]*|\n *\.\.\.full output truncated[^\n]*")
+
+
+def _without_pytest_advice(text: str) -> str:
+    """An assertion's explanation without pytest's "use -vv to show" advice, and the lines left empty."""
+    lines = [line.rstrip() for line in _PYTEST_ADVICE.sub("", text).split("\n")]
+    return "\n".join(line for index, line in enumerate(lines) if line or (index and lines[index - 1])).strip()
+
+
+_FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference|data=data\(\.\.\.\)).*,$")
+_DRAW = re.compile(r"^Draw [0-9]+ \((?P<label>[^)]*)\): (?P<value>.*)$", re.DOTALL)
+
+
+def _counterexample(exc: BaseException) -> str:
+    """Hypothesis' failing example without the fixtures, e.g. ``texts=['a b'],`` (one argument a line).
+
+    Values drawn inside the test with ``data.draw(strategy, label="problem")`` follow as ``problem=...``.
+    """
+    notes = getattr(exc, "__notes__", None) or []
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions and not notes:
+        return _counterexample(exc.exceptions[0])
+    kept: list[str] = []
+    found = False
+    for note in notes:
+        if not isinstance(note, str):
+            continue
+        if note.startswith(_COUNTEREXAMPLE_PREFIXES) and not found:
+            found = True
+            lines = note.splitlines()[1:-1]  # drop "Falsifying example: test(" and ")"
+            kept += [line[4:].rstrip() for line in lines if not _FIXTURE_ARGUMENT.match(line)]
+        elif found and (draw := _DRAW.match(note)):
+            kept.append(f"{draw['label'] or 'drawn'}={draw['value']}")
+    return "\n".join(kept)
+
+
+def register_marker(config: pytest.Config) -> None:
+    """Declare the ``@graded`` marker so pytest does not warn about it."""
+    config.addinivalue_line(
+        "markers", f"{MARKER}(function, points, edge=False): the student function a test grades"
+    )
+    config.addinivalue_line("markers", f"{GPU_MARKER}: a GPU check, run only where CUDA is available")
+
+
+class SeqlabPlugin:
+    """Registered with ``pytest.main(..., plugins=[plugin])`` for one grading run."""
+
+    name = "seqlab-grader"
+
+    def __init__(
+        self,
+        assignment: str,
+        submission: Any,
+        reference: ModuleType | None,
+        run_seed: int = 0,
+        load_failure: str | None = None,
+        require_marker: bool = True,
+        example_cache: ExampleCache | None = None,
+        gpu_policy: gpu.GpuPolicy = "exclude",
+        use_gpu: bool = True,
+        diagnoser: Diagnoser | None = None,
+        reference_prerequisites: bool = False,
+        observe: Callable[[str, Any], Any] | None = None,
+        functions: tuple[str, ...] = (),
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        """``reference_prerequisites``: grade each function with the reference's versions of the graded
+        functions it builds on (see :mod:`seqlab.suite.prerequisites`); ``observe(function, value)`` picks
+        what of a returned value counts when the student's prerequisite is compared with the reference's;
+        ``progress(function, number, count)`` is told before each test starts (the test ``number`` of
+        ``count``)."""
+        self.assignment = assignment
+        self.progress = progress
+        self._numbers: dict[str, int] = {}  # test id -> its place in the run, from 1
+        self.only_functions = tuple(functions)  # empty: every test
+        self.use_reference_prerequisites = reference_prerequisites
+        self.observe = observe or (lambda function, value: value)
+        #: function -> the prerequisites the grader answers with the reference's versions in its tests
+        self.prerequisites: dict[str, tuple[str, ...]] = {}
+        #: (function, prerequisite) -> the first call the grader answered: (args, kwargs, reference's value)
+        self.answered: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        self.notes: list[str] = []  # for the report: own prerequisites that would have failed a dependant
+        self.diagnoser = diagnoser  # names known mistakes in failed tests; None: no hints
+        self.submission_proxy = submission
+        self.reference_module = reference
+        self.run_seed = run_seed
+        self.load_failure = load_failure
+        self.require_marker = require_marker
+        self.example_cache = example_cache
+        gpu.policy_effect(gpu_policy)  # rejects an unknown policy before anything runs
+        self.gpu_policy = gpu_policy
+        self.use_gpu = use_gpu
+        self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self._process_for = ""  # the function whose tests the current test process answers
+        self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
+        self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
+        self.outcomes: list[TestOutcome] = []
+        self.collection_errors: list[str] = []
+        self.grader_fault: GraderFault | None = None  # the run stops at the first; nothing is scored
+        self.edge_ids: set[str] = set()  # tests marked @graded(..., edge=True)
+
+    # -- hooks -----------------------------------------------------------------------------------------
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[_ACTIVE] = self
+        register_marker(config)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        kinds: dict[str, set[bool]] = {}
+        for item in items:
+            marker = item.get_closest_marker(MARKER)
+            if marker is not None:
+                edge = bool(marker.kwargs.get("edge", False))
+                kinds.setdefault(str(marker.kwargs.get("function", "")), set()).add(edge)
+                if edge:
+                    self.edge_ids.add(item.nodeid)
+            if item.get_closest_marker(MARKER) is None and self.require_marker:
+                self.collection_errors.append(f"{item.nodeid} has no @graded marker")
+            test = getattr(item, "obj", None)
+            if test is not None and hasattr(test, "hypothesis"):
+                from hypothesis import seed
+
+                seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
+        if isinstance(self.submission_proxy, SubmissionProxy) and self.reference_module is not None:
+            self.submission_proxy.worker.signatures = _signatures(self.reference_module, kinds)
+        if self.use_reference_prerequisites and self.reference_module is not None:
+            self.prerequisites = reference_prerequisites(self.reference_module, kinds)
+            items[:] = _prerequisites_first(items, self.prerequisites)
+        items[:] = _each_function_together(items)
+        if self.only_functions:
+            unknown = sorted(set(self.only_functions) - set(kinds))
+            if unknown and self.require_marker:  # a public suite may have no check of a function
+                self.collection_errors.append(f"no test grades {', '.join(unknown)}")
+            items[:] = [item for item in items if self._may_grade(item)]
+        self._numbers = {item.nodeid: number for number, item in enumerate(items, start=1)}
+        for function, edges in kinds.items():
+            if edges == {True}:
+                self.collection_errors.append(
+                    f"every test of {function} is an edge test (graded with edge=True): none can earn points"
+                )
+
+    def _may_grade(self, item: pytest.Item) -> bool:
+        """Whether ``item`` may grade one of :attr:`only_functions`: its marker says so, or, unmarked in a
+        public suite, the first student function it names is one of them (or it names none directly)."""
+        if item.get_closest_marker(MARKER) is not None or self.require_marker:
+            return _function_of(item) in self.only_functions
+        named = _first_function_named(item)
+        return not named or named in self.only_functions
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    def _called(self) -> list[str]:
+        target = self._unavailable or self.submission_proxy
+        return list(getattr(target, "called", []))
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self.progress is not None:
+            named = _function_of(item) or _first_function_named(item) or readable_name(item)
+            self.progress(named, self._numbers.get(item.nodeid, 0), len(self._numbers))
+        target = self._unavailable or self.submission_proxy
+        if target is not None and hasattr(target, "called"):
+            target.called.clear()
+        if isinstance(target, SubmissionProxy):
+            target.broken.clear()  # a function that hung in one test is tried again in the next
+            target.recorded.clear()
+            target.worker.answered.clear()
+            marker = item.get_closest_marker(MARKER)
+            function = str(marker.kwargs.get("function", "")) if marker is not None else ""
+            if not function or function != self._process_for:
+                # each function's tests run in a process that has seen nothing of the other functions' tests
+                # (and the same request answered otherwise in any of them fails: Worker.call)
+                target.worker.isolate()
+                self._process_for = function
+            target.prerequisites = {
+                name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
+            }
+        if item.get_closest_marker(GPU_MARKER) is not None:
+            available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
+            if not available:
+                self.gpu_reason = reason
+                pytest.skip(f"GPU check not run: {reason}")
+            if isinstance(target, SubmissionProxy):
+                target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
+
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """End the process after a function's last test (and its diagnosis): the worker ends it and starts
+        the next one while pytest moves on, so the next function's first test seldom waits for it."""
+        function = _function_of(item)
+        if not isinstance(self.submission_proxy, SubmissionProxy):
+            return
+        if not function or nextitem is None or _function_of(nextitem) != function:
+            self.submission_proxy.worker.isolate()
+            self._process_for = ""
+
+    def gpu_summary(self) -> gpu.GpuSummary:
+        """How many GPU checks there were, how many did not run, and the policy applied to them."""
+        not_run = [r for r in self.gpu_checks if r.message.startswith("GPU check not run")]
+        return gpu.GpuSummary(
+            policy=self.gpu_policy,
+            checks=len(self.gpu_checks),
+            not_run=len(not_run),
+            points_not_run=sum(r.max_points for r in not_run),
+            reason=self.gpu_reason if not_run else "",
+        )
+
+    def _gpu_outcome(self, record: TestOutcome) -> TestOutcome:
+        """Apply the GPU policy to a GPU check that did not run (see :mod:`seqlab.suite.gpu`); under ``award``
+        the verdict is provisional until :meth:`pytest_sessionfinish` has seen the function's CPU tests."""
+        effect = gpu.policy_effect(self.gpu_policy, checks=1)
+        message = f"{record.message}; by the '{self.gpu_policy}' policy {effect}"
+        outcome = {"exclude": SKIPPED, "award": PASSED, "zero": FAILED}[self.gpu_policy]
+        return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
+
+    def pytest_sessionfinish(self) -> None:
+        """Settle what depends on a function's other tests: edge tests, then the ``award`` GPU policy; say
+        where the student's own prerequisite would have failed a function graded with the reference's."""
+        self._settle_edge_tests()
+        self._settle_awarded_gpu_checks()
+        self._check_own_prerequisites()
+
+    def _check_own_prerequisites(self) -> None:
+        """For each function that earned points with a prerequisite answered by the grader, where that
+        prerequisite (or one of its own) failed a test: call the student's own version on the first inputs
+        the function gave it (at most :data:`PREREQUISITE_INPUTS_CHECKED`); when it answers one otherwise
+        than the reference did, say so."""
+        if not isinstance(self.submission_proxy, SubmissionProxy):
+            return
+        failing = {record.function for record in self.outcomes if record.outcome == FAILED}
+        earning = {record.function for record in self.outcomes if record.outcome == PASSED}
+        for (function, name), inputs in sorted(self.answered.items(), key=lambda item: item[0]):
+            suspects = {name, *self.prerequisites.get(name, ())}  # the layer is as wrong as its cell
+            if function not in earning or not suspects & failing:
+                continue
+            for args, kwargs, expected in inputs:
+                self.submission_proxy.worker.isolate()
+                own = self.submission_proxy.worker.call(name, args, kwargs)
+                if own.ok and close_enough(self.observe(name, own.value), self.observe(name, expected)):
+                    continue
+                how = "returns other values for" if own.ok else f"fails ({own.status}) on"
+                self.notes.append(
+                    f"`{function}` was graded with the grader's own `{name}`, so your `{name}`'s mistakes "
+                    f"cost only its own points; but your `{name}` {how} an input `{function}` gave it, so "
+                    f"with yours `{function}` would fail too."
+                )
+                break
+
+    def _settle_edge_tests(self) -> None:
+        """An edge test (``@graded(..., edge=True)``) that passed is earned only where a test of the same
+        function that is not an edge test, and that ran, passed too: doing nothing earns nothing."""
+        working = {
+            record.function
+            for record in self.outcomes
+            if record.outcome == PASSED
+            and record.id not in self.edge_ids
+            and not record.message.startswith("GPU check not run")
+        }
+        for index, record in enumerate(self.outcomes):
+            if record.id in self.edge_ids and record.outcome == PASSED and record.function not in working:
+                message = (
+                    f"this check passed, but it earns its points only when `{record.function}` also passes "
+                    "one of its other tests (it passed none): raising an error, or returning None or "
+                    "zeros, for every input earns nothing"
+                )
+                self.outcomes[index] = TestOutcome(
+                    **{**record.__dict__, "outcome": FAILED, "message": message}
+                )
+
+    def _settle_awarded_gpu_checks(self) -> None:
+        """Settle ``award``: a GPU check that did not run is earned only where every CPU test of the same
+        function passed, so a wrong function, or a submission that could not be loaded, earns nothing."""
+        if self.gpu_policy != "award":
+            return
+        gpu_ids = {record.id for record in self.gpu_checks}
+        failing = {
+            record.function
+            for record in self.outcomes
+            if record.id not in gpu_ids and record.outcome == FAILED
+        }
+        settled: dict[str, TestOutcome] = {}
+        for record in self.gpu_checks:
+            if (
+                record.outcome == PASSED
+                and record.message.startswith("GPU check not run")
+                and (record.function in failing)
+            ):
+                message = f"{record.message}, but `{record.function}` failed a CPU test, so it earns nothing"
+                settled[record.id] = TestOutcome(**{**record.__dict__, "outcome": FAILED, "message": message})
+        self.outcomes = [settled.get(record.id, record) for record in self.outcomes]
+        self.gpu_checks = [settled.get(record.id, record) for record in self.gpu_checks]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        """Run ``@given`` tests through the example cache (same verdict, less generation)."""
+        test = pyfuncitem.obj
+        if self.example_cache is None or not hasattr(test, "hypothesis"):
+            return None
+        run_hypothesis_test(test, pyfuncitem.funcargs, pyfuncitem.nodeid, self.example_cache)
+        return True
+
+    def _diagnose(self, function: str, exc: BaseException) -> Misconception | None:
+        """The known misconception the failed test's outputs of ``function`` show, if any. A test that
+        failed because a call raised, hung or could not be made has no output to recognise."""
+        if self.diagnoser is None or not isinstance(self.submission_proxy, SubmissionProxy):
+            return None
+        while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            exc = exc.exceptions[0]
+        if isinstance(exc, SubmissionFailed | SubmissionUnavailable):
+            return None
+        return self.diagnoser.diagnose(function, list(self.submission_proxy.recorded), ask=self._ask)
+
+    def _ask(self, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """The student's output for a probe of the catalogue (an extra call in the worker, with the current
+        test's prerequisites); raises LookupError when the call fails."""
+        proxy = self.submission_proxy
+        result = proxy.worker.call(function, args, kwargs, prerequisites=proxy.prerequisites)
+        if not result.ok:
+            raise LookupError(result.status)
+        return NOT_COMPARABLE if isinstance(result.value, IteratorHandle) else result.value
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        fault = _grader_fault(call.excinfo.value) if call.excinfo else None
+        if fault is not None:  # not the student's doing: stop, and let run_suite raise it
+            self.grader_fault = self.grader_fault or fault
+            item.session.shouldstop = "the grader failed"
+            return report
+        marker = item.get_closest_marker(MARKER)
+        if marker is None and self.require_marker:
+            return report
+        record = None
+        if call.when == "call" and marker is not None and isinstance(self.submission_proxy, SubmissionProxy):
+            for name, args, kwargs, value in self.submission_proxy.worker.answered:
+                kept = self.answered.setdefault((str(marker.kwargs.get("function", "")), name), [])
+                if len(kept) < PREREQUISITE_INPUTS_CHECKED:
+                    kept.append((args, kwargs, value))
+        if call.when == "call" or (call.when == "setup" and not report.passed):
+            if marker is not None:
+                function = str(marker.kwargs.get("function", ""))
+                points = float(marker.kwargs.get("points", 0.0))
+            else:  # an unmarked public test: 1 point, for the first student function it called
+                called = self._called()
+                function, points = (called[0] if called else "(no function called)"), 1.0
+            common = {
+                "id": item.nodeid,
+                "name": readable_name(item),
+                "function": function,
+                "max_points": points,
+            }
+            if report.passed:
+                record = TestOutcome(outcome=PASSED, **common)
+            elif report.skipped:
+                reason = call.excinfo.value.msg if call.excinfo and hasattr(call.excinfo.value, "msg") else ""
+                record = TestOutcome(outcome=SKIPPED, message=str(reason), **common)
+            else:
+                exc = call.excinfo.value if call.excinfo else AssertionError("failed")
+                message, hint = _message(exc), self._diagnose(function, exc)
+                record = TestOutcome(
+                    outcome=FAILED,
+                    message=message,
+                    counterexample=_counterexample(exc),
+                    hint=hint.key if hint else "",
+                    hint_text=hint.hint() if hint else "",
+                    **common,
+                )
+        if record is not None and item.get_closest_marker(GPU_MARKER) is not None:
+            if record.outcome == SKIPPED and self.gpu_reason:
+                record = self._gpu_outcome(record)
+            self.gpu_checks.append(record)
+        if record is not None:
+            self.outcomes.append(record)
+        return report
+
+
+def _prerequisites_first(
+    items: list[pytest.Item], prerequisites: dict[str, tuple[str, ...]]
+) -> list[pytest.Item]:
+    """The tests in an order where every function's tests come after all of its prerequisites' tests
+    (otherwise in collection order): once the grader answers a prerequisite for a dependant, the
+    prerequisite's own tests are over, so answers the student's code kept cannot be replayed in them."""
+
+    def depth(function: str, seen: frozenset[str] = frozenset()) -> int:
+        below = [p for p in prerequisites.get(function, ()) if p not in seen]
+        return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
+
+    return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
+
+
+def _signatures(reference: ModuleType, functions: Iterable[str]) -> dict[str, inspect.Signature]:
+    """The reference's signature of each graded function it defines (those inspect can read)."""
+    found = {}
+    for name in functions:
+        try:
+            found[name] = inspect.signature(getattr(reference, name))
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return found
+
+
+def _each_function_together(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests with each function's tests next to each other, functions in the order they first appear
+    (so an order where prerequisites come first stays so): a function's tests share one process, so a
+    function whose tests were spread out would load the submission once per run of them."""
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(_function_of(item), index)
+    return sorted(items, key=lambda item: first[_function_of(item)])  # sorted() is stable
+
+
+def _function_of(item: pytest.Item) -> str:
+    """The student function an item grades (its ``@graded`` marker), or ""."""
+    marker = item.get_closest_marker(MARKER)
+    return str(marker.kwargs.get("function", "")) if marker is not None else ""
+
+
+def _first_function_named(item: pytest.Item) -> str:
+    """The first ``submission.<name>`` the test's own code names, in reading order, or "" (an unmarked
+    public test counts for the first student function it calls, which is this one when it calls it
+    directly)."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(item.obj)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError, TypeError, SyntaxError):
+        return ""
+    named = [
+        (node.lineno, node.col_offset, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "submission"
+    ]
+    return min(named)[2] if named else ""
+
+
+def _grader_fault(exc: BaseException) -> GraderFault | None:
+    """The :class:`GraderFault` behind a test's exception (in a group, or as the cause or context of
+    another: a test that caught it and failed otherwise), if any."""
+    pending, seen = [exc], set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        if isinstance(exc, GraderFault):
+            return exc
+        if isinstance(exc, BaseExceptionGroup):
+            pending += exc.exceptions
+        pending += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+    return None
+
+
+_ACTIVE = pytest.StashKey[SeqlabPlugin]()
+
+
+@pytest.fixture(scope="session")
+def submission(request: pytest.FixtureRequest) -> Any:
+    """The student's functions (each call runs in the isolated worker)."""
+    plugin = request.config.stash[_ACTIVE]
+    return plugin._unavailable or plugin.submission_proxy
+
+
+@pytest.fixture(scope="session")
+def reference(request: pytest.FixtureRequest) -> ModuleType:
+    """The reference solution module (trusted, imported in the grader)."""
+    plugin = request.config.stash[_ACTIVE]
+    if plugin.reference_module is None:
+        pytest.skip("the reference solution is not available to this suite")
+    return plugin.reference_module
