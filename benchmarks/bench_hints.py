@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from seqlab.course.layout import ASSIGNMENTS, find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.hints import catalogue as misconceptions
+from seqlab.options import GradeOptions
 
 ROOT = find_course_root()
 

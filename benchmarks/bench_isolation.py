@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 
 from seqlab.course.layout import ASSIGNMENTS, find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate import worker
+from seqlab.options import GradeOptions
 
 ROOT = find_course_root()
 ISOLATE = worker.Worker.isolate

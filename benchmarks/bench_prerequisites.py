@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 
 from seqlab.course.layout import find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate import worker
+from seqlab.options import GradeOptions
 
 ROOT = find_course_root()
 ASSIGNMENTS = ("cells", "bptt", "cnn", "encoding")

@@ -13,100 +13,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from seqlab import __version__
-from seqlab.course.layout import ASSIGNMENTS
+from seqlab.course.layout import find_course_root, get_assignment, known_assignments
+from seqlab.declare import add_flags, from_args
 from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
-from seqlab.isolate.limits import Limits
-from seqlab.isolate.sandbox import CLASS_SANDBOX_MODES, SANDBOX_MODES
+from seqlab.integrations.gradescope import GradescopeOptions
+from seqlab.integrations.nbgrader import NBGRADER_DEFAULTS
 from seqlab.isolate.worker import ISOLATION_WARNING
-from seqlab.suite.gpu import GPU_POLICIES
-
-if TYPE_CHECKING:
-    from seqlab.grading.pipeline import GradeOptions
+from seqlab.options import GradeOptions
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
-
-
-def _moment(text: str) -> Any:
-    from seqlab.hints.policy import parse_moment
-
-    try:
-        return parse_moment(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _add_grading_options(
-    parser: argparse.ArgumentParser, lead: str = "", *, whole_class: bool = False
-) -> None:
-    """The options of one grading run, shared by ``grade`` and ``export`` (which bakes them into a script).
-
-    ``whole_class``: the command grades other people's submissions unattended (``grade-class``,
-    ``reconcile``, the Gradescope autograder), so it refuses to start without every isolation layer unless
-    the operator turns the sandbox off explicitly (``--sandbox off``; every report then says so).
-    """
-    parser.add_argument("--seed", type=int, default=0, help=f"{lead}vary the generated examples (default 0)")
-    parser.add_argument(
-        "--call-timeout",
-        type=_positive,
-        default=Limits.call_timeout,
-        help=f"{lead}seconds one call of a student function may take (default %(default)s)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_positive,
-        default=Limits.submission_timeout,
-        help=f"{lead}seconds all calls of the submission may take together (default %(default)s)",
-    )
-    parser.add_argument(
-        "--startup-timeout",
-        type=_positive,
-        default=Limits.startup_timeout,
-        help=f"{lead}seconds the submission's top level may take to run (default %(default)s)",
-    )
-    parser.add_argument(
-        "--gpu-policy",
-        choices=GPU_POLICIES,
-        default="exclude",
-        help=f"{lead}what GPU checks that cannot run (no CUDA device) are worth: left out of score and "
-        "maximum (exclude, the default), counted as earned where the function passes its CPU tests (award) "
-        "or as lost (zero)",
-    )
-    parser.add_argument(
-        "--no-hints",
-        action="store_true",
-        help=f"{lead}never name known misconceptions in failed tests (default: as the assignment's "
-        "grader/<id>/feedback.toml says; hints on without it)",
-    )
-    if whole_class:
-        parser.add_argument(
-            "--sandbox",
-            choices=CLASS_SANDBOX_MODES,
-            default="require",
-            help=f"{lead}isolation of student code: refuse to start unless every layer is active here "
-            "(require, the default; `seqlab probe` says what is missing and how to fix it), or grade with "
-            "only the process boundary and limits (off: every report then says it was graded without "
-            "isolation)",
-        )
-        return
-    parser.add_argument(
-        "--sandbox",
-        choices=SANDBOX_MODES,
-        default="auto",
-        help=f"{lead}isolation of student code: every layer that works here, the others reported (auto, "
-        "the default), refuse to grade unless every layer is active (require), or only the process "
-        "boundary and limits (off; for debugging)",
-    )
-
-
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="seqlab", description="Autograded exercises on sequence models.")
     parser.add_argument("--version", action="version", version=f"seqlab {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         "--assignment",
         "-a",
         required=True,
-        help=f"{', '.join(ASSIGNMENTS)}, or another grader/<id>/ of the course root",
+        help="the assignment: a folder grader/<id>/ of the course root (an unknown id: the error lists them)",
     )
     from seqlab.reports import WRITERS
 
@@ -131,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report format (default: markdown)",
     )
     _add_report_file(grade)
-    _add_run_options(grade)
+    _add_run_options(grade, "grade")
 
     klass = commands.add_parser(
         "grade-class",
@@ -168,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     klass.add_argument("--gradebook", help="an SQLAlchemy URL (default: sqlite:///OUT/seqlab-gradebook.db)")
     klass.add_argument("--no-progress", action="store_true", help="no progress line on standard error")
-    _add_run_options(klass, whole_class=True)
+    _add_run_options(klass, "grade-class")
     _instructor_commands(commands)
     _reconcile_command(commands)
     return parser
@@ -186,35 +105,9 @@ def _write_report(text: str, out: Path | None) -> None:
     out.write_text(text, encoding="utf-8")
 
 
-def _add_run_options(parser: argparse.ArgumentParser, *, whole_class: bool = False) -> None:
-    """The options of a grading run shared by ``grade`` and ``grade-class`` (``whole_class``: see
-    :func:`_add_grading_options`)."""
-    parser.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    parser.add_argument(
-        "--no-example-cache",
-        action="store_true",
-        help="let hypothesis generate every example instead of replaying those of earlier passing runs",
-    )
-    parser.add_argument("--cache-dir", type=Path, help="recorded examples (default: COURSE/.seqlab-cache)")
-    parser.add_argument(
-        "--submitted-at",
-        type=_moment,
-        metavar="ISO-TIME",
-        help="when the work was submitted, e.g. 2026-12-14T23:59:00+01:00; decides hint deadlines in "
-        "grader/<id>/feedback.toml (default: now; grade-class prefers each submission's own time, from "
-        "nbgrader's timestamp.txt or Gradescope's created_at)",
-    )
-    _add_grading_options(parser, whole_class=whole_class)
-    parser.add_argument(
-        "--no-gpu", action="store_true", help="do not run GPU checks even where a CUDA device exists"
-    )
-    parser.add_argument(
-        "--require-sandbox",
-        dest="sandbox",
-        action="store_const",
-        const="require",
-        help="the same as --sandbox require: fail closed where a layer is missing",
-    )
+def _add_run_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """The declared options of a grading run that ``command`` takes (see :mod:`seqlab.options`)."""
+    add_flags(parser, GradeOptions, command)
 
 
 def _instructor_commands(commands: Any) -> None:
@@ -239,7 +132,7 @@ def _instructor_commands(commands: Any) -> None:
         default=Path("."),
         help="your assignment folder (default: the current folder)",
     )
-    check.add_argument("--assignment", "-a", choices=ASSIGNMENTS, help="default: guessed from the folder")
+    check.add_argument("--assignment", "-a", help="default: guessed from the folder")
     check.add_argument(
         "--format",
         "-f",
@@ -248,25 +141,15 @@ def _instructor_commands(commands: Any) -> None:
         help="terminal: for people, coloured on a terminal unless NO_COLOR is set (default); markdown, json: "
         "for programs",
     )
-    check.add_argument(
-        "--function",
-        action="append",
-        dest="functions",
-        metavar="NAME",
-        help="run only the checks of this function (repeat for several; default: every function)",
-    )
-    check.add_argument(
-        "--tests", type=Path, help="the folder of public tests (default: tests/ beside your work)"
-    )
+    _add_run_options(check, "check")
     _add_report_file(check)
 
     release = commands.add_parser("release", help="build the student release from solutions/ (instructors)")
     release.add_argument(
         "assignments",
         nargs="*",
-        choices=[[], *ASSIGNMENTS],
         metavar="ASSIGNMENT",
-        help=f"default: all ({', '.join(ASSIGNMENTS)})",
+        help="default: every assignment of the course (grader/<id>/ with solutions/<id>/<id>.py)",
     )
     release.add_argument("--check", action="store_true", help="only report whether assignments/ is in sync")
     release.add_argument("--course-root", type=Path)
@@ -277,7 +160,7 @@ def _instructor_commands(commands: Any) -> None:
     export.add_argument(
         "target", choices=["gradescope"], help="the platform (gradescope: the autograder zip)"
     )
-    export.add_argument("assignment", choices=ASSIGNMENTS)
+    export.add_argument("assignment", help="the assignment (a folder grader/<id>/ of the course root)")
     export.add_argument(
         "--out",
         "-o",
@@ -286,14 +169,7 @@ def _instructor_commands(commands: Any) -> None:
         "(default: the current folder)",
     )
     export.add_argument("--course-root", type=Path, help="folder with solutions/ and grader/")
-    _add_grading_options(export, "run_autograder grades with these: ", whole_class=True)
-    export.add_argument(
-        "--deadline",
-        type=int,
-        default=540,
-        help="seconds a whole grading may take before run_autograder stops it and writes a score-0 "
-        "results.json; keep it under the autograder timeout set in Gradescope (default %(default)s)",
-    )
+    add_flags(export, GradescopeOptions, "export", lead="run_autograder grades with these: ")
 
 
 def _reconcile_command(commands: Any) -> None:
@@ -328,29 +204,13 @@ def _reconcile_command(commands: Any) -> None:
         action="store_true",
         help="write seqlab grade's points as the disagreeing cells' manual scores, with a comment saying why",
     )
-    _add_run_options(reconcile, whole_class=True)
-    reconcile.set_defaults(gpu_policy="award")
+    _add_run_options(reconcile, "reconcile")
+    reconcile.set_defaults(**NBGRADER_DEFAULTS)
 
 
-def _grade_options(args: argparse.Namespace) -> GradeOptions:
-    """The grading options of ``grade`` and ``grade-class`` (the same flags, the same meaning)."""
-    from seqlab.grading.pipeline import GradeOptions
-
-    limits = Limits(
-        call_timeout=args.call_timeout, submission_timeout=args.timeout, startup_timeout=args.startup_timeout
-    )
-    return GradeOptions(
-        seed=args.seed,
-        limits=limits,
-        course_root=args.course_root,
-        example_cache=not args.no_example_cache,
-        cache_dir=args.cache_dir,
-        gpu_policy=args.gpu_policy,
-        use_gpu=not args.no_gpu,
-        sandbox=args.sandbox,
-        hints=not args.no_hints,
-        submitted_at=args.submitted_at,
-    )
+def _grade_options(args: argparse.Namespace, **overrides: Any) -> GradeOptions:
+    """The grading options the flags of ``args.command`` give (the same flags, the same meaning)."""
+    return from_args(GradeOptions, args, args.command, **overrides)
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -376,8 +236,8 @@ def _grade_class(args: argparse.Namespace) -> int:
     from seqlab.classroom.run import LocalRunner, Progress, Runner, grade_class
     from seqlab.classroom.submissions import find_submissions
 
-    options = _grade_options(args)  # checks the options (and a required sandbox) before anything runs
-    submissions, notes = find_submissions(args.folder, args.assignments, args.layout)
+    options = _grade_options(args)  # refuses bad values before anything runs
+    submissions, notes = find_submissions(args.folder, args.assignments, args.layout, options.course_root)
     for note in notes:
         print(f"seqlab: note: {note}", file=sys.stderr)
     if not submissions:
@@ -424,13 +284,16 @@ def _grade_class(args: argparse.Namespace) -> int:
 
 
 def _guess_assignment(path: Path) -> str:
-    folder = path if path.is_dir() else path.parent
-    found = [a for a in ASSIGNMENTS if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
+    """The assignment of a student's folder: the one whose ``<id>.py`` or ``.ipynb`` it holds (a released
+    folder is named after its assignment)."""
+    folder = (path if path.is_dir() else path.parent).resolve()
+    candidates = dict.fromkeys((folder.name, *known_assignments()))
+    found = [a for a in candidates if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
     if not found:
         raise SeqlabError(
-            f"{folder.resolve()} is not an assignment folder: it holds none of "
-            f"{', '.join(f'{a}.py' for a in ASSIGNMENTS)} (or their .ipynb). Run this in your assignment's "
-            "folder (cd assignments/encoding, for one), or name it: seqlab check assignments/encoding"
+            f"{folder} is not an assignment folder: it holds no <assignment>.py or .ipynb named after it "
+            "or after one of the course's assignments. Run this in your assignment's folder (cd "
+            "assignments/encoding, for one), or name it: seqlab check assignments/encoding"
         )
     if len(found) > 1:
         raise SeqlabError(f"{folder} holds the files of {', '.join(found)}; say which: --assignment NAME")
@@ -438,7 +301,7 @@ def _guess_assignment(path: Path) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from seqlab.grading.pipeline import GradeOptions, grade
+    from seqlab.grading.pipeline import grade
     from seqlab.reports import WRITERS, TerminalReport
     from seqlab.reports.terminal import wants_colour
 
@@ -452,7 +315,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"\r\033[K{line}", end="" if number < count else "\n", file=terminal, flush=True)
 
         print(f"seqlab: running the public checks of {assignment} ...", file=sys.stderr)
-    options = GradeOptions(suite="public", public_tests=args.tests, functions=tuple(args.functions or ()))
+    options = _grade_options(args, suite="public")
     result = grade(args.path, assignment, options, progress=progress)
     colour = args.out is None and wants_colour(sys.stdout)
     writer = TerminalReport(colour) if args.format == "terminal" else WRITERS[args.format]()
@@ -462,11 +325,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _release(args: argparse.Namespace) -> int:
     from seqlab.course import release
-    from seqlab.course.layout import find_course_root
 
     root = find_course_root(args.course_root)
+    for assignment in args.assignments:
+        get_assignment(assignment, root)  # an unknown id: the error lists the course's
     stale = 0
-    for assignment in args.assignments or ASSIGNMENTS:
+    for assignment in args.assignments or known_assignments(root):
         if args.check:
             differences = release.check_release_in_sync(assignment, root)
             for difference in differences:
@@ -500,20 +364,9 @@ def _install_sandbox(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from seqlab.integrations.gradescope import GradescopeOptions, export_gradescope
+    from seqlab.integrations.gradescope import export_gradescope
 
-    if args.deadline <= 0:
-        raise SeqlabError(f"--deadline must be positive, got {args.deadline}")
-    options = GradescopeOptions(
-        seed=args.seed,
-        call_timeout=args.call_timeout,
-        submission_timeout=args.timeout,
-        startup_timeout=args.startup_timeout,
-        gpu_policy=args.gpu_policy,
-        sandbox=args.sandbox,
-        deadline=args.deadline,
-        hints=not args.no_hints,
-    )
+    options = from_args(GradescopeOptions, args, "export")
     path = export_gradescope(args.assignment, args.out, args.course_root, options)
     print(f"{args.assignment}: Gradescope autograder -> {path}")
     return 0
@@ -541,7 +394,7 @@ def _reconcile(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``seqlab`` console script."""
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     handlers = {
         "grade": _grade,
         "grade-class": _grade_class,

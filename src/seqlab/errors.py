@@ -17,8 +17,9 @@ class SubmissionNotFound(SeqlabError):
     """The submission path holds no gradeable file for the assignment."""
 
 
-class ConfigError(SeqlabError):
-    """A setting has a bad value; the message says where it came from."""
+class ConfigError(SeqlabError, ValueError):
+    """A setting has a bad value (an option, a course file); the message says which and where it came
+    from. It is a ``ValueError`` too, as Python's own checks of a bad value are."""
 
 
 #: The exit status of ``seqlab grade`` (and of an nbgrader kernel grading a notebook) for a GraderFault.

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from seqlab.course.layout import find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import GIB, MIB, Limits
 from seqlab.isolate.sandbox import plan_sandbox
+from seqlab.options import GradeOptions
 from seqlab.reports.markdown import MarkdownReport
 
 pytestmark = pytest.mark.e2e

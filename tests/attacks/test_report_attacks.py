@@ -24,10 +24,11 @@ import pytest
 
 from seqlab.classroom.report import render_class_report
 from seqlab.course.layout import find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.integrations.nbgrader import feedback_markdown
 from seqlab.isolate.limits import GIB, MIB, Limits
 from seqlab.model import GradeResult
+from seqlab.options import GradeOptions
 from seqlab.reports import WRITERS
 from seqlab.text_safety import safe_file_stem
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from seqlab.course.layout import ASSIGNMENTS, find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import Limits
 from seqlab.model import GradeResult, TestOutcome
+from seqlab.options import GradeOptions
 
 ROOT = find_course_root()
 MUTANTS = Path(__file__).resolve().parents[1] / "data" / "mutants"

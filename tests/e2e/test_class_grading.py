@@ -35,9 +35,10 @@ from seqlab.classroom.loopback import loopback_cluster
 from seqlab.classroom.report import frequent_hints
 from seqlab.classroom.run import GradeJob, LocalRunner, grade_class
 from seqlab.classroom.submissions import find_submissions
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import GIB, MIB, Limits
 from seqlab.isolate.sandbox import plan_sandbox
+from seqlab.options import GradeOptions
 
 from .conftest import EXAMPLE_CACHE, ROOT, catalogued_mutants, header_names, reference_source, variant_files
 

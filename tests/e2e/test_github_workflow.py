@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from seqlab.cli import _parser
+from seqlab.cli import build_parser
 from seqlab.course.layout import find_course_root
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +50,7 @@ def test_every_seqlab_command_parses():
     assert any(" grade " in f" {line} " for line in lines) and "seqlab probe" in lines
     for line in lines:
         words = shlex.split(line.replace('"$ASSIGNMENT"', "encoding"))
-        _parser().parse_args(words[1:])
+        build_parser().parse_args(words[1:])
 
 
 def test_the_grading_commands_write_their_reports(tmp_path: Path):

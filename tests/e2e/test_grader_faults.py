@@ -18,7 +18,7 @@ from seqlab.classroom.run import grade_class, grade_job
 from seqlab.classroom.submissions import find_submissions
 from seqlab.cli import main
 from seqlab.errors import EXIT_GRADER_FAULT
-from seqlab.grading.pipeline import GradeOptions
+from seqlab.options import GradeOptions
 
 from .conftest import FAST_LIMITS, reference_source, write_module
 

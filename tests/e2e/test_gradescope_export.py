@@ -24,8 +24,9 @@ import pytest
 
 from seqlab.cli import main
 from seqlab.course.layout import ASSIGNMENTS, find_course_root
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import Limits
+from seqlab.options import GradeOptions
 from seqlab.reports import GradescopeReport
 
 from .conftest import ROOT, catalogued_mutants, notebook_with_extra_cell, reference_source, write_module

@@ -21,7 +21,7 @@ from seqlab.classroom.dask_cluster import (
 )
 from seqlab.classroom.gradebook import content_hash, engine_digest, grader_version
 from seqlab.course.layout import find_course_root
-from seqlab.grading.pipeline import GradeOptions
+from seqlab.options import GradeOptions
 from seqlab.suite.replay import suite_fingerprint
 
 ROOT = find_course_root()

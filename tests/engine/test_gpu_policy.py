@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from seqlab.errors import ConfigError
 from seqlab.grading.loader import SubmissionSource
-from seqlab.grading.pipeline import GradeOptions, grade, score
+from seqlab.grading.pipeline import grade, score
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.worker import Worker
 from seqlab.model import FAILED, PASSED, SKIPPED
+from seqlab.options import GradeOptions
 from seqlab.suite.gpu import GPU_POLICIES, GpuSummary, nvidia_device_present
-from seqlab.suite.plugin import SeqlabPlugin
 from seqlab.suite.runner import run_suite
 
 
@@ -145,7 +146,7 @@ def run_toy_suite(tmp_path: Path, student, **options):
         assignment="toy",
         submission=student,
         reference=reference_module(),
-        **options,
+        options=GradeOptions(sandbox="off", **options),
     )
 
 
@@ -211,8 +212,7 @@ def test_a_suite_without_gpu_checks_has_nothing_to_say(tmp_path, student):
         assignment="toy",
         submission=student,
         reference=reference_module(),
-        gpu_policy="zero",
-        use_gpu=False,
+        options=GradeOptions(gpu_policy="zero", use_gpu=False, sandbox="off"),
     )
     assert [o.outcome for o in run.outcomes] == [PASSED]
     assert run.gpu is not None and run.gpu.checks == 0 and run.gpu.not_run == 0
@@ -230,32 +230,13 @@ def test_without_cuda_the_reason_says_so_even_when_gpu_use_is_on(tmp_path, stude
 
 
 @pytest.mark.parametrize("policy", ["sometimes", "", "Exclude", None])
-def test_unknown_policy_raises_before_anything_runs(tmp_path, student, policy):
-    ran = tmp_path / "ran"
-    body = f"""
-    from pathlib import Path
-    from seqlab.testing import graded
-
-    @graded("double", points=1)
-    def test_double(submission, reference):
-        Path({str(ran)!r}).write_text("ran")
-        submission.double(1)
-    """
-    with pytest.raises(ValueError, match="unknown GPU policy") as error:
-        run_suite(
-            write_suite(tmp_path / "suite", body, "test_hidden_unknown_policy.py"),
-            assignment="toy",
-            submission=student,
-            reference=reference_module(),
-            gpu_policy=policy,
-            use_gpu=False,
-        )
+def test_unknown_policy_is_refused_before_anything_runs(policy):
+    """The options object refuses it, so no suite (and no student code) runs with it; the error names the
+    option's flag and every known policy."""
+    with pytest.raises(ConfigError, match="--gpu-policy") as error:
+        GradeOptions(gpu_policy=policy)
     for known in GPU_POLICIES:
         assert known in str(error.value)
-    assert not ran.exists(), "the suite ran with an unknown policy"
-    assert student.calls == 0
-    with pytest.raises(ValueError, match="unknown GPU policy"):
-        SeqlabPlugin("toy", student, reference_module(), gpu_policy=policy)
 
 
 @needs_cuda
@@ -329,5 +310,5 @@ def test_grade_reports_the_gpu_summary(toy_course, policy):
 
 
 def test_grade_refuses_an_unknown_policy(toy_course):
-    with pytest.raises(ValueError, match="unknown GPU policy"):
+    with pytest.raises(ConfigError, match="--gpu-policy"):
         grade_toy(toy_course, gpu_policy="sometimes")

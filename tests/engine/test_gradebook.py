@@ -25,9 +25,9 @@ from seqlab.classroom.gradebook import (
     grader_version,
     safe_name,
 )
-from seqlab.grading.pipeline import GradeOptions
 from seqlab.isolate.limits import Limits
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
+from seqlab.options import GradeOptions
 from seqlab.reports import WRITERS, JsonReport, MarkdownReport
 
 H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64

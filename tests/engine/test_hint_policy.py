@@ -17,8 +17,8 @@ from seqlab.classroom.run import plan_jobs
 from seqlab.classroom.submissions import ClassSubmission
 from seqlab.course.layout import find_course_root
 from seqlab.errors import CourseError
-from seqlab.grading.pipeline import GradeOptions, hints_decision
-from seqlab.hints.policy import HintPolicy, parse_moment, read_hint_policy
+from seqlab.hints.policy import HintPolicy, hints_decision, parse_moment, read_hint_policy
+from seqlab.options import GradeOptions
 
 DEADLINE = datetime(2026, 12, 14, 23, 59, tzinfo=timezone(timedelta(hours=1)))
 

@@ -19,6 +19,7 @@ from seqlab.isolate.limits import Limits
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.worker import Worker
 from seqlab.model import FAILED, PASSED, SKIPPED
+from seqlab.options import GradeOptions
 from seqlab.suite.plugin import derive_seed
 from seqlab.suite.runner import run_suite
 
@@ -217,10 +218,8 @@ import json, sys, types
 from pathlib import Path
 from seqlab.isolate.limits import Limits
 from seqlab.grading.loader import SubmissionSource
-from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.suite.runner import run_suite
-from seqlab.isolate.worker import Worker
 from seqlab.isolate.worker import Worker
 
 student = "def double(x):\\n    return 2 * x\\n"
@@ -372,8 +371,7 @@ def run_and_collect_draws(suite: Path, student, run_seed: int):
         assignment="toy",
         submission=student,
         reference=reference_module(),
-        run_seed=run_seed,
-        max_examples=8,
+        options=GradeOptions(seed=run_seed, max_examples=8, sandbox="off"),
     )
     return run.outcomes, draws.read_text().split()
 

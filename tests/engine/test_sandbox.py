@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from seqlab.course.layout import find_course_root
+from seqlab.errors import ConfigError
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.sandbox import SANDBOX_MODES, SandboxPlan, SandboxUnavailable, _python_roots, plan_sandbox
@@ -94,7 +95,7 @@ def test_off_mode_turns_the_optional_layers_off_with_the_reason():
 
 
 def test_unknown_mode_is_refused():
-    with pytest.raises(ValueError, match="sandbox mode"):
+    with pytest.raises(ConfigError, match="sandbox mode"):
         plan_sandbox("sometimes")
     assert SANDBOX_MODES == ("auto", "require", "off")
 

@@ -24,6 +24,7 @@ from seqlab.isolate.codec import TENSOR_DTYPES, CodecError
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.model import PASSED, SKIPPED
+from seqlab.options import GradeOptions
 from seqlab.suite.runner import run_suite
 from seqlab.testing import SubmissionFailed, assert_tensor_matches, float_tolerance, traced
 
@@ -470,7 +471,13 @@ def test_a_hidden_suite_uses_traced_and_on_devices(tmp_path, proxy):
     suite = tmp_path / "suite"
     suite.mkdir()
     (suite / "test_hidden_torch.py").write_text(textwrap.dedent(ON_DEVICES_SUITE), encoding="utf-8")
-    run = run_suite(suite, assignment="toy", submission=proxy, reference=reference, use_gpu=False)
+    run = run_suite(
+        suite,
+        assignment="toy",
+        submission=proxy,
+        reference=reference,
+        options=GradeOptions(use_gpu=False, sandbox="off"),
+    )
     outcomes = {o.id.split("::")[-1]: o for o in run.outcomes}
     assert outcomes["test_batched_on_a_device[cpu]"].outcome == PASSED, outcomes
     assert outcomes["test_batched_on_a_device[cuda]"].outcome == SKIPPED

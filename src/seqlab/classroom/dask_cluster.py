@@ -49,7 +49,7 @@ from seqlab.classroom.gradebook import engine_digest, grader_version, tree_entri
 from seqlab.classroom.run import GradeJob, JobOutcome, grade_job
 from seqlab.course.layout import get_assignment
 from seqlab.errors import SeqlabError
-from seqlab.grading.pipeline import GradeOptions
+from seqlab.options import GradeOptions
 from seqlab.suite.replay import suite_fingerprint
 
 __all__ = [

@@ -23,7 +23,6 @@ and the one writer (the grading run) do not collide.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import functools
 import hashlib
 import json
@@ -39,12 +38,14 @@ import sqlalchemy as sa
 
 from seqlab import __version__
 from seqlab.course.layout import get_assignment
+from seqlab.declare import verdict_values
+from seqlab.hints.policy import hints_decision
 from seqlab.model import GradeResult
 from seqlab.reports import WRITERS
 from seqlab.text_safety import csv_row, safe_file_stem
 
 if TYPE_CHECKING:
-    from seqlab.grading.pipeline import GradeOptions
+    from seqlab.options import GradeOptions
 
 __all__ = [
     "DEFAULT_FILENAME",
@@ -162,20 +163,12 @@ def content_hash(path: str | os.PathLike[str]) -> str:
 
 
 def _verdict_options(assignment_id: str, options: GradeOptions) -> dict[str, Any]:
-    """The grading options that can change a verdict or its feedback (hints given or not), and so belong in
-    :func:`grader_version`."""
-    from seqlab.grading.pipeline import hints_decision
-
-    return {
-        "seed": options.seed,
-        "max_examples": options.max_examples,
-        "gpu_policy": options.gpu_policy,
-        "use_gpu": options.use_gpu,
-        "suite": options.suite,
-        "limits": dataclasses.asdict(options.limits),
-        "hints": hints_decision(assignment_id, options)[0],
-        "functions": sorted(options.functions),
-    }
+    """The grading options that can change a verdict or its feedback (declared ``verdict=True`` in
+    :mod:`seqlab.options`), and so belong in :func:`grader_version`; for hints, whether this grading gives
+    them (``--no-hints``, or the assignment's hint deadline at the submission's time)."""
+    values = verdict_values(options)
+    values["hints"] = hints_decision(assignment_id, options)[0]
+    return values
 
 
 def grader_version(assignment_id: str, options: GradeOptions) -> str:
@@ -183,11 +176,10 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
 
     It covers seqlab's version and its package's files, every file of the assignment's hidden suite
     (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
-    reference module's bytes and the options that change verdicts: ``seed``, ``max_examples``,
-    ``gpu_policy``, ``use_gpu``, ``suite``, ``functions`` and every field of ``limits``, and whether hints
-    are given (``--no-hints``, or a hint deadline passing). It leaves out what cannot change a verdict: the
-    sandbox mode, the example cache (it replays the same verdicts faster) and where the course or the cache
-    lives.
+    reference module's bytes and the options declared as changing verdicts (:func:`_verdict_options`:
+    ``seed``, ``max_examples``, ``gpu_policy``, ``use_gpu``, ``suite``, ``functions``, every limit, whether
+    hints are given). It leaves out what cannot change a verdict: the sandbox mode, the example cache (it
+    replays the same verdicts faster) and where the course or the cache lives.
     A grade stored under another grader version is never reused, so editing the hidden suite regrades every
     submission.
 

@@ -35,9 +35,11 @@ from typing import Any, Protocol
 from seqlab.classroom.gradebook import Gradebook, content_hash, grader_version
 from seqlab.classroom.submissions import ClassSubmission
 from seqlab.errors import SeqlabError
-from seqlab.grading.pipeline import GradeOptions, grade, hints_decision
+from seqlab.grading.pipeline import grade
+from seqlab.hints.policy import hints_decision
 from seqlab.isolate.sandbox import SandboxUnavailable, plan_sandbox
 from seqlab.model import GradeResult
+from seqlab.options import GradeOptions
 
 __all__ = [
     "ClassRun",
@@ -272,7 +274,8 @@ def grade_class(
         SandboxUnavailable: ``options.sandbox`` is ``auto`` (or ``require``) and a layer is missing here:
             nobody's work is graded without isolation unless the operator chose ``off``.
     """
-    if options.sandbox == "auto" and plan_sandbox("auto").notes:
+    if options.sandbox != "off" and plan_sandbox("auto").notes:  # "require" raises its own error here
+        plan_sandbox(options.sandbox)
         raise SandboxUnavailable(
             "a class is graded only with every isolation layer (sandbox 'require'), and this machine lacks "
             f"{', '.join(sorted(plan_sandbox('auto').notes))} (`seqlab probe` says how to fix it); pass "

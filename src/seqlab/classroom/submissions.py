@@ -56,7 +56,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from seqlab.course.layout import ASSIGNMENTS
+from seqlab.course.layout import known_assignments
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
 from seqlab.text_safety import clean, printable
 
@@ -211,7 +211,9 @@ def _looks_nbgrader(folder: Path, names: Iterable[str]) -> bool:
     return False
 
 
-def _resolve(folder: Path, layout: str, wanted: tuple[str, ...] | None) -> tuple[str, Path]:
+def _resolve(
+    folder: Path, layout: str, wanted: tuple[str, ...] | None, known: tuple[str, ...]
+) -> tuple[str, Path]:
     """The layout and the folder its submissions are in (``submitted/``, an export's own folder)."""
     if layout not in LAYOUTS:
         raise ConfigError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
@@ -240,19 +242,25 @@ def _resolve(folder: Path, layout: str, wanted: tuple[str, ...] | None) -> tuple
             return "gradescope", root
         if _real_dir(submitted):
             return "nbgrader", submitted
-        if _looks_nbgrader(folder, wanted or ASSIGNMENTS):
+        if _looks_nbgrader(folder, wanted or known):
             return "nbgrader", folder
     except OSError as exc:
         raise SubmissionNotFound(f"{folder} cannot be read ({exc.strerror})") from None
     return "flat", folder
 
 
-def detect_layout(folder: str | os.PathLike[str], assignments: Sequence[str] | None = None) -> str:
+def detect_layout(
+    folder: str | os.PathLike[str],
+    assignments: Sequence[str] | None = None,
+    course_root: str | os.PathLike[str] | None = None,
+) -> str:
     """The layout ``layout="auto"`` takes for ``folder``: ``"nbgrader"``, ``"flat"`` or ``"gradescope"``."""
-    return _resolve(Path(folder), "auto", _wanted(assignments))[0]
+    return _resolve(Path(folder), "auto", _wanted(assignments), known_assignments(course_root))[0]
 
 
-def _one_assignment(layout: str, detected: bool, folder: Path, wanted: tuple[str, ...] | None) -> str:
+def _one_assignment(
+    layout: str, detected: bool, folder: Path, wanted: tuple[str, ...] | None, known: tuple[str, ...]
+) -> str:
     if wanted is not None and len(wanted) == 1:
         return wanted[0]
     got = "none" if wanted is None else f"{len(wanted)}: {', '.join(wanted)}"
@@ -267,7 +275,7 @@ def _one_assignment(layout: str, detected: bool, folder: Path, wanted: tuple[str
     )
     raise ConfigError(
         f"{seen}; that layout holds one assignment, so give exactly one (got {got}; "
-        f"the course's are {', '.join(ASSIGNMENTS)})"
+        f"the course's are {', '.join(known)})"
     )
 
 
@@ -275,6 +283,7 @@ def find_submissions(
     folder: str | os.PathLike[str],
     assignments: Sequence[str] | None = None,
     layout: str = "auto",
+    course_root: str | os.PathLike[str] | None = None,
 ) -> tuple[list[ClassSubmission], list[str]]:
     """Every submission in ``folder``, sorted by (assignment, student), and notes on what was skipped.
 
@@ -282,7 +291,7 @@ def find_submissions(
         folder: nbgrader's ``submitted/`` or its course root, a flat class folder, or an unzipped
             Gradescope export (see the module docstring for the trees).
         assignments: the assignment ids to look for. ``None`` (or empty) in the nbgrader layout means every
-            folder named like one of the course's assignments (:data:`seqlab.course.layout.ASSIGNMENTS`); the
+            folder named like one of the course's assignments (those of ``course_root``'s course); the
             flat and Gradescope layouts need exactly one.
         layout: ``"auto"`` (detected), ``"nbgrader"``, ``"flat"`` or ``"gradescope"``.
 
@@ -294,14 +303,15 @@ def find_submissions(
     """
     given = Path(folder)
     wanted = _wanted(assignments)
-    found_layout, root = _resolve(given, layout, wanted)
+    known = known_assignments(course_root)
+    found_layout, root = _resolve(given, layout, wanted, known)
     scan = _Scan(given)
     if found_layout == "nbgrader":
-        found = _nbgrader(scan, root, wanted)
+        found = _nbgrader(scan, root, wanted, known)
     elif found_layout == "flat":
-        found = _flat(scan, root, _one_assignment("flat", layout == "auto", given, wanted))
+        found = _flat(scan, root, _one_assignment("flat", layout == "auto", given, wanted, known))
     else:
-        found = _gradescope(scan, root, _one_assignment("gradescope", layout == "auto", given, wanted))
+        found = _gradescope(scan, root, _one_assignment("gradescope", layout == "auto", given, wanted, known))
     return _without_repeats(scan, found), scan.notes
 
 
@@ -319,7 +329,9 @@ def _without_repeats(scan: _Scan, found: list[ClassSubmission]) -> list[ClassSub
     return kept
 
 
-def _nbgrader(scan: _Scan, root: Path, wanted: tuple[str, ...] | None) -> list[ClassSubmission]:
+def _nbgrader(
+    scan: _Scan, root: Path, wanted: tuple[str, ...] | None, known: tuple[str, ...]
+) -> list[ClassSubmission]:
     found: list[ClassSubmission] = []
     had: dict[str, set[str]] = {}  # student -> assignment folders seen (empty ones too)
     for student_dir in scan.entries(root):
@@ -341,10 +353,10 @@ def _nbgrader(scan: _Scan, root: Path, wanted: tuple[str, ...] | None) -> list[C
             if not entry.is_dir():
                 scan.note(f"{scan.rel(entry)}: a file where nbgrader has assignment folders; skipped")
                 continue
-            if name not in (ASSIGNMENTS if wanted is None else wanted):
-                if name not in ASSIGNMENTS:
-                    known = ", ".join(wanted or ASSIGNMENTS)
-                    scan.note(f"{scan.rel(entry)}/: not an assignment ({known}); skipped")
+            if name not in (known if wanted is None else wanted):
+                if name not in known:
+                    listed = ", ".join(wanted or known)
+                    scan.note(f"{scan.rel(entry)}/: not an assignment ({listed}); skipped")
                 continue
             had[student].add(name)
             if not scan.entries(entry, quiet=True):
@@ -352,9 +364,9 @@ def _nbgrader(scan: _Scan, root: Path, wanted: tuple[str, ...] | None) -> list[C
                 continue
             found.append(ClassSubmission(student, name, entry, _nbgrader_timestamp(scan, entry)))
     seen = set().union(*had.values())
-    expected = wanted or tuple(a for a in ASSIGNMENTS if a in seen)
+    expected = wanted or tuple(a for a in known if a in seen)
     if had and not expected:
-        scan.note(f"no student folder holds a folder named like an assignment ({', '.join(ASSIGNMENTS)})")
+        scan.note(f"no student folder holds a folder named like an assignment ({', '.join(known)})")
     for student in sorted(had):
         for assignment in expected:
             if assignment not in had[student]:

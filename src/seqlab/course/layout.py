@@ -3,6 +3,10 @@
 The course root is the folder holding ``solutions/`` and ``grader/``. It is found, in order, from an explicit
 argument, the ``SEQLAB_COURSE_ROOT`` environment variable, or the repository this package was installed
 from (editable installs), and is checked before use.
+
+An assignment is a folder: ``grader/<id>/`` with its reference ``solutions/<id>/<id>.py``. Nothing else
+registers it; the course's ``pyproject.toml`` may give the order they are listed in (``[tool.seqlab]
+assignments = [...]``), and folders it does not name follow in alphabetical order.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import ast
 import importlib.util
 import os
 import sys
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +23,8 @@ from types import ModuleType
 
 from seqlab.errors import CourseError
 
-ASSIGNMENTS: tuple[str, ...] = ("encoding", "windowing", "cells", "bptt", "cnn")
+#: The file of a course root that may declare the order of its assignments.
+COURSE_CONFIG = "pyproject.toml"
 #: Folders made by running code (caches), never part of what the course ships.
 CACHE_FOLDERS = frozenset(
     {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
@@ -105,18 +111,49 @@ class Assignment:
         return self.release_dir / "tests"
 
 
+def _declared_order(root: Path) -> list[str]:
+    path = root / COURSE_CONFIG
+    if not path.is_file():
+        return []
+    try:
+        order = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("seqlab", {})
+    except tomllib.TOMLDecodeError as exc:
+        raise CourseError(f"{path} is not valid TOML: {exc}") from exc
+    names = order.get("assignments", [])
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise CourseError(f"[tool.seqlab] assignments in {path} must be a list of assignment ids")
+    return names
+
+
 def course_assignments(root: Path) -> tuple[str, ...]:
-    """The assignments of the course at ``root``: this course's, then any other folder ``grader/<id>/``
-    whose reference ``solutions/<id>/<id>.py`` exists (a course built with seqlab's tools)."""
+    """The assignments of the course at ``root``: every folder ``grader/<id>/`` whose reference
+    ``solutions/<id>/<id>.py`` exists, in the order ``[tool.seqlab] assignments`` of the course's
+    ``pyproject.toml`` gives, then the others alphabetically."""
     grader = root / "grader"
-    others = sorted(
+    found = {
         folder.name
         for folder in (grader.iterdir() if grader.is_dir() else ())
         if folder.is_dir()
-        and folder.name not in ASSIGNMENTS
+        and not folder.name.startswith((".", "_"))
         and (root / "solutions" / folder.name / f"{folder.name}.py").is_file()
-    )
-    return (*ASSIGNMENTS, *others)
+    }
+    declared = [name for name in _declared_order(root) if name in found]
+    return (*declared, *sorted(found - set(declared)))
+
+
+def known_assignments(course_root: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """The assignments of the course found from ``course_root`` (see :func:`find_course_root`); none when
+    there is no course (a student's copy of seqlab without one)."""
+    try:
+        return course_assignments(find_course_root(course_root))
+    except CourseError:
+        return ()
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    if name == "ASSIGNMENTS":  # the assignments of the course found by default (this repository's)
+        return known_assignments()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_assignment(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> Assignment:

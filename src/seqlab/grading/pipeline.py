@@ -13,8 +13,6 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -22,62 +20,17 @@ from seqlab import __version__
 from seqlab.course.layout import get_assignment, load_reference
 from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
-from seqlab.hints.policy import read_hint_policy
+from seqlab.hints.policy import hints_decision
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.sandbox import SandboxPlan, claim_worker_uid, plan_sandbox
 from seqlab.isolate.worker import OK, CallResult, Worker
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
-from seqlab.suite.gpu import GpuSummary, nvidia_device_present, policy_effect
-from seqlab.suite.runner import DEFAULT_MAX_EXAMPLES, run_suite
+from seqlab.options import GradeOptions
+from seqlab.suite.gpu import GpuSummary, nvidia_device_present
+from seqlab.suite.runner import run_suite
 
-__all__ = ["GradeOptions", "grade", "hints_decision", "score"]
-
-
-@dataclass(frozen=True)
-class GradeOptions:
-    """How to grade.
-
-    Attributes:
-        seed: changes the hypothesis draw for a re-run (0 is the standard draw).
-        limits: worker limits (timeouts, memory, ...).
-        course_root: the course folder (default: found automatically).
-        suite: ``"hidden"`` (grader/<id>) or ``"public"`` (the released public tests).
-        max_examples: hypothesis examples per test.
-        example_cache: replay the examples recorded by earlier passing runs (same verdicts, faster; see
-            :mod:`seqlab.suite.replay`).
-        cache_dir: where recorded examples live (default: ``.seqlab-cache`` in the course root).
-        gpu_policy: what GPU checks that cannot run (no CUDA device) are worth: ``exclude``, ``award`` or
-            ``zero`` (see :mod:`seqlab.suite.gpu`).
-        use_gpu: ``False`` treats the machine as having no CUDA device.
-        sandbox: ``auto`` (every isolation layer that works here, the others reported), ``require`` (refuse
-            to grade without all of them) or ``off`` (see :mod:`seqlab.isolate.sandbox`).
-        hints: ``False`` never names known misconceptions; ``True`` follows the assignment's
-            ``feedback.toml`` (see :mod:`seqlab.hints.policy` and :mod:`seqlab.hints.catalogue`).
-        submitted_at: when the work was submitted (time-zone aware), for hint deadlines; None: now.
-        functions: grade only the tests of these functions (empty: every test), e.g. to look into one
-            function's verdicts; the score and maximum are then those of these functions alone.
-        public_tests: the public suite's folder (default: ``tests/`` beside the submission).
-    """
-
-    seed: int = 0
-    limits: Limits = field(default_factory=Limits)
-    course_root: str | os.PathLike[str] | None = None
-    suite: str = "hidden"
-    max_examples: int = DEFAULT_MAX_EXAMPLES
-    example_cache: bool = True
-    cache_dir: str | os.PathLike[str] | None = None
-    gpu_policy: str = "exclude"
-    use_gpu: bool = True
-    sandbox: str = "auto"
-    hints: bool = True
-    submitted_at: datetime | None = None
-    functions: tuple[str, ...] = ()
-    public_tests: str | os.PathLike[str] | None = None
-
-    def __post_init__(self) -> None:
-        policy_effect(self.gpu_policy)  # an unknown policy fails here, before any student code runs
-        plan_sandbox(self.sandbox)  # an unknown mode, or a required but incomplete sandbox, fails here too
+__all__ = ["GradeOptions", "grade", "score"]
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
@@ -139,18 +92,6 @@ def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict
     if gpu_summary is not None and gpu_summary.checks:
         extra["gpu"] = gpu_summary.as_dict()
     return extra
-
-
-def hints_decision(assignment_id: str, options: GradeOptions) -> tuple[bool, str]:
-    """Whether this grading names misconceptions, and why not: ``--no-hints``, then the assignment's
-    ``feedback.toml`` at the submission time (now when unknown). The public suite names what its release's
-    hints file recognises (:mod:`seqlab.hints.public`)."""
-    if not options.hints:
-        return False, "hints were turned off for this grading"
-    if options.suite != "hidden":  # the release's public hints, where it shipped them
-        return True, ""
-    suite_dir = get_assignment(assignment_id, options.course_root).suite_dir
-    return read_hint_policy(suite_dir).decide(options.submitted_at or datetime.now(UTC))
 
 
 def _display(path: Path) -> str:
@@ -216,14 +157,10 @@ def grade(
             assignment=assignment_id,
             submission=SubmissionProxy(worker) if worker is not None else None,
             reference=reference,
-            run_seed=options.seed,
-            load_failure=load_failure,
-            max_examples=options.max_examples,
-            cache_dir=_cache_dir(options, assignment.root),
-            gpu_policy=options.gpu_policy,
-            use_gpu=options.use_gpu,
+            options=options,
             hints=hints,
-            functions=options.functions,
+            cache_dir=_cache_dir(options, assignment.root),
+            load_failure=load_failure,
             progress=progress,
         )
         if run.gpu is not None and run.gpu.message():

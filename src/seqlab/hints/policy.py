@@ -18,10 +18,14 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seqlab.errors import CourseError
 
-__all__ = ["FEEDBACK_FILE", "HintPolicy", "parse_moment", "read_hint_policy"]
+if TYPE_CHECKING:
+    from seqlab.options import GradeOptions
+
+__all__ = ["FEEDBACK_FILE", "HintPolicy", "hints_decision", "parse_moment", "read_hint_policy"]
 
 FEEDBACK_FILE = "feedback.toml"
 _KEYS = {"hints", "hints_until", "hints_from"}
@@ -87,3 +91,17 @@ def parse_moment(text: str) -> datetime:
     except ValueError as exc:
         raise ValueError(f"not an ISO 8601 date and time: {text!r}") from exc
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def hints_decision(assignment_id: str, options: GradeOptions) -> tuple[bool, str]:
+    """Whether this grading names misconceptions, and why not: ``--no-hints``, then the assignment's
+    ``feedback.toml`` at the submission time (now when unknown). The public suite names what its release's
+    hints file recognises (:mod:`seqlab.hints.public`)."""
+    if not options.hints:
+        return False, "hints were turned off for this grading"
+    if options.suite != "hidden":  # the release's public hints, where it shipped them
+        return True, ""
+    from seqlab.course.layout import get_assignment
+
+    suite_dir = get_assignment(assignment_id, options.course_root).suite_dir
+    return read_hint_policy(suite_dir).decide(options.submitted_at or datetime.now(UTC))

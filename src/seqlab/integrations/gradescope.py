@@ -23,16 +23,16 @@ import os
 import re
 import shlex
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from seqlab import __version__
 from seqlab.course.layout import course_files, get_assignment
-from seqlab.errors import CourseError
-from seqlab.isolate.limits import Limits
+from seqlab.declare import check_values, option, positive_int, to_arguments
+from seqlab.errors import ConfigError, CourseError
 from seqlab.isolate.sandbox import CLASS_SANDBOX_MODES
-from seqlab.suite.gpu import policy_effect
+from seqlab.options import GradeOptions
 
 __all__ = ["EXPORT_TARGETS", "GradescopeOptions", "autograder_files", "export_gradescope"]
 
@@ -47,59 +47,49 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _TORCH_IMPORT = re.compile(r"^\s*(import\s+torch\b|from\s+torch[\s.])|importorskip\(\s*['\"]torch['\"]", re.M)
 
 
+def _unattended_grading() -> GradeOptions:
+    """The grading options of an unattended run (the sandbox required), before any flag."""
+    return GradeOptions(sandbox="require")
+
+
 @dataclass(frozen=True)
 class GradescopeOptions:
-    """The ``seqlab grade`` options ``run_autograder`` uses (and ``setup.sh``'s check of the reference).
+    """What ``seqlab export gradescope`` builds the autograder with.
 
     Attributes:
-        seed, call_timeout, submission_timeout, startup_timeout, gpu_policy, sandbox: as ``seqlab grade``'s
-            ``--seed``, ``--call-timeout``, ``--timeout``, ``--startup-timeout``, ``--gpu-policy`` and
-            ``--sandbox``, where the sandbox is ``require`` (the default: a submission is graded only with
-            every isolation layer, else run_autograder reports a grader fault and no score) or ``off`` (every
-            results.json then says it was graded without isolation). Gradescope's machines have no CUDA
-            device, so GPU checks never run there.
-        hints: ``False`` bakes in ``--no-hints``; otherwise the assignment's ``feedback.toml`` (shipped with
-            the suite) decides at each submission's time (``created_at`` of Gradescope's metadata).
-        deadline: seconds the whole grading may take before ``run_autograder`` stops it and writes a
-            score-0 ``results.json``; keep it under the autograder timeout set in Gradescope (10 minutes
-            by default), after which Gradescope keeps no result at all.
+        grading: the ``seqlab grade`` options ``run_autograder`` (and ``setup.sh``'s check of the
+            reference) grades with: the exported ones of :class:`seqlab.options.GradeOptions`, where the
+            sandbox is ``require`` by default (a submission is graded only with every isolation layer, else
+            run_autograder reports a grader fault and no score) or ``off`` (every results.json then says
+            it was graded without isolation). Gradescope's machines have no CUDA device, so GPU checks
+            never run there. Hints follow the assignment's ``feedback.toml`` (shipped with the suite) at
+            each submission's time (``created_at`` of Gradescope's metadata) unless turned off.
+        deadline: see its declaration.
     """
 
-    seed: int = 0
-    call_timeout: float = Limits.call_timeout
-    submission_timeout: float = Limits.submission_timeout
-    startup_timeout: float = Limits.startup_timeout
-    gpu_policy: str = "exclude"
-    sandbox: str = "require"
-    deadline: int = 540
-    hints: bool = True
+    grading: GradeOptions = field(default_factory=_unattended_grading)
+    deadline: int = option(
+        540,
+        flag="--deadline",
+        parse=positive_int,
+        commands=frozenset({"export"}),
+        help="seconds a whole grading may take before run_autograder stops it and writes a score-0 "
+        "results.json; keep it under the autograder timeout set in Gradescope (10 minutes by default), "
+        "after which Gradescope keeps no result at all (default %(default)s)",
+    )
 
     def __post_init__(self) -> None:
-        policy_effect(self.gpu_policy)
-        if self.sandbox not in CLASS_SANDBOX_MODES:
+        check_values(self)
+        if self.grading.sandbox not in CLASS_SANDBOX_MODES:
             choices = ", ".join(CLASS_SANDBOX_MODES)
-            raise ValueError(f"unknown sandbox mode {self.sandbox!r}; choose one of {choices}")
-        for name in ("call_timeout", "submission_timeout", "startup_timeout", "deadline"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+            raise ConfigError(
+                f"the autograder's sandbox must be one of {choices}, got {self.grading.sandbox!r}"
+            )
 
     def grade_arguments(self) -> list[str]:
-        """The options as ``seqlab grade`` arguments."""
-        return [
-            "--seed",
-            str(self.seed),
-            "--call-timeout",
-            f"{self.call_timeout:g}",
-            "--timeout",
-            f"{self.submission_timeout:g}",
-            "--startup-timeout",
-            f"{self.startup_timeout:g}",
-            "--gpu-policy",
-            self.gpu_policy,
-            "--sandbox",
-            self.sandbox,
-            *([] if self.hints else ["--no-hints"]),
-        ]
+        """The options as ``seqlab grade`` arguments (every exported one, see
+        :func:`seqlab.declare.to_arguments`)."""
+        return to_arguments(self.grading)
 
 
 def needs_torch(assignment_id: str, root: Path) -> bool:

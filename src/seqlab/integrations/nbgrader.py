@@ -46,16 +46,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from seqlab.declare import to_arguments
 from seqlab.errors import EXIT_GRADER_FAULT
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
+from seqlab.options import GradeOptions
 from seqlab.reports.base import points
 from seqlab.reports.markdown import failure_lines, load_error_lines, message_lines
 from seqlab.text_safety import clean, code_span, markdown_literal
 
-__all__ = ["DEFAULT_OPTIONS", "NBGRADER_MODES", "hidden_tests"]
+__all__ = ["DEFAULT_OPTIONS", "NBGRADER_DEFAULTS", "NBGRADER_MODES", "hidden_tests"]
 
 NBGRADER_MODES = ("autograde", "validate")  # values of NBGRADER_EXECUTION when nbgrader runs a notebook
-DEFAULT_OPTIONS = "--gpu-policy award"
+#: How the test cells grade unless ``SEQLAB_GRADE_OPTIONS`` says otherwise (and what ``seqlab reconcile``
+#: assumes): a notebook's GPU checks count as earned where its CPU tests pass, as nbgrader has no "not run".
+NBGRADER_DEFAULTS = {"gpu_policy": "award"}
+DEFAULT_OPTIONS = shlex.join(
+    to_arguments(GradeOptions(**NBGRADER_DEFAULTS), exported_only=False, changed_only=True)
+)
 #: Where a grader fault's cause is written (in the course root) when it ends an nbgrader kernel.
 FAULT_LOG = "seqlab-grader-faults.log"
 GRADING_TIMEOUT = 1800  # s; seqlab grade bounds the student's time itself, this only stops a stuck grader

@@ -35,8 +35,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seqlab.errors import GraderFault, SeqlabError
-from seqlab.grading.pipeline import GradeOptions, grade
+from seqlab.grading.pipeline import grade
 from seqlab.model import GradeResult
+from seqlab.options import GradeOptions
 from seqlab.reports.base import points
 
 __all__ = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from seqlab.declare import option, positive_float
+
 GIB = 1 << 30
 MIB = 1 << 20
 
@@ -32,17 +34,41 @@ class Limits:
             larger one fails the call (the grader never decodes or compares it).
     """
 
-    call_timeout: float = 10.0
-    submission_timeout: float = 300.0
-    startup_timeout: float = 30.0
-    memory_bytes: int = 8 * GIB
-    cpu_seconds: int = 600
-    file_size_bytes: int = 64 * MIB
-    open_files: int = 256
-    processes: int = 512
-    output_bytes: int = 64 * 1024
-    scratch_bytes: int = 256 * MIB
-    reply_bytes: int = 64 * MIB
+    call_timeout: float = option(
+        10.0,
+        flag="--call-timeout",
+        parse=positive_float,
+        metavar="SECONDS",
+        help="seconds one call of a student function may take (default %(default)s)",
+        verdict=True,
+        exported=True,
+    )
+    submission_timeout: float = option(
+        300.0,
+        flag="--timeout",
+        parse=positive_float,
+        metavar="SECONDS",
+        help="seconds all calls of the submission may take together (default %(default)s)",
+        verdict=True,
+        exported=True,
+    )
+    startup_timeout: float = option(
+        30.0,
+        flag="--startup-timeout",
+        parse=positive_float,
+        metavar="SECONDS",
+        help="seconds the submission's top level may take to run (default %(default)s)",
+        verdict=True,
+        exported=True,
+    )
+    memory_bytes: int = option(8 * GIB, help="address-space limit of the worker (RLIMIT_AS)", verdict=True)
+    cpu_seconds: int = option(600, help="CPU-time limit of one worker process (RLIMIT_CPU)", verdict=True)
+    file_size_bytes: int = option(64 * MIB, help="largest file the worker may write", verdict=True)
+    open_files: int = option(256, help="most file descriptors the worker may hold", verdict=True)
+    processes: int = option(512, help="most processes and threads of the worker's user", verdict=True)
+    output_bytes: int = option(64 * 1024, help="the worker's stdout/stderr kept for the report", verdict=True)
+    scratch_bytes: int = option(256 * MIB, help="size of the sandbox's private /tmp (a tmpfs)", verdict=True)
+    reply_bytes: int = option(64 * MIB, help="largest reply the grader reads from the worker", verdict=True)
 
     def rlimits(self, *, cuda: bool = False) -> dict[str, int]:
         """The limits the worker applies to itself with ``setrlimit``.

@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import GraderFault
+from seqlab.errors import ConfigError, GraderFault
 
 __all__ = [
     "CLASS_SANDBOX_MODES",
@@ -317,7 +317,7 @@ def plan_sandbox(mode: str = "auto") -> SandboxPlan:
         SandboxUnavailable: in ``require`` mode, when a layer cannot be applied.
     """
     if mode not in SANDBOX_MODES:
-        raise ValueError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(SANDBOX_MODES)}")
+        raise ConfigError(f"unknown sandbox mode {mode!r}; choose one of {', '.join(SANDBOX_MODES)}")
     layers = dict.fromkeys(_ALWAYS, True) | dict.fromkeys(_OPTIONAL, False)
     notes: dict[str, str] = {}
     if mode == "off":

@@ -322,12 +322,11 @@ def _saved_notebook(assignment: str | None, namespace: Mapping[str, Any]) -> Pat
 
 
 def _assignment_of(notebook: Path) -> str:
-    from seqlab.course.layout import ASSIGNMENTS
-
-    if notebook.stem in ASSIGNMENTS:
-        return notebook.stem
+    from seqlab.course.layout import known_assignments
     from seqlab.student.fixture import find_assignment_folder
 
+    if notebook.stem in (notebook.parent.name, *known_assignments()):  # assignments/<id>/<id>.ipynb
+        return notebook.stem
     return find_assignment_folder(notebook.parent)[1]
 
 

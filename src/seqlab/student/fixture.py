@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course.layout import ASSIGNMENTS
+from seqlab.course.layout import known_assignments
 from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
 from seqlab.isolate.proxy import SubmissionProxy
@@ -28,9 +28,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def find_assignment_folder(start: Path) -> tuple[Path, str]:
-    """The nearest folder at or above ``start`` holding ``<assignment>.py`` or ``.ipynb``, and its id."""
+    """The nearest folder at or above ``start`` holding ``<assignment>.py`` or ``.ipynb``, and its id: a
+    released assignment's folder is named after it (``assignments/encoding/encoding.ipynb``); the course's
+    assignments are tried too where a course is found."""
+    known = known_assignments()
     for folder in (start, *start.parents):
-        for assignment in ASSIGNMENTS:
+        for assignment in dict.fromkeys((folder.name, *known)):
             if (folder / f"{assignment}.py").is_file() or (folder / f"{assignment}.ipynb").is_file():
                 return folder, assignment
     raise SubmissionNotFound(f"no assignment file found in {start} or above it")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seqlab.errors import ConfigError
+
 __all__ = ["GPU_POLICIES", "GpuPolicy", "GpuSummary", "cuda_status", "nvidia_device_present", "policy_effect"]
 
 GpuPolicy = str
@@ -39,7 +41,7 @@ _EFFECT = {
 def policy_effect(policy: GpuPolicy, *, checks: int = 2) -> str:
     """What ``policy`` does to the points of GPU checks that did not run ("their points are ...")."""
     if policy not in _EFFECT:
-        raise ValueError(f"unknown GPU policy {policy!r}; choose one of {', '.join(GPU_POLICIES)}")
+        raise ConfigError(f"unknown GPU policy {policy!r}; choose one of {', '.join(GPU_POLICIES)}")
     return f"{'its points are' if checks == 1 else 'their points are'} {_EFFECT[policy]}"
 
 

@@ -24,6 +24,7 @@ from seqlab.hints.diagnosis import NOT_COMPARABLE, Diagnoser
 from seqlab.isolate.codec import IteratorHandle
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
+from seqlab.options import GradeOptions
 from seqlab.suite import gpu
 from seqlab.suite.prerequisites import reference_prerequisites
 from seqlab.suite.replay import ExampleCache, run_hypothesis_test
@@ -138,19 +139,17 @@ class SeqlabPlugin:
         assignment: str,
         submission: Any,
         reference: ModuleType | None,
-        run_seed: int = 0,
+        options: GradeOptions,
         load_failure: str | None = None,
         require_marker: bool = True,
         example_cache: ExampleCache | None = None,
-        gpu_policy: gpu.GpuPolicy = "exclude",
-        use_gpu: bool = True,
         diagnoser: Diagnoser | None = None,
         reference_prerequisites: bool = False,
         observe: Callable[[str, Any], Any] | None = None,
-        functions: tuple[str, ...] = (),
         progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
-        """``reference_prerequisites``: grade each function with the reference's versions of the graded
+        """``options`` gives the run's seed, GPU policy and use, and the functions graded (empty: every
+        one); ``reference_prerequisites``: grade each function with the reference's versions of the graded
         functions it builds on (see :mod:`seqlab.suite.prerequisites`); ``observe(function, value)`` picks
         what of a returned value counts when the student's prerequisite is compared with the reference's;
         ``progress(function, number, count)`` is told before each test starts (the test ``number`` of
@@ -158,7 +157,7 @@ class SeqlabPlugin:
         self.assignment = assignment
         self.progress = progress
         self._numbers: dict[str, int] = {}  # test id -> its place in the run, from 1
-        self.only_functions = tuple(functions)  # empty: every test
+        self.only_functions = tuple(options.functions)  # empty: every test
         self.use_reference_prerequisites = reference_prerequisites
         self.observe = observe or (lambda function, value: value)
         #: function -> the prerequisites the grader answers with the reference's versions in its tests
@@ -169,13 +168,12 @@ class SeqlabPlugin:
         self.diagnoser = diagnoser  # names known mistakes in failed tests; None: no hints
         self.submission_proxy = submission
         self.reference_module = reference
-        self.run_seed = run_seed
+        self.run_seed = options.seed
         self.load_failure = load_failure
         self.require_marker = require_marker
         self.example_cache = example_cache
-        gpu.policy_effect(gpu_policy)  # rejects an unknown policy before anything runs
-        self.gpu_policy = gpu_policy
-        self.use_gpu = use_gpu
+        self.gpu_policy = options.gpu_policy
+        self.use_gpu = options.use_gpu
         self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
         self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)

@@ -23,13 +23,12 @@ from seqlab.errors import CourseError
 from seqlab.hints.catalogue import load_catalogue
 from seqlab.hints.diagnosis import Diagnoser
 from seqlab.model import TestOutcome
+from seqlab.options import DEFAULT_MAX_EXAMPLES, GradeOptions
 from seqlab.suite import plugin as fixtures
 from seqlab.suite.gpu import GpuSummary
 from seqlab.suite.plugin import SeqlabPlugin
 from seqlab.suite.prerequisites import prerequisite_policy
 from seqlab.suite.replay import ExampleCache, suite_fingerprint
-
-DEFAULT_MAX_EXAMPLES = 25
 
 
 @dataclass(frozen=True)
@@ -148,33 +147,34 @@ def run_suite(
     assignment: str,
     submission: Any,
     reference: ModuleType | None,
-    run_seed: int = 0,
-    load_failure: str | None = None,
-    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    options: GradeOptions | None = None,
+    hints: bool | None = None,
     cache_dir: Path | None = None,
-    gpu_policy: str = "exclude",
-    use_gpu: bool = True,
-    hints: bool = True,
-    functions: tuple[str, ...] = (),
+    load_failure: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> SuiteRun:
     """Run every test under ``suite_dir``; raise :class:`CourseError` if the suite itself is broken, and
     :class:`~seqlab.errors.GraderFault` if the worker failed for reasons of the grader's own.
 
-    With ``hints`` (and a reference), a failed test whose outputs match a misconception of the suite's
-    catalogue (``misconceptions.py``, see :mod:`seqlab.hints.catalogue`) names it; a public suite (no
-    reference) names those its release's hints file recognises (:mod:`seqlab.hints.public`).
-    ``functions`` keeps only the tests of those functions (empty: all; a name no test grades is a
-    :class:`CourseError`). ``progress(function, number, count)`` is told before each test starts.
+    ``options`` gives the run's seed, examples, GPU policy and functions (default: :class:`GradeOptions`'s
+    defaults). With ``hints`` (the grading's decision, by default ``options.hints``) and a reference, a
+    failed test whose outputs match a misconception of the suite's catalogue (``misconceptions.py``, see
+    :mod:`seqlab.hints.catalogue`) names it; a public suite (no reference) names those its release's hints
+    file recognises (:mod:`seqlab.hints.public`). ``options.functions`` keeps only the tests of those
+    functions (empty: all; a name no test grades is a :class:`CourseError`). Recorded examples are
+    replayed from ``cache_dir`` (None: none). ``progress(function, number, count)`` is told before each
+    test starts.
     """
     import pytest
 
     if not suite_dir.is_dir():
         raise CourseError(f"the suite folder {suite_dir} does not exist")
+    options = options or GradeOptions(sandbox="off")  # the sandbox is the caller's: its worker is made
+    hints = options.hints if hints is None else hints
     public = reference is None
     cache = None
     if cache_dir is not None:
-        cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, run_seed, max_examples))
+        cache = ExampleCache(cache_dir, suite_fingerprint(suite_dir, options.seed, options.max_examples))
     catalogue = load_catalogue(suite_dir, assignment) if reference is not None else None
     diagnoser: Diagnoser | None = None
     if hints and catalogue is not None and reference is not None:
@@ -187,20 +187,17 @@ def run_suite(
         assignment,
         submission,
         reference,
-        run_seed=run_seed,
+        options,
         load_failure=load_failure,
         require_marker=not public,
         example_cache=cache,
-        gpu_policy=gpu_policy,
-        use_gpu=use_gpu,
         diagnoser=diagnoser,
         reference_prerequisites=reference is not None and prerequisite_policy(suite_dir) == "reference",
         observe=catalogue.observe if catalogue is not None else None,
-        functions=functions,
         progress=progress,
     )
     exit_code, captured = run_hermetically(
-        suite_dir, [plugin, fixtures], public=public, max_examples=max_examples
+        suite_dir, [plugin, fixtures], public=public, max_examples=options.max_examples
     )
     if plugin.grader_fault is not None:
         raise plugin.grader_fault
