@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from seqlab.text_safety import valid_unicode
 
-PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+class Outcome(StrEnum):
+    """A test's verdict (a ``str``: ``Outcome.PASSED == "passed"``, as JSON reports write it)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # worth nothing either way: left out of the maximum too
+
+
+PASSED, FAILED, SKIPPED = Outcome.PASSED, Outcome.FAILED, Outcome.SKIPPED
 
 
 def _keep_valid(record: object, name: str) -> None:
@@ -42,13 +52,14 @@ class TestOutcome:
     name: str
     function: str
     max_points: float
-    outcome: str
+    outcome: Outcome
     message: str = ""
     counterexample: str = ""
     hint: str = ""
     hint_text: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", Outcome(self.outcome))  # a stored "passed" reads back typed
         for name in ("id", "name", "function", "message", "counterexample", "hint", "hint_text"):
             _keep_valid(self, name)
 

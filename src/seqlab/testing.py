@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from seqlab.errors import SubmissionFailed, SubmissionUnavailable
+
 __all__ = [
     "GPU_MARKER",
     "MARKER",
@@ -289,48 +291,6 @@ def assert_tensor_matches(
         default_atol if atol is None else atol,
         exact_tolerances=True,
     )
-
-
-class _CallFailure:
-    """What the student-facing failures carry.
-
-    Attributes:
-        function: the student's function that was called.
-        status: the worker's status (``error``, ``timeout``, ``crash``, ``missing``, ``bad_return``, ...).
-        error_type: the class name of the student's exception, when it raised one.
-        error_mro: the class names of that exception's MRO (to check ``ValueError`` subclasses).
-        student_message: the sentence shown in the feedback.
-        traceback: the student's own frames of the traceback.
-    """
-
-    def __init__(
-        self,
-        function: str,
-        status: str,
-        student_message: str,
-        *,
-        error_type: str = "",
-        error_mro: Sequence[str] = (),
-        traceback: str = "",
-    ) -> None:
-        super().__init__(student_message)  # Exception or BaseException, by the subclass's bases
-        self.function = function
-        self.status = status
-        self.student_message = student_message
-        self.error_type = error_type
-        self.error_mro = tuple(error_mro)
-        self.traceback = traceback
-
-
-class SubmissionFailed(_CallFailure, Exception):
-    """A call into the student's code raised an exception, which may depend on the input: hypothesis
-    shrinks the input to the smallest one that fails."""
-
-
-class SubmissionUnavailable(_CallFailure, BaseException):
-    """The student's function cannot be graded at all (not implemented, missing, hung, crashed, returned
-    something that is not plain data, time budget spent). It derives from BaseException so hypothesis stops
-    at once instead of shrinking an input that does not matter; pytest still records the test as failed."""
 
 
 def expect_raises(

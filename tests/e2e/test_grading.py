@@ -35,7 +35,8 @@ def test_reference_module_and_notebook_score_full_marks(assignment: str, tmp_pat
     failed = [(t.id, t.message) for t in ran(module) if t.outcome != PASSED]
     assert not failed
     assert module.score == module.max_score
-    assert module.hint_counts == {} and module.extra["hints"] is True  # hints on, none given
+    assert module.hint_counts == {}  # hints on, none given
+    assert module.extra["hints"] == {"given": True, "why_not": ""}
     assert notebook.kind == "notebook"
     assert [(t.id, t.outcome) for t in notebook.tests] == [(t.id, t.outcome) for t in module.tests]
 

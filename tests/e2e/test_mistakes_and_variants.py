@@ -170,7 +170,7 @@ def test_hints_reach_every_report_and_turning_them_off_changes_only_the_feedback
     plain = grade_fast(folder, "cells", hints=False)
     assert [(t.id, t.outcome) for t in plain.tests] == [(t.id, t.outcome) for t in hinted.tests]
     assert plain.hint_counts == {} and not any(t.hint_text for t in plain.tests)
-    assert plain.extra["hints"] == "hints were turned off for this grading"
+    assert plain.extra["hints"] == {"given": False, "why_not": "hints were turned off for this grading"}
 
 
 #: The seeds besides the standard one (0) at which every known mistake must get the same verdicts.

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from seqlab.errors import CodecError
 from seqlab.isolate import codec
-from seqlab.isolate.codec import CodecError, IteratorHandle
+from seqlab.isolate.codec import IteratorHandle
 
 # -- helpers -----------------------------------------------------------------------------------------------
 

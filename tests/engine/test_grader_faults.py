@@ -20,9 +20,10 @@ from conftest import FAST, UNCONFINED, toy_source
 
 from seqlab.errors import GraderFault
 from seqlab.isolate.limits import Limits
+from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.sandbox import plan_sandbox
-from seqlab.isolate.worker import LOAD_ERROR, OK, Worker
+from seqlab.isolate.worker import Worker
 from seqlab.suite.runner import run_suite
 
 SIMPLE = "def double(x):\n    return 2 * x\n"
@@ -62,7 +63,7 @@ def test_numpy_unreadable_to_the_workers_user_is_a_grader_fault(folder: str) -> 
         with pytest.raises(GraderFault, match="numpy"):
             worker.start()
     with Worker(toy_source(SIMPLE), FAST, sandbox=plan_sandbox("auto")) as healthy:  # the same, unbroken
-        assert healthy.start().status == OK and healthy.call("double", (21,)).value == 42
+        assert healthy.start().status == Status.OK and healthy.call("double", (21,)).value == 42
 
 
 def test_an_installed_module_the_worker_cannot_read_is_a_grader_fault_when_imported() -> None:
@@ -90,7 +91,7 @@ def test_an_installed_module_the_worker_cannot_read_is_a_grader_fault_when_impor
 def test_a_students_own_import_errors_stay_the_students(student: str) -> None:
     with Worker(toy_source(student + SIMPLE), FAST, sandbox=plan_sandbox("auto")) as worker:
         loaded = worker.start()
-    assert loaded.status == LOAD_ERROR and worker.fault is None
+    assert loaded.status == Status.LOAD_ERROR and worker.fault is None
 
 
 SUITE = """
@@ -122,6 +123,6 @@ def test_a_worker_that_cannot_restart_mid_suite_stops_the_run_with_a_grader_faul
     reference = types.ModuleType("toy_reference")
     exec(SIMPLE, reference.__dict__)  # noqa: S102 - our own reference code
     with Worker(toy_source(student), Limits(call_timeout=1.0, startup_timeout=10.0), sandbox=plan) as worker:
-        assert worker.start().status == OK
+        assert worker.start().status == Status.OK
         with pytest.raises(GraderFault, match="status 1"):
             run_suite(suite, assignment="toy", submission=SubmissionProxy(worker), reference=reference)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from seqlab.errors import CourseError
-from seqlab.isolate.worker import ERROR, OK
+from seqlab.isolate.protocol import Status
 from seqlab.suite.prerequisites import GRADING_FILE, prerequisite_policy, reference_prerequisites
 
 REFERENCE = """
@@ -83,7 +83,7 @@ def test_a_prerequisite_is_answered_by_the_grader_during_the_call_that_names_it(
     reference = module(REFERENCE)
     worker = make_worker(STUDENT)
     answered = worker.call("layer", ([1, 2],), prerequisites={"cell": reference.cell})
-    assert answered.status == OK and answered.value == [2, 3]
+    assert answered.status == Status.OK and answered.value == [2, 3]
     assert [(name, args) for name, args, _, _ in worker.answered] == [("cell", (1,)), ("cell", (2,))]
     assert worker.call("layer", ([1],)).value == [101], "the student's own cell is back after the call"
     assert worker.call("cell_twice", (0,), prerequisites={"cell": reference.cell}).value == 2
@@ -94,14 +94,14 @@ def test_a_kept_handle_called_outside_the_dependants_call_is_refused(make_worker
     worker = make_worker(STUDENT)
     assert worker.call("layer", ([1],), prerequisites={"cell": reference.cell}).value == [2]
     refused = worker.call("use_kept", (5,))  # the kept stand-in, in a call that named no prerequisite
-    assert refused.status == ERROR and refused.error_type == "RuntimeError"
+    assert refused.status == Status.ERROR and refused.error_type == "RuntimeError"
     assert "only while the function that needs it is being graded" in refused.message
     also = worker.call("use_kept", (5,), prerequisites={"layer": reference.layer})  # another one named
-    assert also.status == ERROR and also.error_type == "RuntimeError"
+    assert also.status == Status.ERROR and also.error_type == "RuntimeError"
 
 
 def test_the_references_error_on_the_students_arguments_is_raised_in_the_students_code(make_worker) -> None:
     reference = module(REFERENCE)
     worker = make_worker(STUDENT)
     failed = worker.call("bad_call", (1,), prerequisites={"cell": reference.cell})
-    assert failed.status == ERROR and failed.error_type == "TypeError" and "argument" in failed.message
+    assert failed.status == Status.ERROR and failed.error_type == "TypeError" and "argument" in failed.message

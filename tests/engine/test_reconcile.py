@@ -13,6 +13,7 @@ from builders import outcome
 from seqlab.cli import main
 from seqlab.course.layout import find_course_root
 from seqlab.course.notebook import HIDDEN_TESTS_SOURCE
+from seqlab.errors import ReconcileError
 from seqlab.integrations.nbgrader_reconcile import (
     COMMENT_MARK,
     EXIT_CLEAN,
@@ -21,7 +22,6 @@ from seqlab.integrations.nbgrader_reconcile import (
     AutograderCell,
     Disagreement,
     NbgraderCourse,
-    ReconcileError,
     Reconciliation,
     SubmittedNotebook,
     Unchecked,

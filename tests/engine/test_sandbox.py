@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from seqlab.course.layout import find_course_root
-from seqlab.errors import ConfigError
+from seqlab.errors import ConfigError, SandboxUnavailable
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate.limits import Limits
-from seqlab.isolate.sandbox import SANDBOX_MODES, SandboxPlan, SandboxUnavailable, _python_roots, plan_sandbox
-from seqlab.isolate.worker import OK, Worker
+from seqlab.isolate.protocol import Status
+from seqlab.isolate.sandbox import SANDBOX_MODES, SandboxPlan, _python_roots, plan_sandbox
+from seqlab.isolate.worker import Worker
 
 AUTO = plan_sandbox("auto")
 COURSE = find_course_root()
@@ -71,7 +72,7 @@ def probe_worker():
         "toy", Path("/nonexistent/toy.py"), "module", (("toy.py", textwrap.dedent(PROBES)),)
     )
     with Worker(source, LIMITS, sandbox=AUTO) as worker:
-        assert worker.start().status == OK
+        assert worker.start().status == Status.OK
         yield worker
 
 
@@ -138,7 +139,7 @@ def test_the_home_folder_and_the_grader_process_are_out_of_reach(probe_worker):
 @needs("filesystem_sandbox")
 def test_the_private_tmp_is_writable_and_is_home(probe_worker):
     result = call(probe_worker, "write_tmp")
-    assert result.status == OK and result.value == "/tmp"
+    assert result.status == Status.OK and result.value == "/tmp"
 
 
 @needs("network_sandbox")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from seqlab.errors import SubmissionFailed, SubmissionUnavailable
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.testing import (
     MARKER,
-    SubmissionFailed,
-    SubmissionUnavailable,
     assert_close,
     assert_matches,
     close_enough,

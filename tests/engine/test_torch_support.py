@@ -17,16 +17,18 @@ from typing import Any
 import numpy as np
 import pytest
 
+from seqlab.errors import CodecError, SubmissionFailed
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate import codec
 from seqlab.isolate import worker as w
-from seqlab.isolate.codec import TENSOR_DTYPES, CodecError
+from seqlab.isolate.codec import TENSOR_DTYPES
 from seqlab.isolate.limits import Limits
+from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.model import PASSED, SKIPPED
 from seqlab.options import GradeOptions
 from seqlab.suite.runner import run_suite
-from seqlab.testing import SubmissionFailed, assert_tensor_matches, float_tolerance, traced
+from seqlab.testing import assert_tensor_matches, float_tolerance, traced
 
 torch = pytest.importorskip("torch")
 
@@ -400,7 +402,7 @@ def test_moving_input_data_to_another_device_is_reported(torch_worker):
 
 def test_a_traced_call_returning_a_meta_tensor_is_a_bad_return(torch_worker):
     result = torch_worker.call("returns_meta", (torch.ones(3),), trace=True)
-    assert result.status == w.BAD_RETURN
+    assert result.status == Status.BAD_RETURN
     assert "meta" in result.message
     assert torch_worker.call("same", (1,)).value == 1, "the worker did not survive"
 
@@ -417,11 +419,11 @@ def test_traced_returns_the_value_and_the_trace(proxy):
 
 def test_a_traced_call_that_raises_gives_the_students_error(torch_worker, proxy):
     result = torch_worker.call("boom", (torch.ones(2, 3),), trace=True)
-    assert result.status == w.ERROR and result.trace is None
+    assert result.status == Status.ERROR and result.trace is None
     assert result.error_type == "Bad" and "ValueError" in result.error_mro
     with pytest.raises(SubmissionFailed) as failure:
         traced(proxy.boom)(torch.ones(2, 3))
-    assert failure.value.status == w.ERROR and failure.value.error_type == "Bad"
+    assert failure.value.status == Status.ERROR and failure.value.error_type == "Bad"
     assert "student boom on shape (2, 3)" in failure.value.student_message
     assert 'File "toy.py"' in failure.value.traceback
     # an exception may depend on the input: the function is not marked broken
@@ -636,7 +638,7 @@ def test_warming_cuda_without_a_device_reports_an_error_and_keeps_the_worker(tor
         pytest.skip("this machine has a CUDA device (see the CUDA test below)")
     starts = torch_worker.stats.starts
     result = torch_worker.warm_cuda()
-    assert result.status == w.ERROR and result.error_type  # torch's own error, e.g. "no NVIDIA driver"
+    assert result.status == Status.ERROR and result.error_type  # torch's own error, e.g. "no NVIDIA driver"
     assert torch_worker.stats.starts == starts and torch_worker.call("double", (torch.ones(1),)).ok
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from seqlab.errors import CodecError, SubmissionFailed, SubmissionUnavailable
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate import worker as w
 from seqlab.isolate.codec import IteratorHandle
 from seqlab.isolate.limits import GIB, MIB, Limits
+from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
-from seqlab.testing import SubmissionFailed, SubmissionUnavailable
 
 QUICK = Limits(call_timeout=0.5, startup_timeout=10.0)
 
@@ -115,7 +116,7 @@ def shared():
 
 def test_start_loads_and_lists_the_public_functions(shared):
     loaded = shared.start()
-    assert loaded.status == w.OK
+    assert loaded.status == Status.OK
     assert shared.start() is loaded and shared.stats.starts == 1, "start() twice started twice"
     assert {"scale", "describe", "outer", "count", "Bad"} <= set(loaded.value)
     assert "CONSTANT" not in loaded.value and "np" not in loaded.value
@@ -147,12 +148,12 @@ def test_syntax_error_fails_start(make_worker):
     ids=["exception", "syntax-error", "sys-exit"],
 )
 def test_failed_top_level_is_a_load_error(make_worker, source, error_type):
-    assert make_worker(source).start().status == w.LOAD_ERROR
+    assert make_worker(source).start().status == Status.LOAD_ERROR
     # Without start(), the first call reports the same load error, and the proxy explains it.
     proxy = SubmissionProxy(make_worker(source))
     with pytest.raises(SubmissionUnavailable) as failure:
         proxy.f()
-    assert failure.value.status == w.LOAD_ERROR
+    assert failure.value.status == Status.LOAD_ERROR
     assert "could not be loaded" in failure.value.student_message
     assert error_type in failure.value.student_message
 
@@ -186,7 +187,7 @@ def test_launch_then_start_loads_once(make_worker):
 def test_call_with_arrays_and_kwargs(shared):
     x = np.arange(6, dtype=np.float32).reshape(2, 3)
     result = shared.call("scale", (x,), {"factor": 3})
-    assert result.status == w.OK and result.error_type == ""
+    assert result.status == Status.OK and result.error_type == ""
     doubled, dtype = result.value
     assert dtype == "float32"
     assert doubled.dtype == np.float32 and doubled.shape == (2, 3)
@@ -205,7 +206,6 @@ def test_arguments_arrive_as_sent(shared):
 
 
 def test_unsendable_argument_is_refused_in_the_grader(shared):
-    from seqlab.isolate.codec import CodecError
 
     with pytest.raises(CodecError):
         shared.call("describe", ({1, 2},))
@@ -213,7 +213,7 @@ def test_unsendable_argument_is_refused_in_the_grader(shared):
 
 def test_students_exception_is_an_error_with_type_mro_and_student_frames_only(shared):
     result = shared.call("outer", (7,))
-    assert result.status == w.ERROR
+    assert result.status == Status.ERROR
     assert result.error_type == "Bad"
     assert result.error_mro == ("Bad", "ValueError", "Exception", "BaseException", "object")
     assert result.message == "bad value 7"
@@ -225,34 +225,34 @@ def test_students_exception_is_an_error_with_type_mro_and_student_frames_only(sh
 
 def test_exception_inside_numpy_keeps_only_the_student_frame(shared):
     result = shared.call("reshape", (3,))
-    assert result.status == w.ERROR and result.error_type == "ValueError"
+    assert result.status == Status.ERROR and result.error_type == "ValueError"
     assert re.findall(r'File "([^"]+)"', result.traceback) == ["toy.py"]
 
 
 def test_object_with_lying_eq_is_a_bad_return(shared):
     result = shared.call("liar")
-    assert result.status == w.BAD_RETURN
+    assert result.status == Status.BAD_RETURN
     assert result.value is None
     assert "AlwaysEqual" in result.message
 
 
 def test_set_return_is_a_bad_return_and_worker_keeps_running(shared):
     starts = shared.stats.starts
-    assert shared.call("returns_set").status == w.BAD_RETURN
+    assert shared.call("returns_set").status == Status.BAD_RETURN
     assert shared.call("ping").value == "pong"
     assert shared.stats.starts == starts
 
 
 def test_missing_and_not_callable(shared):
     missing = shared.call("no_such_function")
-    assert missing.status == w.MISSING and "no_such_function" in missing.message
-    assert shared.call("CONSTANT").status == w.NOT_CALLABLE
+    assert missing.status == Status.MISSING and "no_such_function" in missing.message
+    assert shared.call("CONSTANT").status == Status.NOT_CALLABLE
 
 
 def test_sys_exit_is_exit_status_and_worker_survives(shared):
     starts = shared.stats.starts
     result = shared.call("leaves")
-    assert result.status == w.EXIT and "3" in result.message
+    assert result.status == Status.EXIT and "3" in result.message
     assert shared.call("ping").value == "pong"
     assert shared.stats.starts == starts
 
@@ -264,7 +264,7 @@ def test_generator_returns_a_handle_and_next_walks_it(shared):
     result = shared.call("count", (3,))
     assert result.ok and isinstance(result.value, IteratorHandle)
     values = [shared.next(result.value, shared.generation) for _ in range(4)]
-    assert [v.status for v in values] == [w.OK, w.OK, w.OK, w.STOP]
+    assert [v.status for v in values] == [Status.OK, Status.OK, Status.OK, Status.STOP]
     for i, v in enumerate(values[:3]):
         np.testing.assert_array_equal(v.value, np.full(i, i))
 
@@ -273,7 +273,7 @@ def test_exception_inside_a_generator_is_an_error(shared):
     handle = shared.call("blows_up_midway").value
     assert shared.next(handle, shared.generation).value == 1
     failed = shared.next(handle, shared.generation)
-    assert failed.status == w.ERROR and failed.error_type == "KeyError"
+    assert failed.status == Status.ERROR and failed.error_type == "KeyError"
 
 
 def test_iterator_of_a_killed_worker_reports_crash(make_worker):
@@ -281,12 +281,12 @@ def test_iterator_of_a_killed_worker_reports_crash(make_worker):
     handle = worker.call("gen").value
     generation = worker.generation
     assert worker.next(handle, generation).value == 1
-    assert worker.call("die").status == w.CRASH
-    assert worker.next(handle, generation).status == w.CRASH  # no process at all
+    assert worker.call("die").status == Status.CRASH
+    assert worker.next(handle, generation).status == Status.CRASH  # no process at all
     assert worker.call("gen").ok  # a fresh process, with its own iterator 1
     assert worker.generation != generation
     stale = worker.next(handle, generation)
-    assert stale.status == w.CRASH and "ended" in stale.message
+    assert stale.status == Status.CRASH and "ended" in stale.message
 
 
 # -- crashes, exits, timeouts ------------------------------------------------------------------------------
@@ -298,7 +298,7 @@ def test_os_exit_is_a_crash_and_the_next_call_gets_a_fresh_test_process(make_wor
     worker = make_worker("import os\ndef die():\n    os._exit(7)\ndef ping():\n    return os.getpid()\n")
     first_pid = worker.call("ping").value
     result = worker.call("die")
-    assert result.status == w.CRASH and "status 7" in result.message
+    assert result.status == Status.CRASH and "status 7" in result.message
     assert worker.stats.crashes == 1 and worker.stats.starts == 1
     generation = worker.generation
     second_pid = worker.call("ping").value
@@ -422,7 +422,7 @@ def test_the_same_request_answered_otherwise_within_a_test_fails(make_worker):
     worker = make_worker(STATEFUL)
     assert worker.call("counter").value == 1
     second = worker.call("counter")
-    assert second.status == w.INCONSISTENT and "same arguments" in second.message
+    assert second.status == Status.INCONSISTENT and "same arguments" in second.message
     worker.isolate()
     assert worker.call("counter").value == 1  # a new test: nothing to compare with
 
@@ -432,13 +432,13 @@ def test_iterators_do_not_outlive_their_test(make_worker):
     handle, generation = worker.call("gen").value, worker.generation
     assert worker.next(handle, generation).value == 1
     worker.isolate()
-    assert worker.next(handle, generation).status == w.CRASH
+    assert worker.next(handle, generation).status == Status.CRASH
 
 
 def test_segfault_is_a_crash_naming_the_signal(make_worker):
     worker = make_worker("import ctypes\ndef segv():\n    return ctypes.string_at(0)\n")
     result = worker.call("segv")
-    assert result.status == w.CRASH and "SIGSEGV" in result.message
+    assert result.status == Status.CRASH and "SIGSEGV" in result.message
 
 
 def test_infinite_loop_times_out_and_the_process_group_is_killed(make_worker):
@@ -461,7 +461,7 @@ def test_infinite_loop_times_out_and_the_process_group_is_killed(make_worker):
     began = time.monotonic()
     result = worker.call("hang")
     elapsed = time.monotonic() - began
-    assert result.status == w.TIMEOUT
+    assert result.status == Status.TIMEOUT
     assert "0.5 s" in result.message
     assert QUICK.call_timeout <= elapsed < QUICK.call_timeout + 3.0
     assert worker.stats.timeouts == 1
@@ -490,7 +490,7 @@ def test_startup_timeout(make_worker):
     worker = make_worker("while True:\n    pass\n", Limits(call_timeout=0.5, startup_timeout=0.5))
     began = time.monotonic()
     result = worker.start()
-    assert result.status == w.TIMEOUT
+    assert result.status == Status.TIMEOUT
     assert time.monotonic() - began < 5.0
 
 
@@ -505,11 +505,11 @@ def test_submission_budget_is_shared_by_all_calls(make_worker):
     worker.limits = dataclasses.replace(worker.limits, submission_timeout=worker.time_spent + 1.0)
     began = time.monotonic()
     hung = worker.call("hang")
-    assert hung.status == w.TIMEOUT
+    assert hung.status == Status.TIMEOUT
     assert time.monotonic() - began < 5.0, "the call got the whole call_timeout, not the budget left"
     spent = worker.time_spent
     budget = worker.call("shout")
-    assert budget.status == w.BUDGET and "time budget" in budget.message
+    assert budget.status == Status.BUDGET and "time budget" in budget.message
     assert worker.time_spent == spent
     assert "SHOUT RAN" not in worker.output_text()[0]
     assert worker.stats.starts == 1, "a spent budget must not start a new process"
@@ -521,7 +521,7 @@ def test_exhausted_budget_refuses_before_running(make_worker):
         Limits(call_timeout=1.0, submission_timeout=0.001, startup_timeout=10.0),
     )
     worker.start()
-    assert worker.call("shout").status == w.BUDGET
+    assert worker.call("shout").status == Status.BUDGET
     assert "SHOUT RAN" not in worker.output_text()[0]
 
 
@@ -547,7 +547,7 @@ def test_output_is_kept_up_to_the_cap_and_the_total_is_counted(make_worker):
     )
     five_mb = 5 * MIB
     assert worker.call("flood", (five_mb,)).value == five_mb  # printing does not disturb the channel
-    assert worker.call("die").status == w.CRASH
+    assert worker.call("die").status == Status.CRASH
     assert worker.call("flood", (10,)).value == 10  # a second process: output still capped overall
     worker.close()
     kept, total = worker.output_text()
@@ -621,7 +621,7 @@ def test_sixteen_gib_allocation_fails_inside_the_worker(make_worker):
         Limits(call_timeout=5.0, startup_timeout=10.0),  # default memory limit: 8 GiB
     )
     result = worker.call("allocate")
-    assert result.status == w.ERROR, f"16 GiB were allocated: {result}"
+    assert result.status == Status.ERROR, f"16 GiB were allocated: {result}"
     assert "MemoryError" in result.error_mro
     assert worker.call("ping").value == "pong"
     assert worker.stats.crashes == 0
@@ -701,7 +701,7 @@ def test_forged_pickle_reply_is_a_protocol_error_never_unpickled(make_worker, mo
     worker = make_worker(FORGER)
     for forge in ("forge_pickle", "forge_tag"):
         result = worker.call(forge)
-        assert result.status == w.PROTOCOL, result
+        assert result.status == Status.PROTOCOL, result
         assert result.value is None
         assert worker.call("ping").value == "pong"  # a fresh process answers again
     assert used == []
@@ -710,7 +710,7 @@ def test_forged_pickle_reply_is_a_protocol_error_never_unpickled(make_worker, mo
 
 def test_forged_deeply_nested_reply_does_not_crash_the_grader(make_worker):
     worker = make_worker(FORGER)
-    assert worker.call("forge_deep").status == w.PROTOCOL
+    assert worker.call("forge_deep").status == Status.PROTOCOL
 
 
 def test_exception_with_broken_str_is_still_an_error(make_worker):
@@ -722,7 +722,7 @@ def test_exception_with_broken_str_is_still_an_error(make_worker):
         "    raise Weird()\n"
     )
     result = worker.call("weird")
-    assert result.status == w.ERROR and result.error_type == "Weird"
+    assert result.status == Status.ERROR and result.error_type == "Weird"
 
 
 # -- through the SubmissionProxy ---------------------------------------------------------------------------

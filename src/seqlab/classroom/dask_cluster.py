@@ -48,12 +48,11 @@ from seqlab import __version__
 from seqlab.classroom.gradebook import engine_digest, grader_version, tree_entries
 from seqlab.classroom.run import GradeJob, JobOutcome, grade_job
 from seqlab.course.layout import get_assignment
-from seqlab.errors import SeqlabError
+from seqlab.errors import ClusterError
 from seqlab.options import GradeOptions
 from seqlab.suite.replay import suite_fingerprint
 
 __all__ = [
-    "ClusterError",
     "CourseBundle",
     "DaskRunner",
     "SubmissionFiles",
@@ -67,10 +66,6 @@ IN_FLIGHT_PER_THREAD = 4
 BUNDLES_FOLDER = "seqlab-course-bundles"
 
 _GRADING = threading.Lock()  # one pytest session at a time in a process
-
-
-class ClusterError(SeqlabError):
-    """The cluster cannot grade: the scheduler is unreachable, it has no workers, or a worker differs."""
 
 
 # -- what travels -------------------------------------------------------------------------------------------

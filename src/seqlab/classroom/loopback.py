@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from seqlab.classroom.dask_cluster import ClusterError
+from seqlab.errors import ClusterError
 
 __all__ = ["loopback_cluster"]
 

@@ -34,10 +34,10 @@ from typing import Any, Protocol
 
 from seqlab.classroom.gradebook import Gradebook, content_hash, grader_version
 from seqlab.classroom.submissions import ClassSubmission
-from seqlab.errors import SeqlabError
+from seqlab.errors import SandboxUnavailable, SeqlabError
 from seqlab.grading.pipeline import grade
 from seqlab.hints.policy import hints_decision
-from seqlab.isolate.sandbox import SandboxUnavailable, plan_sandbox
+from seqlab.isolate.sandbox import plan_sandbox
 from seqlab.model import GradeResult
 from seqlab.options import GradeOptions
 

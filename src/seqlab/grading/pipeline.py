@@ -22,9 +22,10 @@ from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
 from seqlab.hints.policy import hints_decision
 from seqlab.isolate.limits import Limits
+from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.sandbox import SandboxPlan, claim_worker_uid, plan_sandbox
-from seqlab.isolate.worker import OK, CallResult, Worker
+from seqlab.isolate.worker import CallResult, Worker
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.options import GradeOptions
 from seqlab.suite.gpu import GpuSummary, nvidia_device_present
@@ -60,7 +61,7 @@ def _cache_dir(options: GradeOptions, course_root: Path) -> Path | None:
 
 
 def _load_failure(loaded: CallResult) -> str:
-    if loaded.status == "load_error":
+    if loaded.status == Status.LOAD_ERROR:
         text = (
             f"{loaded.error_type}: {loaded.message}"
             if loaded.error_type != "SystemExit"
@@ -146,7 +147,7 @@ def grade(
         except BaseException:
             worker.close()
             raise
-        if loaded.status != OK:
+        if loaded.status != Status.OK:
             load_failure = _load_failure(loaded)
             messages.append(f"Your code could not be loaded, so no function could be graded: {load_failure}")
     try:
@@ -194,7 +195,7 @@ def grade(
         execution_time=round(time.monotonic() - began, 3),
         extra={
             **_extra(run.gpu, options.limits, options.sandbox),
-            "hints": hints or no_hints_reason,
+            "hints": {"given": hints, "why_not": no_hints_reason},
             # what the class report counts: calls stopped for time, crashes of the process running the code
             "worker": {
                 "timeouts": worker.stats.timeouts if worker is not None else 0,

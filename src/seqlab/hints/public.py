@@ -26,12 +26,11 @@ from typing import Any
 
 import pytest
 
-from seqlab.errors import CourseError
+from seqlab.errors import CodecError, CourseError, SubmissionFailed
 from seqlab.hints.catalogue import Catalogue, Misconception, observe_whole
 from seqlab.hints.diagnosis import NOT_COMPARABLE, Diagnoser
 from seqlab.hints.observe import Observe
-from seqlab.isolate.codec import CodecError, decode, encode, frame, read_message
-from seqlab.testing import SubmissionFailed
+from seqlab.isolate.codec import decode, encode, frame, read_message
 
 __all__ = ["HINTS_FILE", "RecordedDiagnoser", "build_public_hints", "load_public_hints", "write_public_hints"]
 

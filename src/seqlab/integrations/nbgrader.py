@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab.declare import to_arguments
-from seqlab.errors import EXIT_GRADER_FAULT
+from seqlab.errors import EXIT_GRADER_FAULT, GradingUnavailable
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.options import GradeOptions
 from seqlab.reports.base import points
@@ -69,10 +69,6 @@ GRADING_TIMEOUT = 1800  # s; seqlab grade bounds the student's time itself, this
 
 _reports: dict[tuple[Any, ...], GradeResult] = {}  # one grading per notebook version and options per kernel
 _shown_messages: set[tuple[Any, ...]] = set()
-
-
-class GradingUnavailable(RuntimeError):
-    """seqlab could not grade the notebook (a broken course, a missing notebook): the cell earns nothing."""
 
 
 def _course_root(assignment: str, start: Path) -> Path | None:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from seqlab.errors import GraderFault, SeqlabError
+from seqlab.errors import GraderFault, ReconcileError, SeqlabError
 from seqlab.grading.pipeline import grade
 from seqlab.model import GradeResult
 from seqlab.options import GradeOptions
@@ -59,10 +59,6 @@ EXIT_UNCHECKED = 3  # no disagreement left, but a submission could not be checke
 #: Where a comment written by this step begins (one line per corrected cell; replaced on a later fix).
 COMMENT_MARK = "seqlab reconcile:"
 _TOLERANCE = 1e-6
-
-
-class ReconcileError(SeqlabError):
-    """The gradebook cannot be opened or read (no gradebook, an unknown assignment or student)."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["CodecError", "IteratorHandle", "encode", "decode", "write_message", "read_message"]
+from seqlab.errors import CodecError
+
+__all__ = ["IteratorHandle", "encode", "decode", "write_message", "read_message"]
 
 MAX_DEPTH = 64
 MAX_MESSAGE_BYTES = 1 << 30
@@ -56,10 +58,6 @@ TENSOR_DTYPES = (
     "int64", "int32", "int16", "int8", "uint8", "bool",
 )  # fmt: skip
 _DEVICE = re.compile(r"cpu|cuda(:[0-9]{1,3})?|mps(:0)?")
-
-
-class CodecError(ValueError):
-    """A value cannot be encoded as plain data, or a message is malformed."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The ``submission`` object hidden suites call: attribute access gives the student's functions.
 
 Each call goes through :class:`seqlab.isolate.worker.Worker`; a value comes back as plain data, anything else
-raises :class:`seqlab.testing.SubmissionFailed` with a sentence a student understands. A function that timed
+raises :class:`seqlab.SubmissionFailed` with a sentence a student understands. A function that timed
 out or crashed the worker is not called again within the same test (the same failure is raised at once), so a
 hanging function costs one timeout per test, not one per generated example; the grading plugin clears
 ``broken`` before each test, so a function that hangs only on some inputs still earns the other tests.
@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from seqlab.errors import SubmissionFailed, SubmissionUnavailable
 from seqlab.isolate import worker as w
 from seqlab.isolate.codec import IteratorHandle
-from seqlab.testing import SubmissionFailed, SubmissionUnavailable
+from seqlab.isolate.protocol import Status
 
 __all__ = ["RecordedCall", "SubmissionProxy", "failure_message"]
 
@@ -29,7 +30,16 @@ RECORDED_BYTES = 4 * 1024 * 1024
 #: What a call can report besides its value (CallResult's field -> what it is).
 _EVIDENCE = {"": "", "trace": "operator trace", "inputs": "report on its inputs", "graph": "autograd report"}
 
-_STICKY = {w.TIMEOUT, w.CRASH, w.BUDGET, w.PROTOCOL, w.LOAD_ERROR, w.MISSING, w.NOT_CALLABLE, w.INCONSISTENT}
+_STICKY = {
+    Status.TIMEOUT,
+    Status.CRASH,
+    Status.BUDGET,
+    Status.PROTOCOL,
+    Status.LOAD_ERROR,
+    Status.MISSING,
+    Status.NOT_CALLABLE,
+    Status.INCONSISTENT,
+}
 
 
 #: the words of a stub's failure message (a function that raises NotImplementedError), which the
@@ -40,35 +50,35 @@ NOT_IMPLEMENTED = "is not implemented yet"
 def failure_message(function: str, result: w.CallResult) -> str:
     """Explain a failed call in student-facing words."""
     status = result.status
-    if status == w.ERROR:
+    if status == Status.ERROR:
         if result.error_type == "NotImplementedError":
             return f"`{function}` {NOT_IMPLEMENTED} (it raises NotImplementedError)"
         text = f"`{function}` raised {result.error_type}: {result.message}".rstrip(": ")
         return text + (f"\n{result.traceback.rstrip()}" if result.traceback else "")
-    if status == w.EXIT:
+    if status == Status.EXIT:
         return f"`{function}` called sys.exit() ({result.message}); return a value instead"
-    if status == w.TIMEOUT:
+    if status == Status.TIMEOUT:
         return f"`{function}` did not return in time ({result.message}); is there an infinite loop?"
-    if status == w.CRASH:
+    if status == Status.CRASH:
         return f"`{function}` crashed: {result.message}"
-    if status == w.BAD_RETURN:
+    if status == Status.BAD_RETURN:
         return (
             f"`{function}` returned something that is not plain data ({result.message}); "
             "return numpy arrays, "
             "numbers, strings, lists, tuples or dicts"
         )
-    if status == w.MISSING:
+    if status == Status.MISSING:
         return f"your submission does not define a function named `{function}`"
-    if status == w.NOT_CALLABLE:
+    if status == Status.NOT_CALLABLE:
         return f"`{function}` in your submission is not a function"
-    if status == w.LOAD_ERROR:
+    if status == Status.LOAD_ERROR:
         return (
             f"your code could not be loaded, so `{function}` could not be called: {result.error_type}: "
             f"{result.message}\n{result.traceback.rstrip()}".rstrip()
         )
-    if status == w.BUDGET:
+    if status == Status.BUDGET:
         return f"`{function}` was not run: {result.message}"
-    if status == w.INCONSISTENT:
+    if status == Status.INCONSISTENT:
         return f"`{function}` fails this test: {result.message}"
     return f"`{function}` could not be graded: {result.message}"
 
@@ -105,7 +115,7 @@ class RemoteIterator(Iterator[Any]):
 
     def __next__(self) -> Any:
         result = self._proxy.worker.next(self._handle, self._generation, self._proxy.prerequisites)
-        if result.status == w.STOP:
+        if result.status == Status.STOP:
             raise StopIteration
         item = self._proxy._unwrap(self._function, result)
         if self._record is not None:
@@ -180,14 +190,14 @@ class SubmissionProxy:
             return value
         reported = getattr(result, evidence)
         if reported is None:
-            missing = w.CallResult(w.PROTOCOL, message=f"the call's {_EVIDENCE[evidence]} is missing")
+            missing = w.CallResult(Status.PROTOCOL, message=f"the call's {_EVIDENCE[evidence]} is missing")
             raise self._failure(name, missing)
         return value, reported
 
     def _unwrap(self, name: str, result: w.CallResult) -> Any:
         if result.ok:
             if isinstance(result.value, IteratorHandle):
-                raise self._failure(name, w.CallResult(w.BAD_RETURN, message="it yielded an iterator"))
+                raise self._failure(name, w.CallResult(Status.BAD_RETURN, message="it yielded an iterator"))
             return result.value
         if result.status in _STICKY:
             self.broken[name] = result
@@ -195,7 +205,7 @@ class SubmissionProxy:
 
     @staticmethod
     def _failure(name: str, result: w.CallResult) -> SubmissionFailed | SubmissionUnavailable:
-        input_dependent = result.status == w.ERROR and result.error_type != "NotImplementedError"
+        input_dependent = result.status == Status.ERROR and result.error_type != "NotImplementedError"
         kind = SubmissionFailed if input_dependent else SubmissionUnavailable
         return kind(
             name,

@@ -35,13 +35,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqlab.errors import ConfigError, GraderFault
+from seqlab.errors import ConfigError, SandboxUnavailable
 
 __all__ = [
     "CLASS_SANDBOX_MODES",
     "SANDBOX_MODES",
     "SandboxPlan",
-    "SandboxUnavailable",
     "claim_worker_uid",
     "installed_module_path",
     "plan_sandbox",
@@ -57,11 +56,6 @@ UNPRIVILEGED = (65534, 65534)
 SANDBOX_WORKDIR = "/tmp"
 _ALWAYS = ("separate_process", "plain_data_codec", "resource_limits", "scrubbed_environment")
 _OPTIONAL = ("unprivileged_user", "filesystem_sandbox", "network_sandbox")
-
-
-class SandboxUnavailable(GraderFault):
-    """The sandbox is required (``--sandbox require``, the default of class grading and the Gradescope
-    autograder), but a layer cannot be applied on this machine: the installation's fault, never scored."""
 
 
 @dataclass(frozen=True)

@@ -27,33 +27,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from seqlab.errors import GraderFault
+from seqlab.errors import CodecError, GraderFault
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate import codec
 from seqlab.isolate.limits import Limits
+from seqlab.isolate.protocol import STUDENT_FAILURES, Status
 from seqlab.isolate.sandbox import SANDBOX_WORKDIR, SandboxPlan, installed_module_path, plan_sandbox
 from seqlab.suite.gpu import nvidia_device_present
 
 __all__ = ["CallResult", "Worker"]
-
-# Statuses of a CallResult.
-OK = "ok"
-ERROR = "error"  # the student's code raised
-EXIT = "exit"  # the student's code called sys.exit()
-TIMEOUT = "timeout"
-CRASH = "crash"  # the process died (os._exit, segfault, memory limit, ...)
-BAD_RETURN = "bad_return"  # the value cannot travel as plain data
-MISSING = "missing"  # no such function
-NOT_CALLABLE = "not_callable"
-LOAD_ERROR = "load_error"  # the submission's top level failed
-BUDGET = "budget"  # the submission's time budget is spent
-PROTOCOL = "protocol"  # the worker answered nonsense
-STOP = "stop"  # an iterator is exhausted
-READY = "ready"  # the worker's set-up is done; the submission's code runs next
-GRADER_FAULT = "grader_fault"  # the worker's set-up failed: the grader's fault, not the student's
-CHILD_EXIT = "child_exit"  # the warm parent says a test's process ended
-TEST_PROCESS = "test_process"  # the warm parent hands over the next test's process
-INCONSISTENT = "inconsistent"  # the function answered the same request otherwise earlier in the test
 
 ISOLATION_WARNING = (
     "student code runs in a separate, resource-limited process, but not every isolation layer is active "
@@ -177,7 +159,7 @@ class GraphEvidence:
 class CallResult:
     """What happened to one request sent to the worker."""
 
-    status: str
+    status: Status
     value: Any = None
     error_type: str = ""
     error_mro: tuple[str, ...] = ()
@@ -192,7 +174,7 @@ class CallResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == OK
+        return self.status == Status.OK
 
 
 class _DeadlineReader:
@@ -402,15 +384,15 @@ class Worker:
             self._awaiting_load = False
             setup = max(self.limits.startup_timeout, WORKER_SETUP_SECONDS)
             ready = self._event(time.monotonic() + setup, what="the grader's worker set-up")
-            if ready.status != READY:
+            if ready.status != Status.READY:
                 self._fail(ready)
             result = self._next_test_process(self.limits.startup_timeout)
             self._spent += time.monotonic() - self._launched_at
-            if result.status != OK:
+            if result.status != Status.OK:
                 self._kill()
             unreadable = self._installation_fault(result)
             if unreadable:
-                self._fail(CallResult(GRADER_FAULT, message=unreadable))
+                self._fail(CallResult(Status.GRADER_FAULT, message=unreadable))
             self.load_result = result
         assert self.load_result is not None
         return self.load_result
@@ -423,7 +405,7 @@ class Worker:
         either: its files are unreadable to the worker's user, or the sandbox hides them. A submission that
         raises the error itself, or hides the module from its own imports, stays the student's failure.
         """
-        if failed.status not in (LOAD_ERROR, ERROR) or failed.error_type not in _IMPORT_ERRORS:
+        if failed.status not in (Status.LOAD_ERROR, Status.ERROR) or failed.error_type not in _IMPORT_ERRORS:
             return ""
         if self._is_probe:
             return ""
@@ -464,12 +446,14 @@ class Worker:
         deadline = time.monotonic() + timeout
         if process.exit_pending:
             ended = self._event(deadline, what="ending the last test's process")
-            if ended.status != CHILD_EXIT:
+            if ended.status != Status.CHILD_EXIT:
                 return ended
             process.exit_pending = False
         started = self._event(deadline, what="starting your code")
-        if started.status != TEST_PROCESS:
-            return started if started.status != CHILD_EXIT else self._lost("a test process ended unasked")
+        if started.status != Status.TEST_PROCESS:
+            return (
+                started if started.status != Status.CHILD_EXIT else self._lost("a test process ended unasked")
+            )
         process.channel, process.index = started.value
         process.reader = _DeadlineReader(process.channel)
         self._tests += 1
@@ -514,7 +498,7 @@ class Worker:
         except TimeoutError:
             self.stats.timeouts += 1
             self._kill()
-            return CallResult(TIMEOUT, message=f"{what} did not finish within {deadline - began:g} s")
+            return CallResult(Status.TIMEOUT, message=f"{what} did not finish within {deadline - began:g} s")
         except (EOFError, OSError):
             code = process.popen.poll()
             if code is None:
@@ -524,25 +508,26 @@ class Worker:
                     code = None
             self.stats.crashes += 1
             self._kill()
-            return CallResult(CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
-        except codec.CodecError as exc:
+            return CallResult(Status.CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+        except CodecError as exc:
             return self._lost(f"the worker sent malformed data ({exc})")
-        status, duration = event.get("status"), time.monotonic() - began
-        if status == READY:
-            return CallResult(READY, duration=duration)
-        if status == GRADER_FAULT:
-            return CallResult(GRADER_FAULT, message=_cut(event.get("message", ""), MAX_MESSAGE_CHARS))
-        if status == TEST_PROCESS and process.events.received and type(event.get("process")) is int:
-            return CallResult(TEST_PROCESS, value=(process.events.received.pop(0), event["process"]))
-        if status == CHILD_EXIT and event.get("process") == process.index:
+        status, duration = Status.parse(event.get("status")), time.monotonic() - began
+        if status == Status.READY:
+            return CallResult(Status.READY, duration=duration)
+        if status == Status.GRADER_FAULT:
+            return CallResult(Status.GRADER_FAULT, message=_cut(event.get("message", ""), MAX_MESSAGE_CHARS))
+        if status == Status.TEST_PROCESS and process.events.received and type(event.get("process")) is int:
+            return CallResult(Status.TEST_PROCESS, value=(process.events.received.pop(0), event["process"]))
+        if status == Status.CHILD_EXIT and event.get("process") == process.index:
             code = event.get("code")
             ended = (code if type(code) is int else None, event.get("ended_by_grader") is True)
-            return CallResult(CHILD_EXIT, value=ended, duration=duration)
-        return self._lost(f"the worker sent an unexpected message ({_cut(status, MAX_NAME_CHARS)})")
+            return CallResult(Status.CHILD_EXIT, value=ended, duration=duration)
+        named = _cut(event.get("status"), MAX_NAME_CHARS)
+        return self._lost(f"the worker sent an unexpected message ({named})")
 
     def _lost(self, message: str) -> CallResult:
         self._kill()
-        return CallResult(PROTOCOL, message=message)
+        return CallResult(Status.PROTOCOL, message=message)
 
     @staticmethod
     def _left(deadline: float) -> float:
@@ -554,7 +539,10 @@ class Worker:
         self._kill()  # drains the worker's output into stats first
         output, _ = self.output_text()
         cause = failed.message or failed.status
-        if failed.status in (CRASH, TIMEOUT):  # before ready: the worker's own set-up crashed or hung
+        if failed.status in (
+            Status.CRASH,
+            Status.TIMEOUT,
+        ):  # before ready: the worker's own set-up crashed or hung
             cause = cause.replace("your code", "the grader's worker")
             tail = "\n".join(output.strip().splitlines()[-12:])
             cause += f"\nworker output:\n{tail}" if tail else ""
@@ -714,7 +702,7 @@ class Worker:
         if earlier == result.digest:
             return result
         return CallResult(
-            INCONSISTENT,
+            Status.INCONSISTENT,
             message="it returned another value for the same arguments than it did earlier (in this test or "
             "an earlier test of it): a graded function must answer from its arguments alone, not from what "
             "it remembers of earlier calls",
@@ -742,7 +730,7 @@ class Worker:
                 default_blobs: list[bytes] = []
                 try:
                     default = codec.encode(parameter.default, default_blobs)
-                except codec.CodecError:
+                except CodecError:
                     return plain
                 if default_blobs:
                     return plain
@@ -754,7 +742,7 @@ class Worker:
     ) -> CallResult:
         """Advance an iterator the worker returned earlier (``prerequisites`` as for :meth:`call`)."""
         if generation != self._tests or self._process is None or not self._test_process:
-            return CallResult(CRASH, message="the process holding this iterator ended")
+            return CallResult(Status.CRASH, message="the process holding this iterator ended")
         request = {"op": "next", "id": handle.id, "prerequisites": sorted(prerequisites or {})}
         return self._request(request, [], what="next()", prerequisites=prerequisites)
 
@@ -784,14 +772,16 @@ class Worker:
             return load
         attribute = f"_{op.removeprefix('warm_')}_ready_in"
         if getattr(self, attribute) == self._tests:
-            return CallResult(OK, value=True)
+            return CallResult(Status.OK, value=True)
         began = time.monotonic()
         result = self._exchange({"op": op}, [], self.limits.startup_timeout, what=what)
         self._spent += time.monotonic() - began
         if result.ok:
             setattr(self, attribute, self._tests)
         elif op == "warm_torch" and not self._works_in_a_fresh_worker("", warm=op):
-            self._fail(CallResult(GRADER_FAULT, message=f"the worker cannot import torch ({result.message})"))
+            self._fail(
+                CallResult(Status.GRADER_FAULT, message=f"the worker cannot import torch ({result.message})")
+            )
         return result
 
     def _request(
@@ -808,7 +798,7 @@ class Worker:
         remaining = self.limits.submission_timeout - self._spent
         if remaining <= 0:
             return CallResult(
-                BUDGET,
+                Status.BUDGET,
                 message=f"the submission's time budget of {self.limits.submission_timeout:g} s is spent",
             )
         began = time.monotonic()
@@ -817,7 +807,7 @@ class Worker:
         self._spent += time.monotonic() - began - self._answering
         unreadable = self._installation_fault(result)  # a call that imports what the worker cannot read
         if unreadable:
-            self._fail(CallResult(GRADER_FAULT, message=unreadable))
+            self._fail(CallResult(Status.GRADER_FAULT, message=unreadable))
         return result
 
     def _ensure_test_process(self) -> CallResult:
@@ -828,7 +818,9 @@ class Worker:
         began = time.monotonic()
         result = self._next_test_process(self.limits.startup_timeout)
         self._spent += time.monotonic() - began
-        if result.status == LOAD_ERROR:  # it loaded before: the submission's top level is not deterministic
+        if (
+            result.status == Status.LOAD_ERROR
+        ):  # it loaded before: the submission's top level is not deterministic
             self._kill()
         return result if not result.ok else load
 
@@ -861,7 +853,7 @@ class Worker:
             assert process.reader is not None  # _ensure_test_process gave this request a test process
             process.reader.deadline = began + timeout
             reply, reply_blobs = codec.read_message(process.reader, self.limits.reply_bytes)
-            while reply.get("status") == "prerequisite":
+            while reply.get("status") == Status.PREREQUISITE:
                 answering = time.monotonic()
                 self._answer(reply, reply_blobs, prerequisites or {})
                 spent = time.monotonic() - answering
@@ -872,30 +864,30 @@ class Worker:
             self.stats.timeouts += 1
             self._kill()
             return CallResult(
-                TIMEOUT,
+                Status.TIMEOUT,
                 message=f"{what} did not finish within {timeout:g} s",
                 duration=time.monotonic() - began,
             )
         except (EOFError, OSError):  # a broken pipe: the test's process died (or closed its socket)
             return self._test_process_died(process, began)
-        except codec.CodecError as exc:
+        except CodecError as exc:
             self._kill()
-            return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+            return CallResult(Status.PROTOCOL, message=f"the worker sent malformed data ({exc})")
         duration = time.monotonic() - began
-        status = reply.get("status")
-        if status == OK:
+        status = Status.parse(reply.get("status"))
+        if status == Status.OK:
             if "functions" in reply:  # the answer to loading the submission
                 functions = reply["functions"] if type(reply["functions"]) is list else []
                 names = tuple(_cut(f, MAX_NAME_CHARS) for f in functions[:1000])
-                return CallResult(OK, value=names, duration=duration)
+                return CallResult(Status.OK, value=names, duration=duration)
             try:
                 value = codec.decode(reply.get("value"), reply_blobs)
-            except codec.CodecError as exc:
+            except CodecError as exc:
                 self._kill()
-                return CallResult(PROTOCOL, message=f"the worker sent malformed data ({exc})")
+                return CallResult(Status.PROTOCOL, message=f"the worker sent malformed data ({exc})")
             digest, text = _digest(reply.get("value"), reply_blobs)
             return CallResult(
-                OK,
+                Status.OK,
                 value=value,
                 size=len(text) + sum(len(blob) for blob in reply_blobs),
                 digest=b"" if b'"$": "iterator"' in text else digest,
@@ -906,7 +898,7 @@ class Worker:
             )
         mro = reply.get("error_mro")
         return CallResult(
-            str(status) if status in _KNOWN else PROTOCOL,
+            status if status in STUDENT_FAILURES else Status.PROTOCOL,
             error_type=_cut(reply.get("error_type", ""), MAX_NAME_CHARS),
             error_mro=tuple(_cut(x, MAX_NAME_CHARS) for x in (mro if type(mro) is list else [])[:32]),
             message=_cut(reply.get("message", ""), MAX_MESSAGE_CHARS),
@@ -921,14 +913,14 @@ class Worker:
         self._test_process = False
         self._end_test_process(process, exit_status=True)
         if self._process is None:  # the warm parent is gone too
-            return CallResult(CRASH, message=_describe_exit(process.popen.poll()))
+            return CallResult(Status.CRASH, message=_describe_exit(process.popen.poll()))
         ended = self._event(time.monotonic() + self.limits.startup_timeout, what="ending your code's process")
-        if ended.status != CHILD_EXIT:
-            return CallResult(CRASH, message=_describe_exit(None), duration=time.monotonic() - began)
+        if ended.status != Status.CHILD_EXIT:
+            return CallResult(Status.CRASH, message=_describe_exit(None), duration=time.monotonic() - began)
         process.exit_pending = False
         code, by_grader = ended.value
         message = _CLOSED_CHANNEL if by_grader else _describe_exit(code)
-        return CallResult(CRASH, message=message, duration=time.monotonic() - began)
+        return CallResult(Status.CRASH, message=message, duration=time.monotonic() - began)
 
     def _answer(self, request: dict[str, Any], blobs: list[bytes], prerequisites: Prerequisites) -> None:
         """Answer the worker's call of a prerequisite with the grader's version, or refuse it: only the
@@ -947,7 +939,7 @@ class Worker:
         args = codec.decode(request.get("args"), blobs)
         kwargs = codec.decode(request.get("kwargs"), blobs)
         if type(args) is not tuple or type(kwargs) is not dict:
-            raise codec.CodecError("malformed prerequisite call")
+            raise CodecError("malformed prerequisite call")
         try:
             value = function(*args, **kwargs)
             out: list[bytes] = []
@@ -992,7 +984,6 @@ _MISSING_MODULE = re.compile(
 
 
 #: What a test process may answer besides ok (READY, GRADER_FAULT and CHILD_EXIT come from the warm parent).
-_KNOWN = {ERROR, EXIT, BAD_RETURN, MISSING, NOT_CALLABLE, LOAD_ERROR, STOP, PROTOCOL}
 #: Longest message, traceback and exception name kept from a worker's reply (the worker cuts its own, but
 #: nothing it sends is trusted).
 MAX_MESSAGE_CHARS = 4000

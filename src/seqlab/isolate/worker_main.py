@@ -24,8 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from seqlab.errors import CodecError
 from seqlab.isolate import codec
 from seqlab.isolate import process_tree as _process_tree
+from seqlab.isolate.protocol import Status
 
 MAX_TRACEBACK_CHARS = 4000
 
@@ -139,11 +141,11 @@ class _AnsweredByTheGrader:
         blobs: list[bytes] = []
         try:
             encoded = {"args": codec.encode(tuple(args), blobs), "kwargs": codec.encode(dict(kwargs), blobs)}
-        except codec.CodecError as exc:
+        except CodecError as exc:
             raise TypeError(
                 f"{self.__name__}() was given arguments that are not plain data ({exc})"
             ) from None
-        self._session.send({"status": "prerequisite", "name": self.__name__, **encoded}, blobs)
+        self._session.send({"status": Status.PREREQUISITE, "name": self.__name__, **encoded}, blobs)
         reply, reply_blobs = codec.read_message(self._session.reader)
         if reply.get("op") == "answer":
             return codec.decode(reply.get("value"), reply_blobs)
@@ -164,9 +166,13 @@ class _Session:
 
     def error(self, exc: BaseException) -> dict[str, Any]:
         if isinstance(exc, SystemExit):
-            return {"status": "exit", "error_type": "SystemExit", "message": f"exit code {_text(exc.code)}"}
+            return {
+                "status": Status.EXIT,
+                "error_type": "SystemExit",
+                "message": f"exit code {_text(exc.code)}",
+            }
         return {
-            "status": "error",
+            "status": Status.ERROR,
             "error_type": _text(type(exc).__name__),
             "error_mro": [_text(cls.__name__) for cls in type(exc).__mro__],
             "message": _text(exc)[:MAX_TRACEBACK_CHARS],
@@ -189,9 +195,9 @@ class _Session:
                     raise code
                 exec(code, self.namespace)  # noqa: S102 - this process exists to run student code
             except BaseException as exc:  # noqa: BLE001 - every failure is reported, none escapes
-                return {**self.error(exc), "status": "load_error", "where": filename}
+                return {**self.error(exc), "status": Status.LOAD_ERROR, "where": filename}
         functions = sorted(k for k, v in self.namespace.items() if callable(v) and not k.startswith("_"))
-        return {"status": "ok", "functions": functions}
+        return {"status": Status.OK, "functions": functions}
 
     def reply(self, value: Any, evidence: dict[str, Any] | None = None) -> None:
         if isinstance(value, (types.GeneratorType, Iterator)) and not isinstance(value, (str, bytes)):
@@ -201,10 +207,10 @@ class _Session:
         blobs: list[bytes] = []
         try:
             encoded = codec.encode(value, blobs)
-        except codec.CodecError as exc:
-            self.send({"status": "bad_return", "message": str(exc), "type": type(value).__name__})
+        except CodecError as exc:
+            self.send({"status": Status.BAD_RETURN, "message": str(exc), "type": type(value).__name__})
             return
-        header = {"status": "ok", "value": encoded, **(evidence or {})}
+        header = {"status": Status.OK, "value": encoded, **(evidence or {})}
         self.send(header, blobs)
 
     def serve(self) -> int:
@@ -240,14 +246,14 @@ class _Session:
             name = request.get("name")
             function = self.namespace.get(name) if isinstance(name, str) else None
             if not callable(function):
-                kind = "missing" if function is None else "not_callable"
+                kind = Status.MISSING if function is None else Status.NOT_CALLABLE
                 self.send({"status": kind, "message": str(name)})
                 return
             try:
                 args = codec.decode(request.get("args"), blobs)
                 kwargs = codec.decode(request.get("kwargs"), blobs)
-            except codec.CodecError as exc:
-                self.send({"status": "protocol", "message": str(exc)})
+            except CodecError as exc:
+                self.send({"status": Status.PROTOCOL, "message": str(exc)})
                 return
             _reseed()
             evidence: dict[str, Any] = {}
@@ -273,12 +279,12 @@ class _Session:
         elif op == "next":
             iterator = self.iterators.get(request.get("id"))
             if iterator is None:
-                self.send({"status": "protocol", "message": "unknown iterator"})
+                self.send({"status": Status.PROTOCOL, "message": "unknown iterator"})
                 return
             try:
                 value = next(iterator)
             except StopIteration:
-                self.send({"status": "stop"})
+                self.send({"status": Status.STOP})
                 return
             except BaseException as exc:  # noqa: BLE001
                 self.send(self.error(exc))
@@ -295,7 +301,7 @@ class _Session:
             except BaseException as exc:  # noqa: BLE001 - reported; the call then fails on its own
                 self.send(self.error(exc))
                 return
-            self.send({"status": "ok", "value": True})
+            self.send({"status": Status.OK, "value": True})
         elif op == "warm_cuda":
             try:
                 import torch
@@ -306,9 +312,9 @@ class _Session:
             except BaseException as exc:  # noqa: BLE001 - reported, the first GPU call pays instead
                 self.send(self.error(exc))
                 return
-            self.send({"status": "ok", "value": True})
+            self.send({"status": Status.OK, "value": True})
         else:
-            self.send({"status": "protocol", "message": f"unknown operation {op!r}"})
+            self.send({"status": Status.PROTOCOL, "message": f"unknown operation {op!r}"})
 
 
 _PR_SET_DUMPABLE = 4
@@ -529,7 +535,9 @@ class _WarmParent:
                 return self._stop(current, spare)
             self._clean_up(keep=spare.pid)
             try:
-                codec.write_message(self.events, {"status": "child_exit", "process": current.index, **ended})
+                codec.write_message(
+                    self.events, {"status": Status.CHILD_EXIT, "process": current.index, **ended}
+                )
             except OSError:
                 return self._stop(spare)
 
@@ -578,7 +586,7 @@ class _WarmParent:
             os.write(process.go, b"g")
         except OSError:
             pass  # it died: the grader reads its end from the socket and child_exit
-        frame = codec.frame({"status": "test_process", "process": process.index})
+        frame = codec.frame({"status": Status.TEST_PROCESS, "process": process.index})
         os.close(process.go)
         process.go = -1
         try:
@@ -601,7 +609,7 @@ class _WarmParent:
                 continue
             try:
                 request, _ = codec.read_message(self.commands, 4096)
-            except (EOFError, OSError, codec.CodecError):
+            except (EOFError, OSError, CodecError):
                 return None
             if request.get("op") == "end" and request.get("process") == current.index:
                 ended = True  # else an end for a process that has already ended by itself
@@ -645,9 +653,11 @@ def main(argv: list[str]) -> int:
         _harden()
         _warm_up(preflight)
     except BaseException as exc:  # noqa: BLE001 - no student code has run: this is the grader's fault
-        codec.write_message(writer, {"status": "grader_fault", "message": f"{type(exc).__name__}: {exc}"})
+        codec.write_message(
+            writer, {"status": Status.GRADER_FAULT, "message": f"{type(exc).__name__}: {exc}"}
+        )
         return 1
-    codec.write_message(writer, {"status": "ready"})
+    codec.write_message(writer, {"status": Status.READY})
     writer.close()
     return _WarmParent(control, setup).serve()
 

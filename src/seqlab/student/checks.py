@@ -47,7 +47,7 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-from seqlab.errors import EXIT_GRADER_FAULT
+from seqlab.errors import EXIT_GRADER_FAULT, ChecksUnavailable
 from seqlab.isolate.proxy import NOT_IMPLEMENTED
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 
@@ -174,10 +174,6 @@ def run_public_checks(
             )
             raise ChecksUnavailable(f"{what or 'the checks could not run'}: {detail}")
         return GradeResult.from_dict(json.loads(report.read_text(encoding="utf-8")))
-
-
-class ChecksUnavailable(RuntimeError):
-    """The public checks could not run (not the student's doing)."""
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ import pytest
 from seqlab.course.layout import known_assignments
 from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
+from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
-from seqlab.isolate.worker import OK, Worker
+from seqlab.isolate.worker import Worker
 from seqlab.suite.plugin import _Unavailable, register_marker
 
 __all__ = ["submission", "find_assignment_folder", "pytest_configure"]
@@ -50,7 +51,7 @@ def submission(request: pytest.FixtureRequest) -> Iterator[object]:
         return
     with Worker(source) as worker:
         loaded = worker.start()
-        if loaded.status != OK:
+        if loaded.status != Status.OK:
             yield _Unavailable(
                 f"your code could not be loaded: {loaded.error_type} {loaded.message}\n"
                 f"{loaded.traceback}".strip()

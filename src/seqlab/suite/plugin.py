@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
+import hypothesis.errors
 import pytest
 
-from seqlab.errors import GraderFault
+from seqlab.errors import GraderFault, SubmissionFailed, SubmissionUnavailable
 from seqlab.hints.catalogue import Misconception
 from seqlab.hints.diagnosis import NOT_COMPARABLE, Diagnoser
 from seqlab.isolate.codec import IteratorHandle
@@ -28,7 +29,7 @@ from seqlab.options import GradeOptions
 from seqlab.suite import gpu
 from seqlab.suite.prerequisites import reference_prerequisites
 from seqlab.suite.replay import ExampleCache, run_hypothesis_test
-from seqlab.testing import GPU_MARKER, MARKER, SubmissionFailed, SubmissionUnavailable, close_enough
+from seqlab.testing import GPU_MARKER, MARKER, close_enough
 
 #: How many of the inputs a dependant gave a prerequisite are tried on the student's own prerequisite.
 PREREQUISITE_INPUTS_CHECKED = 8
@@ -74,7 +75,7 @@ def _message(exc: BaseException) -> str:
         return _message(exc.exceptions[0])
     if isinstance(exc, (SubmissionFailed, SubmissionUnavailable)):
         return exc.student_message
-    if type(exc).__name__ in ("Flaky", "FlakyFailure", "FlakyStrategyDefinition"):
+    if isinstance(exc, hypothesis.errors.Flaky):  # FlakyStrategyDefinition, FlakyReplay, ...
         return (
             "the function gave different results for the same input (does it use randomness or keep state?)"
         )
@@ -177,6 +178,7 @@ class SeqlabPlugin:
         self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
         self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
+        self.gpu_not_run: set[str] = set()  # ids of the GPU checks that did not run (no device, turned off)
         self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
@@ -263,6 +265,7 @@ class SeqlabPlugin:
             available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
             if not available:
                 self.gpu_reason = reason
+                self.gpu_not_run.add(item.nodeid)
                 pytest.skip(f"GPU check not run: {reason}")
             if isinstance(target, SubmissionProxy):
                 target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
@@ -279,7 +282,7 @@ class SeqlabPlugin:
 
     def gpu_summary(self) -> gpu.GpuSummary:
         """How many GPU checks there were, how many did not run, and the policy applied to them."""
-        not_run = [r for r in self.gpu_checks if r.message.startswith("GPU check not run")]
+        not_run = [r for r in self.gpu_checks if r.id in self.gpu_not_run]
         return gpu.GpuSummary(
             policy=self.gpu_policy,
             checks=len(self.gpu_checks),
@@ -337,7 +340,7 @@ class SeqlabPlugin:
             for record in self.outcomes
             if record.outcome == PASSED
             and record.id not in self.edge_ids
-            and not record.message.startswith("GPU check not run")
+            and record.id not in self.gpu_not_run
         }
         for index, record in enumerate(self.outcomes):
             if record.id in self.edge_ids and record.outcome == PASSED and record.function not in working:
@@ -363,11 +366,7 @@ class SeqlabPlugin:
         }
         settled: dict[str, TestOutcome] = {}
         for record in self.gpu_checks:
-            if (
-                record.outcome == PASSED
-                and record.message.startswith("GPU check not run")
-                and (record.function in failing)
-            ):
+            if record.outcome == PASSED and record.id in self.gpu_not_run and (record.function in failing):
                 message = f"{record.message}, but `{record.function}` failed a CPU test, so it earns nothing"
                 settled[record.id] = TestOutcome(**{**record.__dict__, "outcome": FAILED, "message": message})
         self.outcomes = [settled.get(record.id, record) for record in self.outcomes]
@@ -449,7 +448,7 @@ class SeqlabPlugin:
                     **common,
                 )
         if record is not None and item.get_closest_marker(GPU_MARKER) is not None:
-            if record.outcome == SKIPPED and self.gpu_reason:
+            if record.outcome == SKIPPED and record.id in self.gpu_not_run:
                 record = self._gpu_outcome(record)
             self.gpu_checks.append(record)
         if record is not None:

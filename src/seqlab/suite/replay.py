@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from seqlab import __version__
+from seqlab.errors import CodecError, SubmissionUnavailable
 from seqlab.isolate import codec
-from seqlab.testing import SubmissionUnavailable
 
 __all__ = ["ExampleCache", "suite_fingerprint", "run_hypothesis_test"]
 
@@ -63,7 +63,7 @@ class ExampleCache:
             if header.get("test") != test_id:
                 return None
             examples = codec.decode(header["examples"], blobs)
-        except (OSError, EOFError, KeyError, codec.CodecError):
+        except (OSError, EOFError, KeyError, CodecError):
             return None
         if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
             return None
@@ -117,7 +117,7 @@ def run_hypothesis_test(test: Any, funcargs: dict[str, Any], test_id: str, cache
             example = {k: v for k, v in kwargs.items() if k not in fixtures}
             try:
                 recorded.append(codec.encode(example, blobs))  # a snapshot, before the test can mutate it
-            except codec.CodecError:
+            except CodecError:
                 recordable = False
         return inner(*args, **kwargs)
 
