@@ -74,17 +74,12 @@ def on_devices() -> pytest.MarkDecorator:
 
 def _observed(function: Any, evidence: str, helper: str) -> Callable[..., tuple[Any, Any]]:
     """``function`` (of the ``submission`` fixture) as a call returning ``(value, evidence)``."""
-    proxy = getattr(function, "_proxy", None)
-    if proxy is None and getattr(function, "unavailable_submission", False):
+    with_evidence = getattr(function, "with_evidence", None)  # a seqlab.isolate.proxy.RemoteFunction
+    if with_evidence is None and getattr(function, "unavailable_submission", False):
         return function  # every call fails with the reason the submission could not be loaded
-    if proxy is None:
+    if with_evidence is None:
         raise TypeError(f"{helper}() needs a function of the `submission` fixture")
-    name = function.__name__
-
-    def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        return proxy._call(name, args, kwargs, evidence=evidence)
-
-    return call
+    return with_evidence(evidence)
 
 
 def traced(function: Any) -> Callable[..., tuple[Any, Any]]:

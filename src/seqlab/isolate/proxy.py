@@ -10,7 +10,7 @@ hanging function costs one timeout per test, not one per generated example; the 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,6 +132,16 @@ class RemoteFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self._proxy._call(self.__name__, args, kwargs)
+
+    def with_evidence(self, evidence: str) -> Callable[..., tuple[Any, Any]]:
+        """This function as a call returning ``(value, evidence)``, where ``evidence`` (``"trace"``,
+        ``"inputs"`` or ``"graph"``) is what the worker reports of that kind (see
+        :meth:`seqlab.isolate.worker.Worker.call`); used by :func:`seqlab.testing.traced` and its kin."""
+
+        def call(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+            return self._proxy._call(self.__name__, args, kwargs, evidence=evidence)
+
+        return call
 
     def __repr__(self) -> str:
         return f"<student function {self.__name__}>"

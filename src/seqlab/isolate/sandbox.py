@@ -42,6 +42,7 @@ __all__ = [
     "SANDBOX_MODES",
     "SandboxPlan",
     "claim_worker_uid",
+    "forget_probes",
     "installed_module_path",
     "plan_sandbox",
     "worker_user",
@@ -302,12 +303,19 @@ def worker_user() -> tuple[int, int]:
     return (int(uid), UNPRIVILEGED[1]) if uid.isdigit() and 0 < int(uid) < 2**31 else UNPRIVILEGED
 
 
+def forget_probes() -> None:
+    """Forget what was probed (bubblewrap, the plans): the next :func:`plan_sandbox` probes again, as after
+    ``seqlab install-sandbox`` installed a layer."""
+    _bwrap_works.cache_clear()
+    plan_sandbox.cache_clear()
+
+
 @functools.cache
 def plan_sandbox(mode: str = "auto") -> SandboxPlan:
     """Probe this machine and return how workers are started (cached per mode).
 
     Raises:
-        ValueError: for an unknown mode.
+        ConfigError: for an unknown mode.
         SandboxUnavailable: in ``require`` mode, when a layer cannot be applied.
     """
     if mode not in SANDBOX_MODES:

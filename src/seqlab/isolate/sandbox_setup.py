@@ -51,8 +51,7 @@ def probe_lines(plan: sandbox.SandboxPlan) -> list[str]:
 
 
 def _fresh_plan() -> sandbox.SandboxPlan:
-    sandbox.plan_sandbox.cache_clear()
-    sandbox._bwrap_works.cache_clear()  # noqa: SLF001 - the probe is cached per process; re-probe after install
+    sandbox.forget_probes()  # the probe is cached per process; probe again after the install
     return sandbox.plan_sandbox("auto")
 
 

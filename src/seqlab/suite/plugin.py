@@ -179,7 +179,7 @@ class SeqlabPlugin:
         self._process_for = ""  # the function whose tests the current test process answers
         self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
         self.gpu_not_run: set[str] = set()  # ids of the GPU checks that did not run (no device, turned off)
-        self._unavailable = _Unavailable(load_failure) if load_failure is not None else None
+        self.unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
         self.grader_fault: GraderFault | None = None  # the run stops at the first; nothing is scored
@@ -237,14 +237,14 @@ class SeqlabPlugin:
             self.collection_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
 
     def _called(self) -> list[str]:
-        target = self._unavailable or self.submission_proxy
+        target = self.unavailable or self.submission_proxy
         return list(getattr(target, "called", []))
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if self.progress is not None:
             named = _function_of(item) or _first_function_named(item) or readable_name(item)
             self.progress(named, self._numbers.get(item.nodeid, 0), len(self._numbers))
-        target = self._unavailable or self.submission_proxy
+        target = self.unavailable or self.submission_proxy
         if target is not None and hasattr(target, "called"):
             target.called.clear()
         if isinstance(target, SubmissionProxy):
@@ -539,7 +539,7 @@ _ACTIVE = pytest.StashKey[SeqlabPlugin]()
 def submission(request: pytest.FixtureRequest) -> Any:
     """The student's functions (each call runs in the isolated worker)."""
     plugin = request.config.stash[_ACTIVE]
-    return plugin._unavailable or plugin.submission_proxy
+    return plugin.unavailable or plugin.submission_proxy
 
 
 @pytest.fixture(scope="session")
