@@ -1,4 +1,5 @@
-"""The grading pipeline: load -> isolate -> run suite -> score. The CLI only wires this to reports.
+"""The grading pipeline: plan -> load and isolate -> run the suite -> score. The CLI only wires this to
+reports.
 
 ``grade(submission, assignment)`` never raises for anything the student did: a missing file, a notebook that
 does not parse, code that crashes or hangs all become a :class:`~seqlab.model.GradeResult` with clear
@@ -13,25 +14,34 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 from seqlab import __version__
-from seqlab.course.layout import get_assignment, load_reference
+from seqlab.course.layout import Assignment, get_assignment, load_reference
 from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
 from seqlab.hints.policy import hints_decision
-from seqlab.isolate.limits import Limits
 from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.sandbox import SandboxPlan, claim_worker_uid, plan_sandbox
 from seqlab.isolate.worker import CallResult, Worker
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.options import GradeOptions
-from seqlab.suite.gpu import GpuSummary, nvidia_device_present
-from seqlab.suite.runner import run_suite
+from seqlab.suite.gpu import nvidia_device_present
+from seqlab.suite.runner import SuiteRun, run_suite
 
-__all__ = ["GradeOptions", "grade", "score"]
+__all__ = [
+    "GradeOptions",
+    "GradingPlan",
+    "LoadedSubmission",
+    "build_result",
+    "grade",
+    "load_and_start",
+    "run_checks",
+    "score",
+]
 
 
 def score(outcomes: tuple[TestOutcome, ...], order: tuple[str, ...] = ()) -> tuple[FunctionScore, ...]:
@@ -83,20 +93,181 @@ def isolation_warning(plan: SandboxPlan) -> str:
     )
 
 
-def _extra(gpu_summary: GpuSummary | None, limits: Limits, sandbox: str) -> dict[str, object]:
-    memory = limits.rlimits(cuda=nvidia_device_present()).get("memory_bytes")
-    isolation = {
-        **plan_sandbox(sandbox).describe(),
-        "memory_limit_bytes": memory,  # None where an NVIDIA device is present (see Limits.rlimits)
-    }
-    extra: dict[str, object] = {"isolation": isolation}
-    if gpu_summary is not None and gpu_summary.checks:
-        extra["gpu"] = gpu_summary.as_dict()
-    return extra
-
-
 def _display(path: Path) -> str:
     return path.resolve().name or str(path)
+
+
+@dataclass(frozen=True)
+class GradingPlan:
+    """What one grading is, resolved once before any student code runs, then passed along: the course's
+    assignment, the suite that grades, the sandbox the worker runs in and whether hints are given."""
+
+    submission: Path
+    assignment: Assignment
+    options: GradeOptions
+    suite_dir: Path
+    sandbox: SandboxPlan
+    hints: bool
+    no_hints_reason: str
+
+    @classmethod
+    def resolve(
+        cls, submission: str | os.PathLike[str], assignment_id: str, options: GradeOptions
+    ) -> GradingPlan:
+        """Raises :class:`~seqlab.errors.CourseError` for an unknown assignment and
+        :class:`~seqlab.errors.SandboxUnavailable` for a required sandbox this machine cannot apply."""
+        path = Path(submission)
+        assignment = get_assignment(assignment_id, options.course_root)
+        folder = path if path.is_dir() else path.parent
+        public = Path(options.public_tests or folder / "tests")
+        hints, why_not = hints_decision(assignment_id, options)
+        return cls(
+            submission=path,
+            assignment=assignment,
+            options=options,
+            suite_dir=assignment.suite_dir if options.suite == "hidden" else public,
+            sandbox=plan_sandbox(options.sandbox),
+            hints=hints,
+            no_hints_reason=why_not,
+        )
+
+    @property
+    def hidden(self) -> bool:
+        return self.options.suite == "hidden"
+
+
+@dataclass
+class LoadedSubmission:
+    """The student's code, loaded in a started worker (or why it could not be), and the reference."""
+
+    worker: Worker | None = None
+    reference: ModuleType | None = None
+    kind: str = "unknown"
+    failure: str | None = None  # why no function can be graded (unreadable, crashed at the top level)
+    messages: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+
+
+def load_and_start(plan: GradingPlan) -> LoadedSubmission:
+    """Read the submission, start its worker and run its top level there; meanwhile import the reference
+    (and pytest) in the grader. A :class:`~seqlab.errors.GraderFault` (the worker's own set-up failed) is
+    raised, never scored."""
+    loaded = LoadedSubmission(messages=[warning] if (warning := isolation_warning(plan.sandbox)) else [])
+    try:
+        source = load_submission(
+            plan.submission, plan.assignment.id, prefer="module" if plan.hidden else "newest"
+        )
+    except SubmissionNotFound as exc:
+        loaded.failure = str(exc)
+        loaded.messages.append(f"Your submission could not be read: {exc}")
+        return _with_reference(plan, loaded)
+    loaded.kind = source.kind
+    loaded.messages.extend(source.notes)
+    claim_worker_uid()  # student code of gradings in other processes never runs as the same user
+    worker = Worker(
+        source, plan.options.limits, sandbox=plan.sandbox, preflight=plan.assignment.reference_imports()
+    )
+    loaded.worker = worker
+    try:
+        worker.launch()  # the student's code loads while the grader imports the reference and pytest
+        _with_reference(plan, loaded)
+        import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
+
+        started = worker.start()
+    except BaseException:
+        worker.close()
+        raise
+    if started.status != Status.OK:
+        loaded.failure = _load_failure(started)
+        loaded.messages.append(
+            f"Your code could not be loaded, so no function could be graded: {loaded.failure}"
+        )
+    return loaded
+
+
+def _with_reference(plan: GradingPlan, loaded: LoadedSubmission) -> LoadedSubmission:
+    if plan.hidden and loaded.reference is None:
+        loaded.reference = load_reference(plan.assignment.id, plan.options.course_root)
+    return loaded
+
+
+def run_checks(
+    plan: GradingPlan, loaded: LoadedSubmission, progress: Callable[[str, int, int], None] | None = None
+) -> SuiteRun:
+    """Run the plan's suite against the loaded submission (every test fails with the load failure if any)."""
+    return run_suite(
+        plan.suite_dir,
+        assignment=plan.assignment.id,
+        submission=SubmissionProxy(loaded.worker) if loaded.worker is not None else None,
+        reference=loaded.reference,
+        options=plan.options,
+        hints=plan.hints,
+        cache_dir=_cache_dir(plan.options, plan.assignment.root),
+        load_failure=loaded.failure,
+        progress=progress,
+    )
+
+
+def what_the_run_says(run: SuiteRun, loaded: LoadedSubmission) -> tuple[list[str], str, int]:
+    """The report's messages (the load's, the GPU checks', prerequisites', timeouts and crashes, output cut),
+    the student's output and how many bytes of it there were."""
+    messages = list(loaded.messages)
+    if run.gpu is not None and run.gpu.message():
+        messages.append(run.gpu.message())
+    messages.extend(run.notes)
+    worker = loaded.worker
+    output, output_bytes = worker.output_text() if worker is not None else ("", 0)
+    if worker is not None and worker.stats.timeouts:
+        messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")
+    if worker is not None and worker.stats.crashes:
+        messages.append(
+            f"The process running your code crashed {worker.stats.crashes} time(s) and was restarted."
+        )
+    if output_bytes > len(output.encode()):
+        messages.append(
+            f"Your code printed {output_bytes} bytes; only the first {len(output.encode())} are kept."
+        )
+    return messages, output, output_bytes
+
+
+def build_result(plan: GradingPlan, loaded: LoadedSubmission, run: SuiteRun, seconds: float) -> GradeResult:
+    """The :class:`~seqlab.model.GradeResult` of a finished run: scores per function, messages, extras."""
+    messages, output, output_bytes = what_the_run_says(run, loaded)
+    limits = plan.options.limits
+    worker = loaded.worker
+    extra: dict[str, object] = {
+        "isolation": {
+            **plan.sandbox.describe(),
+            # None where an NVIDIA device is present (see Limits.rlimits)
+            "memory_limit_bytes": limits.rlimits(cuda=nvidia_device_present()).get("memory_bytes"),
+        }
+    }
+    if run.gpu is not None and run.gpu.checks:
+        extra["gpu"] = run.gpu.as_dict()
+    extra["hints"] = {"given": plan.hints, "why_not": plan.no_hints_reason}
+    # what the class report counts: calls stopped for time, crashes of the process running the code
+    extra["worker"] = {
+        "timeouts": worker.stats.timeouts if worker is not None else 0,
+        "crashes": worker.stats.crashes if worker is not None else 0,
+    }
+    return GradeResult(
+        assignment=plan.assignment.id,
+        submission=_display(plan.submission),
+        kind=loaded.kind,
+        functions=score(run.outcomes, _definition_order(loaded.reference)),
+        messages=tuple(messages),
+        output=output,
+        output_bytes=output_bytes,
+        seed=plan.options.seed,
+        suite=plan.options.suite,
+        seqlab_version=__version__,
+        execution_time=round(seconds, 3),
+        extra=extra,
+        load_error=loaded.failure or "",
+    )
 
 
 def grade(
@@ -107,100 +278,11 @@ def grade(
 ) -> GradeResult:
     """Grade one submission of one assignment; ``progress(function, number, count)`` is told before each
     test starts (for a progress line)."""
-    options = options or GradeOptions()
     began = time.monotonic()
-    assignment = get_assignment(assignment_id, options.course_root)
-    hints, no_hints_reason = hints_decision(assignment_id, options)
-    folder = Path(submission) if Path(submission).is_dir() else Path(submission).parent
-    suite_dir = (
-        assignment.suite_dir if options.suite == "hidden" else Path(options.public_tests or folder / "tests")
-    )
-    messages: list[str] = [warning] if (warning := isolation_warning(plan_sandbox(options.sandbox))) else []
-    load_failure: str | None = None
-    worker: Worker | None = None
-    reference: ModuleType | None = None
-    kind = "unknown"
+    plan = GradingPlan.resolve(submission, assignment_id, options or GradeOptions())
+    loaded = load_and_start(plan)
     try:
-        source = load_submission(
-            submission, assignment_id, prefer="newest" if options.suite == "public" else "module"
-        )
-    except SubmissionNotFound as exc:
-        load_failure = str(exc)
-        messages.append(f"Your submission could not be read: {exc}")
-    else:
-        kind = source.kind
-        messages.extend(source.notes)
-        claim_worker_uid()  # student code of gradings in other processes never runs as the same user
-        worker = Worker(
-            source,
-            options.limits,
-            sandbox=plan_sandbox(options.sandbox),
-            preflight=assignment.reference_imports(),
-        )
-        try:
-            worker.launch()  # the student's code loads while the grader imports the reference and pytest
-            if options.suite == "hidden":
-                reference = load_reference(assignment_id, options.course_root)
-            import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
-
-            loaded = worker.start()  # a GraderFault (the worker's own set-up failed) is never scored
-        except BaseException:
-            worker.close()
-            raise
-        if loaded.status != Status.OK:
-            load_failure = _load_failure(loaded)
-            messages.append(f"Your code could not be loaded, so no function could be graded: {load_failure}")
-    try:
-        if options.suite == "hidden" and reference is None:
-            reference = load_reference(assignment_id, options.course_root)
-        run = run_suite(
-            suite_dir,
-            assignment=assignment_id,
-            submission=SubmissionProxy(worker) if worker is not None else None,
-            reference=reference,
-            options=options,
-            hints=hints,
-            cache_dir=_cache_dir(options, assignment.root),
-            load_failure=load_failure,
-            progress=progress,
-        )
-        if run.gpu is not None and run.gpu.message():
-            messages.append(run.gpu.message())
-        messages.extend(run.notes)
-        output, output_bytes = worker.output_text() if worker is not None else ("", 0)
-        if worker is not None and worker.stats.timeouts:
-            messages.append(f"{worker.stats.timeouts} call(s) ran out of time and were stopped.")
-        if worker is not None and worker.stats.crashes:
-            messages.append(
-                f"The process running your code crashed {worker.stats.crashes} time(s) and was restarted."
-            )
+        run = run_checks(plan, loaded, progress)
+        return build_result(plan, loaded, run, time.monotonic() - began)
     finally:
-        if worker is not None:
-            worker.close()
-    if output_bytes > len(output.encode()):
-        messages.append(
-            f"Your code printed {output_bytes} bytes; only the first {len(output.encode())} are kept."
-        )
-    return GradeResult(
-        assignment=assignment_id,
-        submission=_display(Path(submission)),
-        kind=kind,
-        functions=score(run.outcomes, _definition_order(reference)),
-        messages=tuple(messages),
-        output=output,
-        output_bytes=output_bytes,
-        seed=options.seed,
-        suite=options.suite,
-        seqlab_version=__version__,
-        execution_time=round(time.monotonic() - began, 3),
-        extra={
-            **_extra(run.gpu, options.limits, options.sandbox),
-            "hints": {"given": hints, "why_not": no_hints_reason},
-            # what the class report counts: calls stopped for time, crashes of the process running the code
-            "worker": {
-                "timeouts": worker.stats.timeouts if worker is not None else 0,
-                "crashes": worker.stats.crashes if worker is not None else 0,
-            },
-        },
-        load_error=load_failure or "",
-    )
+        loaded.close()
