@@ -1,7 +1,7 @@
 """What a suite author writes a catalogue of known mistakes with (``grader/<id>/misconceptions.py``).
 
 Each mistake is the reference function as a student would get it wrong; the grader names it when a failed
-test's outputs are exactly the mistake's (see :mod:`seqlab.hints.diagnosis`)::
+test's outputs are exactly the mistake's (see ``seqlab.hints.diagnosis``)::
 
     from seqlab.misconceptions import Catalogue, Observe
 

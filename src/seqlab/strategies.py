@@ -1,6 +1,6 @@
 """Shared hypothesis strategies for hidden suites and oracle tests.
 
-This module only re-exports; the strategies live in :mod:`seqlab._strategies`.
+This module only re-exports; the strategies live in ``seqlab._strategies``.
 """
 
 from seqlab._strategies import arrays as _arrays

@@ -43,7 +43,9 @@ __all__ = [
     "traced",
 ]
 
+#: The name of the pytest marker :func:`graded` sets (``@pytest.mark.seqlab(function=..., points=...)``).
 MARKER = "seqlab"
+#: The name of the pytest marker of a GPU check (the ``"cuda"`` case of :func:`on_devices`).
 GPU_MARKER = "seqlab_gpu"
 _MAX_SHOWN = 200
 
@@ -66,7 +68,7 @@ def on_devices() -> pytest.MarkDecorator:
     """Parametrize a test over ``device``: ``"cpu"`` always, ``"cuda"`` as a *GPU check*.
 
     A GPU check runs where the grader sees a CUDA device; elsewhere it is reported as not run, with the
-    reason, and its points follow the run's GPU policy (see :mod:`seqlab.suite.gpu`).
+    reason, and its points follow the run's GPU policy (see ``seqlab.suite.gpu``).
     """
     cuda = pytest.param("cuda", marks=getattr(pytest.mark, GPU_MARKER))
     return pytest.mark.parametrize("device", ["cpu", cuda])
@@ -85,7 +87,7 @@ def _observed(function: Any, evidence: str, helper: str) -> Callable[..., tuple[
 def traced(function: Any) -> Callable[..., tuple[Any, Any]]:
     """Wrap a function of the ``submission`` fixture so that a call returns ``(value, trace)``.
 
-    The trace (:class:`seqlab.isolate.worker.CallTrace`) counts the torch operators the call dispatched and
+    The trace (``seqlab.isolate.worker.CallTrace``) counts the torch operators the call dispatched and
     lists data moved off the inputs' device; the call runs in the worker like any other.
     """
     return _observed(function, "trace", "traced")
@@ -96,7 +98,7 @@ def assert_inputs_kept(function: Any, *args: Any, what: str, **kwargs: Any) -> A
     nothing that shares memory with one (a view, or the argument itself); returns the value.
 
     The worker compares each argument with a copy taken before the call (see
-    :mod:`seqlab.isolate.evidence`): an array sorted or standardized in place, a dict of parameters
+    ``seqlab.isolate.evidence``): an array sorted or standardized in place, a dict of parameters
     modified, or an output that *is* an input, all fail with a sentence that says which.
     """
     value, report = _observed(function, "inputs", "assert_inputs_kept")(*args, **kwargs)
@@ -419,7 +421,7 @@ def assert_matches(
     tolerance, NaN equals NaN); lists and tuples element-wise and in length (a list may stand for a tuple);
     dicts in keys and values; scalars in value. ``what`` names the call, e.g. ``"tokenize('a b')"``.
 
-    Known mistakes are named once the test failed, by the grader's catalogue (:mod:`seqlab.hints.catalogue`).
+    Known mistakes are named once the test failed, by the grader's catalogue (:class:`seqlab.misconceptions.Catalogue`).
     """
     _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
 

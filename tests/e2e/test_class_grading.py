@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from seqlab.classroom.dask_cluster import CourseBundle, DaskRunner, SubmissionFiles, grade_on_worker
-from seqlab.classroom.gradebook import Gradebook, content_hash, default_url, grader_version
+from seqlab.classroom.fingerprint import content_hash, grader_version
+from seqlab.classroom.gradebook import Gradebook, default_url
 from seqlab.classroom.loopback import loopback_cluster
 from seqlab.classroom.report import frequent_hints
 from seqlab.classroom.run import GradeJob, LocalRunner, grade_class

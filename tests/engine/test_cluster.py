@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from seqlab.classroom.dask_cluster import CourseBundle, DaskRunner, SubmissionFiles, worker_fingerprint
-from seqlab.classroom.gradebook import content_hash, engine_digest, grader_version
+from seqlab.classroom.fingerprint import content_hash, engine_digest, grader_version
 from seqlab.course.layout import find_course_root
 from seqlab.errors import ClusterError
 from seqlab.options import GradeOptions

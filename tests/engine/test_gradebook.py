@@ -17,14 +17,8 @@ from pathlib import Path
 import pytest
 from builders import outcome
 
-from seqlab.classroom.gradebook import (
-    Gradebook,
-    GradebookRow,
-    content_hash,
-    default_url,
-    grader_version,
-    safe_name,
-)
+from seqlab.classroom.fingerprint import content_hash, grader_version
+from seqlab.classroom.gradebook import Gradebook, GradebookRow, default_url, safe_name
 from seqlab.isolate.limits import Limits
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 from seqlab.options import GradeOptions

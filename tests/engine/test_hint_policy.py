@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.classroom.gradebook import Gradebook, grader_version
+from seqlab.classroom.fingerprint import grader_version
+from seqlab.classroom.gradebook import Gradebook
 from seqlab.classroom.run import plan_jobs
 from seqlab.classroom.submissions import ClassSubmission
 from seqlab.course.layout import find_course_root

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from seqlab.classroom.gradebook import grader_version
+from seqlab.classroom.fingerprint import grader_version
 from seqlab.cli import build_parser
 from seqlab.course.layout import find_course_root
 from seqlab.declare import COMMANDS, declared, from_args, options_table, to_arguments, value_of

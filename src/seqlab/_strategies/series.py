@@ -85,7 +85,8 @@ def window_setups(
     """Keyword arguments for a valid ``make_windows`` call (at least one window fits).
 
     Always present: ``data`` (``n`` rows, ``min_rows <= n <= max_rows``, ``n >= 2``) and ``length``.
-    Each name in ``vary`` (a subset of :data:`WINDOW_OPTIONS`) may be drawn as well; names not in ``vary``
+    Each name in ``vary`` (a subset of ``targets``, ``sampling_rate``, ``stride``, ``start_index``,
+    ``end_index`` and ``reverse``, the default) may be drawn as well; names not in ``vary``
     are left out, i.e. at their defaults. ``targets`` (when drawn) has its own trailing shape.
     """
     unknown = set(vary) - set(WINDOW_OPTIONS)

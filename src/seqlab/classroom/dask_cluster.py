@@ -9,7 +9,7 @@ needed there:
   hidden suite and the example cache of the run's options) is scattered to every worker once and
   unpacked there into a folder named by its digest;
 * **each submission travels with its task**: its files (:class:`SubmissionFiles`, the same bytes
-  :func:`seqlab.classroom.gradebook.content_hash` hashed), written on the worker under the same name, so the
+  :func:`seqlab.classroom.fingerprint.content_hash` hashed), written on the worker under the same name, so the
   report is the one ``seqlab grade`` writes on the grading machine;
 * **the grader is checked**: before anything is submitted every worker reports its seqlab version and
   engine digest (:func:`worker_fingerprint`); a worker whose seqlab differs stops the run with a clear
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab import __version__
-from seqlab.classroom.gradebook import engine_digest, grader_version, tree_entries
+from seqlab.classroom.fingerprint import engine_digest, grader_version, tree_entries
 from seqlab.classroom.run import GradeJob, JobOutcome, grade_job
 from seqlab.course.layout import get_assignment
 from seqlab.errors import ClusterError
@@ -113,7 +113,7 @@ class SubmissionFiles:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> SubmissionFiles:
-        """Read the submission at ``path`` (the files :func:`~seqlab.classroom.gradebook.content_hash`
+        """Read the submission at ``path`` (the files :func:`~seqlab.classroom.fingerprint.content_hash`
         covers)."""
         root = Path(path)
         if not root.is_dir():

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from seqlab.classroom.gradebook import Gradebook, content_hash, grader_version
+from seqlab.classroom.fingerprint import content_hash, grader_version
+from seqlab.classroom.gradebook import Gradebook
 from seqlab.classroom.submissions import ClassSubmission
 from seqlab.errors import SandboxUnavailable, SeqlabError
 from seqlab.grading.pipeline import grade

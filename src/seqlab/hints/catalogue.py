@@ -85,7 +85,7 @@ class Catalogue:
     ``observe(function, value)`` picks what of a function's return value is compared (for instance the
     outputs without a cache dict of intermediates); by default the whole value. Declared as a
     :class:`seqlab.hints.observe.Observe` (plain data), it also serves the public checks' hints
-    (:mod:`seqlab.hints.public`); any other callable serves the hidden suite only.
+    (``seqlab.hints.public``); any other callable serves the hidden suite only.
     """
 
     assignment: str

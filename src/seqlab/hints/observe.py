@@ -72,6 +72,7 @@ class Observe:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Observe:
+        """The rules :meth:`to_dict` wrote (what a release's public hints carry)."""
         return cls(
             without_cache=tuple(str(f) for f in data.get("without_cache", ())),
             empty_alike=tuple(str(f) for f in data.get("empty_alike", ())),
