@@ -19,6 +19,7 @@ Every report says how many GPU checks were not run, why, and which policy was ap
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib.util
 from dataclasses import dataclass
@@ -26,8 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from seqlab.errors import ConfigError
+from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 
-__all__ = ["GPU_POLICIES", "GpuPolicy", "GpuSummary", "cuda_status", "nvidia_device_present", "policy_effect"]
+__all__ = [
+    "GPU_POLICIES",
+    "GpuChecks",
+    "GpuPolicy",
+    "GpuSummary",
+    "cuda_status",
+    "nvidia_device_present",
+    "policy_effect",
+]
 
 GpuPolicy = str
 GPU_POLICIES: tuple[str, ...] = ("exclude", "award", "zero")
@@ -99,3 +109,69 @@ class GpuSummary:
             "points_not_run": self.points_not_run,
             "reason": self.reason,
         }
+
+
+class GpuChecks:
+    """The GPU checks of one suite run: which ran, what those that could not are worth (``policy``).
+
+    The plugin asks :meth:`why_not_run` before a GPU check (a reason: skip it), hands every GPU check's
+    outcome to :meth:`record` and the whole run's to :meth:`settle` at the end; :meth:`summary` is what
+    the report says. Whether a check ran is kept by test id, never read back from a message.
+    """
+
+    def __init__(self, policy: GpuPolicy, use_gpu: bool) -> None:
+        policy_effect(policy)  # an unknown policy fails here
+        self.policy = policy
+        self.use_gpu = use_gpu
+        self.checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self.not_run: set[str] = set()  # ids of the checks that did not run
+        self.reason = ""  # why they did not run
+
+    def why_not_run(self, test_id: str) -> str:
+        """Why the GPU check ``test_id`` cannot run here (no CUDA device, turned off), or "" when it can."""
+        available, reason = cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
+        if available:
+            return ""
+        self.reason = reason
+        self.not_run.add(test_id)
+        return reason
+
+    def did_not_run(self, record: TestOutcome) -> bool:
+        return record.id in self.not_run
+
+    def record(self, record: TestOutcome) -> TestOutcome:
+        """A GPU check's outcome, with the policy applied where it did not run (under ``award`` provisional
+        until :meth:`settle` has seen the function's CPU tests)."""
+        if record.outcome == SKIPPED and self.did_not_run(record):
+            effect = policy_effect(self.policy, checks=1)
+            message = f"{record.message}; by the '{self.policy}' policy {effect}"
+            outcome = {"exclude": SKIPPED, "award": PASSED, "zero": FAILED}[self.policy]
+            record = dataclasses.replace(record, outcome=outcome, message=message)
+        self.checks.append(record)
+        return record
+
+    def settle(self, outcomes: list[TestOutcome]) -> list[TestOutcome]:
+        """Settle ``award``: a GPU check that did not run is earned only where every CPU test of the same
+        function passed, so a wrong function, or a submission that could not be loaded, earns nothing."""
+        if self.policy != "award":
+            return outcomes
+        gpu_ids = {record.id for record in self.checks}
+        failing = {r.function for r in outcomes if r.id not in gpu_ids and r.outcome == FAILED}
+        settled: dict[str, TestOutcome] = {}
+        for record in self.checks:
+            if record.outcome == PASSED and self.did_not_run(record) and record.function in failing:
+                message = f"{record.message}, but `{record.function}` failed a CPU test, so it earns nothing"
+                settled[record.id] = dataclasses.replace(record, outcome=FAILED, message=message)
+        self.checks = [settled.get(record.id, record) for record in self.checks]
+        return [settled.get(record.id, record) for record in outcomes]
+
+    def summary(self) -> GpuSummary:
+        """How many GPU checks there were, how many did not run, and the policy applied to them."""
+        not_run = [record for record in self.checks if self.did_not_run(record)]
+        return GpuSummary(
+            policy=self.policy,
+            checks=len(self.checks),
+            not_run=len(not_run),
+            points_not_run=sum(record.max_points for record in not_run),
+            reason=self.reason if not_run else "",
+        )

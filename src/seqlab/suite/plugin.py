@@ -173,12 +173,8 @@ class SeqlabPlugin:
         self.load_failure = load_failure
         self.require_marker = require_marker
         self.example_cache = example_cache
-        self.gpu_policy = options.gpu_policy
-        self.use_gpu = options.use_gpu
-        self.gpu_checks: list[TestOutcome] = []  # every GPU check's outcome, run or not
+        self.gpu = gpu.GpuChecks(options.gpu_policy, options.use_gpu)  # the GPU checks' policy and record
         self._process_for = ""  # the function whose tests the current test process answers
-        self.gpu_reason = ""  # why GPU checks did not run (empty when they ran)
-        self.gpu_not_run: set[str] = set()  # ids of the GPU checks that did not run (no device, turned off)
         self.unavailable = _Unavailable(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
@@ -262,10 +258,8 @@ class SeqlabPlugin:
                 name: getattr(self.reference_module, name) for name in self.prerequisites.get(function, ())
             }
         if item.get_closest_marker(GPU_MARKER) is not None:
-            available, reason = gpu.cuda_status() if self.use_gpu else (False, "GPU checks are turned off")
-            if not available:
-                self.gpu_reason = reason
-                self.gpu_not_run.add(item.nodeid)
+            reason = self.gpu.why_not_run(item.nodeid)
+            if reason:
                 pytest.skip(f"GPU check not run: {reason}")
             if isinstance(target, SubmissionProxy):
                 target.worker.warm_cuda()  # CUDA's start-up is not charged to the first GPU check
@@ -282,28 +276,13 @@ class SeqlabPlugin:
 
     def gpu_summary(self) -> gpu.GpuSummary:
         """How many GPU checks there were, how many did not run, and the policy applied to them."""
-        not_run = [r for r in self.gpu_checks if r.id in self.gpu_not_run]
-        return gpu.GpuSummary(
-            policy=self.gpu_policy,
-            checks=len(self.gpu_checks),
-            not_run=len(not_run),
-            points_not_run=sum(r.max_points for r in not_run),
-            reason=self.gpu_reason if not_run else "",
-        )
-
-    def _gpu_outcome(self, record: TestOutcome) -> TestOutcome:
-        """Apply the GPU policy to a GPU check that did not run (see :mod:`seqlab.suite.gpu`); under ``award``
-        the verdict is provisional until :meth:`pytest_sessionfinish` has seen the function's CPU tests."""
-        effect = gpu.policy_effect(self.gpu_policy, checks=1)
-        message = f"{record.message}; by the '{self.gpu_policy}' policy {effect}"
-        outcome = {"exclude": SKIPPED, "award": PASSED, "zero": FAILED}[self.gpu_policy]
-        return TestOutcome(**{**record.__dict__, "outcome": outcome, "message": message})
+        return self.gpu.summary()
 
     def pytest_sessionfinish(self) -> None:
         """Settle what depends on a function's other tests: edge tests, then the ``award`` GPU policy; say
         where the student's own prerequisite would have failed a function graded with the reference's."""
         self._settle_edge_tests()
-        self._settle_awarded_gpu_checks()
+        self.outcomes = self.gpu.settle(self.outcomes)
         self._check_own_prerequisites()
 
     def _check_own_prerequisites(self) -> None:
@@ -340,7 +319,7 @@ class SeqlabPlugin:
             for record in self.outcomes
             if record.outcome == PASSED
             and record.id not in self.edge_ids
-            and record.id not in self.gpu_not_run
+            and not self.gpu.did_not_run(record)
         }
         for index, record in enumerate(self.outcomes):
             if record.id in self.edge_ids and record.outcome == PASSED and record.function not in working:
@@ -352,25 +331,6 @@ class SeqlabPlugin:
                 self.outcomes[index] = TestOutcome(
                     **{**record.__dict__, "outcome": FAILED, "message": message}
                 )
-
-    def _settle_awarded_gpu_checks(self) -> None:
-        """Settle ``award``: a GPU check that did not run is earned only where every CPU test of the same
-        function passed, so a wrong function, or a submission that could not be loaded, earns nothing."""
-        if self.gpu_policy != "award":
-            return
-        gpu_ids = {record.id for record in self.gpu_checks}
-        failing = {
-            record.function
-            for record in self.outcomes
-            if record.id not in gpu_ids and record.outcome == FAILED
-        }
-        settled: dict[str, TestOutcome] = {}
-        for record in self.gpu_checks:
-            if record.outcome == PASSED and record.id in self.gpu_not_run and (record.function in failing):
-                message = f"{record.message}, but `{record.function}` failed a CPU test, so it earns nothing"
-                settled[record.id] = TestOutcome(**{**record.__dict__, "outcome": FAILED, "message": message})
-        self.outcomes = [settled.get(record.id, record) for record in self.outcomes]
-        self.gpu_checks = [settled.get(record.id, record) for record in self.gpu_checks]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
@@ -448,9 +408,7 @@ class SeqlabPlugin:
                     **common,
                 )
         if record is not None and item.get_closest_marker(GPU_MARKER) is not None:
-            if record.outcome == SKIPPED and record.id in self.gpu_not_run:
-                record = self._gpu_outcome(record)
-            self.gpu_checks.append(record)
+            record = self.gpu.record(record)
         if record is not None:
             self.outcomes.append(record)
         return report
