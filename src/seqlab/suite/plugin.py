@@ -10,13 +10,11 @@ from __future__ import annotations
 import ast
 import hashlib
 import inspect
-import re
 import textwrap
 from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
-import hypothesis.errors
 import pytest
 
 from seqlab.errors import GraderFault, SubmissionFailed, SubmissionUnavailable
@@ -27,13 +25,13 @@ from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.options import GradeOptions
 from seqlab.suite import gpu
+from seqlab.suite.feedback import counterexample, failure_message, readable_name
 from seqlab.suite.prerequisites import reference_prerequisites
 from seqlab.suite.replay import ExampleCache, run_hypothesis_test
 from seqlab.testing import GPU_MARKER, MARKER, close_enough
 
 #: How many of the inputs a dependant gave a prerequisite are tried on the student's own prerequisite.
 PREREQUISITE_INPUTS_CHECKED = 8
-_COUNTEREXAMPLE_PREFIXES = ("Falsifying example", "Failing test case")
 
 
 def derive_seed(assignment: str, test_id: str, run_seed: int) -> int:
@@ -59,67 +57,6 @@ class _Unavailable:
 
         fail.unavailable_submission = True  # type: ignore[attr-defined]  # seqlab.testing.traced passes it on
         return fail
-
-
-def readable_name(item: pytest.Item) -> str:
-    """The first docstring line of a test, or its function name made readable."""
-    doc = (getattr(item, "obj", None).__doc__ or "").strip() if hasattr(item, "obj") else ""
-    if doc:
-        return doc.splitlines()[0].strip()
-    name = getattr(item, "originalname", None) or item.name
-    return name.removeprefix("test_").replace("_", " ")
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        return _message(exc.exceptions[0])
-    if isinstance(exc, (SubmissionFailed, SubmissionUnavailable)):
-        return exc.student_message
-    if isinstance(exc, hypothesis.errors.Flaky):  # FlakyStrategyDefinition, FlakyReplay, ...
-        return (
-            "the function gave different results for the same input (does it use randomness or keep state?)"
-        )
-    if isinstance(exc, AssertionError):
-        return _without_pytest_advice(str(exc)) or "a check on the returned value failed"
-    if isinstance(exc, pytest.fail.Exception):
-        return str(exc)
-    return f"the returned value could not be checked ({type(exc).__name__}: {exc})"
-
-
-#: pytest's advice in an assertion's explanation, about options that a grading has no use for
-_PYTEST_ADVICE = re.compile(r"(?i)(, )?use -vv? to (get|show)[^\n]*|\n *\.\.\.full output truncated[^\n]*")
-
-
-def _without_pytest_advice(text: str) -> str:
-    """An assertion's explanation without pytest's "use -vv to show" advice, and the lines left empty."""
-    lines = [line.rstrip() for line in _PYTEST_ADVICE.sub("", text).split("\n")]
-    return "\n".join(line for index, line in enumerate(lines) if line or (index and lines[index - 1])).strip()
-
-
-_FIXTURE_ARGUMENT = re.compile(r"^\s+(submission|reference|data=data\(\.\.\.\)).*,$")
-_DRAW = re.compile(r"^Draw [0-9]+ \((?P<label>[^)]*)\): (?P<value>.*)$", re.DOTALL)
-
-
-def _counterexample(exc: BaseException) -> str:
-    """Hypothesis' failing example without the fixtures, e.g. ``texts=['a b'],`` (one argument a line).
-
-    Values drawn inside the test with ``data.draw(strategy, label="problem")`` follow as ``problem=...``.
-    """
-    notes = getattr(exc, "__notes__", None) or []
-    if isinstance(exc, BaseExceptionGroup) and exc.exceptions and not notes:
-        return _counterexample(exc.exceptions[0])
-    kept: list[str] = []
-    found = False
-    for note in notes:
-        if not isinstance(note, str):
-            continue
-        if note.startswith(_COUNTEREXAMPLE_PREFIXES) and not found:
-            found = True
-            lines = note.splitlines()[1:-1]  # drop "Falsifying example: test(" and ")"
-            kept += [line[4:].rstrip() for line in lines if not _FIXTURE_ARGUMENT.match(line)]
-        elif found and (draw := _DRAW.match(note)):
-            kept.append(f"{draw['label'] or 'drawn'}={draw['value']}")
-    return "\n".join(kept)
 
 
 def register_marker(config: pytest.Config) -> None:
@@ -398,11 +335,11 @@ class SeqlabPlugin:
                 record = TestOutcome(outcome=SKIPPED, message=str(reason), **common)
             else:
                 exc = call.excinfo.value if call.excinfo else AssertionError("failed")
-                message, hint = _message(exc), self._diagnose(function, exc)
+                message, hint = failure_message(exc), self._diagnose(function, exc)
                 record = TestOutcome(
                     outcome=FAILED,
                     message=message,
-                    counterexample=_counterexample(exc),
+                    counterexample=counterexample(exc),
                     hint=hint.key if hint else "",
                     hint_text=hint.hint() if hint else "",
                     **common,
