@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from seqlab import __version__
-from seqlab.course.layout import find_course_root, get_assignment, known_assignments
+from seqlab.course.layout import assignments_in, find_course_root, get_assignment, known_assignments
 from seqlab.declare import add_flags, from_args
 from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
 from seqlab.integrations.gradescope import GradescopeOptions
@@ -287,8 +287,7 @@ def _guess_assignment(path: Path) -> str:
     """The assignment of a student's folder: the one whose ``<id>.py`` or ``.ipynb`` it holds (a released
     folder is named after its assignment)."""
     folder = (path if path.is_dir() else path.parent).resolve()
-    candidates = dict.fromkeys((folder.name, *known_assignments()))
-    found = [a for a in candidates if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
+    found = assignments_in(folder)
     if not found:
         raise SeqlabError(
             f"{folder} is not an assignment folder: it holds no <assignment>.py or .ipynb named after it "

@@ -36,6 +36,8 @@ __all__ = [
 
 #: Gate blocks per cell, in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).
 GATES = {"rnn": 1, "lstm": 4, "gru": 3, "peephole": 4}
+#: The regimes of :func:`recurrent_specs`: ``normal`` (gates in their sensitive range), ``zero`` (zero inputs
+#: and states: the biases alone) and ``saturating`` (every gate saturates: 0, 1 or +-1, never NaN).
 REGIMES = ("normal", "zero", "saturating")
 _INPUT_SCALE = {"normal": 1.0, "zero": 0.0, "saturating": 1000.0}
 _WEIGHT_SCALE = {"normal": 1.0, "zero": 1.0, "saturating": 30.0}

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-from seqlab.errors import CourseError
+from seqlab.errors import CourseError, SubmissionNotFound
 
 #: The file of a course root that may declare the order of its assignments.
 COURSE_CONFIG = "pyproject.toml"
@@ -154,6 +154,26 @@ def __getattr__(name: str) -> tuple[str, ...]:
     if name == "ASSIGNMENTS":  # the assignments of the course found by default (this repository's)
         return known_assignments()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def assignments_in(folder: Path) -> list[str]:
+    """The assignments whose ``<id>.py`` or ``<id>.ipynb`` ``folder`` holds: the one it is named after (a
+    released assignment's folder, ``assignments/encoding/``), then the course's where a course is found."""
+    candidates = dict.fromkeys((folder.name, *known_assignments()))
+    return [a for a in candidates if (folder / f"{a}.py").is_file() or (folder / f"{a}.ipynb").is_file()]
+
+
+def find_assignment_folder(start: Path) -> tuple[Path, str]:
+    """The nearest folder at or above ``start`` holding an assignment's file, and the assignment's id.
+
+    Raises:
+        SubmissionNotFound: when no folder there holds one.
+    """
+    for folder in (start, *start.parents):
+        found = assignments_in(folder)
+        if found:
+            return folder, found[0]
+    raise SubmissionNotFound(f"no assignment file found in {start} or above it")
 
 
 def get_assignment(assignment_id: str, course_root: str | os.PathLike[str] | None = None) -> Assignment:

@@ -311,15 +311,14 @@ def _saved_notebook(assignment: str | None, namespace: Mapping[str, Any]) -> Pat
     for candidate in (Path(session), Path.cwd() / Path(session).name):
         if session and candidate.suffix == ".ipynb" and candidate.is_file():
             return candidate
-    from seqlab.student.fixture import find_assignment_folder
+    from seqlab.course.layout import find_assignment_folder
 
     folder, found = find_assignment_folder(Path.cwd())
     return folder / f"{assignment or found}.ipynb"
 
 
 def _assignment_of(notebook: Path) -> str:
-    from seqlab.course.layout import known_assignments
-    from seqlab.student.fixture import find_assignment_folder
+    from seqlab.course.layout import find_assignment_folder, known_assignments
 
     if notebook.stem in (notebook.parent.name, *known_assignments()):  # assignments/<id>/<id>.ipynb
         return notebook.stem

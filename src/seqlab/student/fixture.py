@@ -12,32 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course.layout import known_assignments
+from seqlab.course.layout import find_assignment_folder
 from seqlab.errors import SubmissionNotFound
 from seqlab.grading.loader import load_submission
 from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
 from seqlab.isolate.worker import Worker
-from seqlab.suite.plugin import _Unavailable, register_marker
+from seqlab.suite.plugin import UnavailableSubmission, register_marker
 
-__all__ = ["submission", "find_assignment_folder", "pytest_configure"]
+__all__ = ["submission", "pytest_configure"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Declare the ``@graded`` marker (import this hook into ``conftest.py`` next to ``submission``)."""
     register_marker(config)
-
-
-def find_assignment_folder(start: Path) -> tuple[Path, str]:
-    """The nearest folder at or above ``start`` holding ``<assignment>.py`` or ``.ipynb``, and its id: a
-    released assignment's folder is named after it (``assignments/encoding/encoding.ipynb``); the course's
-    assignments are tried too where a course is found."""
-    known = known_assignments()
-    for folder in (start, *start.parents):
-        for assignment in dict.fromkeys((folder.name, *known)):
-            if (folder / f"{assignment}.py").is_file() or (folder / f"{assignment}.ipynb").is_file():
-                return folder, assignment
-    raise SubmissionNotFound(f"no assignment file found in {start} or above it")
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +35,12 @@ def submission(request: pytest.FixtureRequest) -> Iterator[object]:
     try:
         source = load_submission(folder, assignment, prefer="newest")
     except SubmissionNotFound as exc:
-        yield _Unavailable(str(exc))
+        yield UnavailableSubmission(str(exc))
         return
     with Worker(source) as worker:
         loaded = worker.start()
         if loaded.status != Status.OK:
-            yield _Unavailable(
+            yield UnavailableSubmission(
                 f"your code could not be loaded: {loaded.error_type} {loaded.message}\n"
                 f"{loaded.traceback}".strip()
             )

@@ -40,7 +40,7 @@ def derive_seed(assignment: str, test_id: str, run_seed: int) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-class _Unavailable:
+class UnavailableSubmission:
     """Stands in for a submission that could not be loaded: every call fails with the reason."""
 
     def __init__(self, reason: str) -> None:
@@ -112,7 +112,7 @@ class SeqlabPlugin:
         self.example_cache = example_cache
         self.gpu = gpu.GpuChecks(options.gpu_policy, options.use_gpu)  # the GPU checks' policy and record
         self._process_for = ""  # the function whose tests the current test process answers
-        self.unavailable = _Unavailable(load_failure) if load_failure is not None else None
+        self.unavailable = UnavailableSubmission(load_failure) if load_failure is not None else None
         self.outcomes: list[TestOutcome] = []
         self.collection_errors: list[str] = []
         self.grader_fault: GraderFault | None = None  # the run stops at the first; nothing is scored
