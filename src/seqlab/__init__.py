@@ -1,3 +1,3 @@
 """seqlab: autograded exercises on sequence models."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

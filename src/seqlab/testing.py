@@ -421,7 +421,8 @@ def assert_matches(
     tolerance, NaN equals NaN); lists and tuples element-wise and in length (a list may stand for a tuple);
     dicts in keys and values; scalars in value. ``what`` names the call, e.g. ``"tokenize('a b')"``.
 
-    Known mistakes are named once the test failed, by the grader's catalogue (:class:`seqlab.misconceptions.Catalogue`).
+    Known mistakes are named once the test failed, by the grader's catalogue
+    (:class:`seqlab.misconceptions.Catalogue`).
     """
     _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
 

@@ -1,6 +1,6 @@
 """Confining the worker: which isolation layers are available here, and the command that applies them.
 
-Layers, from the outermost (see the threat model in the README):
+Layers, from the outermost (see the threat model in docs/operators.rst):
 
 ``separate_process``, ``plain_data_codec``, ``scrubbed_environment``, ``resource_limits``
     always on: student code runs in its own process, talks plain data, gets a built-from-scratch

@@ -6,7 +6,7 @@
 # It installs bubblewrap (the worker's sandbox; best effort), a Python >= 3.11 with venv, and this
 # folder's seqlab project into a virtual environment with the course's constraints.txt; hides grader/ and
 # solutions/ from other users; then grades the reference once, which checks the installation and records
-# the generated examples that later gradings replay (see "Recorded examples" in README.md).
+# the generated examples that later gradings replay (see "Determinism" in docs/operators.rst).
 #
 # Environment: SEQLAB_VENV (default /opt/seqlab-venv) is where the virtual environment goes;
 # run_autograder reads the same variable.
