@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import atexit
+import functools
 import json
 import shutil
 import tempfile
@@ -15,6 +17,7 @@ from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import Limits
 from seqlab.model import GradeResult, TestOutcome
 from seqlab.options import GradeOptions
+from seqlab.suite.runner import collect_points
 
 ROOT = find_course_root()
 MUTANTS = Path(__file__).resolve().parents[1] / "data" / "mutants"
@@ -62,6 +65,37 @@ def header_names(path: Path, key: str) -> set[str]:
         if line.startswith(f"# {key}:"):
             return {name.strip() for name in line.split(":", 1)[1].split(",") if name.strip()}
     return set()
+
+
+def affected_functions(path: Path) -> tuple[str, ...]:
+    """The reference's functions a mutant or variant (the reference's source with definitions appended)
+    can change: those it redefines, and every function of the reference that calls one of those, directly
+    or through others. Each function's tests run in a process of their own, so a function whose code is the
+    reference's and calls nothing that changed is graded as the reference is: grading it again proves
+    nothing (tests/e2e/test_grading.py grades the reference whole)."""
+    assignment = path.parent.name
+    reference = ast.parse(reference_source(assignment))
+    functions = {node.name: node for node in reference.body if isinstance(node, ast.FunctionDef)}
+    changed = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            changed.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            changed |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif not isinstance(node, ast.Import | ast.ImportFrom | ast.Expr):
+            return graded_functions(assignment)  # anything else may change anything
+    calls = {name: {n.id for n in ast.walk(f) if isinstance(n, ast.Name)} for name, f in functions.items()}
+    affected = set(changed)
+    while more := {name for name, names in calls.items() if names & affected} - affected:
+        affected |= more
+    return tuple(name for name in graded_functions(assignment) if name in affected)
+
+
+@functools.cache
+def graded_functions(assignment: str) -> tuple[str, ...]:
+    """The functions the hidden suite of ``assignment`` grades, in its order."""
+    return tuple(collect_points(ROOT / "grader" / assignment))
 
 
 def variant_files(assignment: str | None = None) -> list[Path]:

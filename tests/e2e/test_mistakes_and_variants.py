@@ -22,9 +22,9 @@ from seqlab.reports.markdown import MarkdownReport
 
 from .conftest import (
     ROOT,
+    affected_functions,
     grade_each,
     grade_fast,
-    grade_many,
     header_names,
     mutant_files,
     mutant_target,
@@ -58,15 +58,33 @@ def _with_reference(path: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def mutant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
-    """Every mutant graded once, two at a time (seqlab's class grader; each exactly as grade_fast would)."""
-    sources = {f"{p.parent.name}-{p.stem}": _with_reference(p) for p in mutant_files()}
-    return grade_many(sources, tmp_path_factory.mktemp("mutants"))
+    """Every mutant graded once, two at a time, on every function it can change (its own and those built
+    on it: :func:`affected_functions`; the others are the reference's code and pass as the reference does)."""
+    jobs = {
+        f"{p.parent.name}-{p.stem}": (*_with_reference(p), {"functions": affected_functions(p)})
+        for p in mutant_files()
+    }
+    return grade_each(jobs, tmp_path_factory.mktemp("mutants"))
 
 
 @pytest.fixture(scope="module")
 def variant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
-    sources = {f"{p.parent.name}-{p.stem}": _with_reference(p) for p in variant_files()}
-    return grade_many(sources, tmp_path_factory.mktemp("variants"))
+    jobs = {
+        f"{p.parent.name}-{p.stem}": (*_with_reference(p), {"functions": affected_functions(p)})
+        for p in variant_files()
+    }
+    return grade_each(jobs, tmp_path_factory.mktemp("variants"))
+
+
+def test_a_mutant_is_graded_on_its_own_function_and_on_those_built_on_it() -> None:
+    """What the mutant fixtures grade: a cell's mistake reaches the layers that run the cell (so they are
+    graded too), and a change of one size function touches no other."""
+    (cell,) = [p for p in mutant_files("cells") if p.stem == "rnn_cell_sigmoid"]
+    assert {"rnn_cell_forward", "rnn_forward", "bidirectional_forward", "stacked_forward"} <= set(
+        affected_functions(cell)
+    )
+    (size,) = [p for p in mutant_files("cnn") if mutant_target(p) == "same_padding"][:1]
+    assert "same_padding" in affected_functions(size) and "conv_param_count" not in affected_functions(size)
 
 
 @pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -74,7 +92,7 @@ def test_each_known_mistake_loses_points_only_in_its_function(mutant: Path, muta
     target = mutant_target(mutant)
     result = mutant_results[f"{mutant.parent.name}-{mutant.stem}"]
     by_function = scores(result)
-    assert target in by_function, f"no hidden test grades {target}"
+    assert target in affected_functions(mutant) and target in by_function, f"no hidden test grades {target}"
     score, maximum = by_function[target]
     assert score < maximum, f"the mistake in {mutant.name} was not caught"
     # The functions built on the target are graded with the reference's version of it: no double penalty.
@@ -167,7 +185,7 @@ def test_hints_reach_every_report_and_turning_them_off_changes_only_the_feedback
     assert any(sentence in test["output"] for test in json.loads(GradescopeReport().render(hinted))["tests"])
 
     folder = write_module(tmp_path, "cells", _with_reference(mutant)[1])
-    plain = grade_fast(folder, "cells", hints=False)
+    plain = grade_fast(folder, "cells", hints=False, functions=affected_functions(mutant))
     assert [(t.id, t.outcome) for t in plain.tests] == [(t.id, t.outcome) for t in hinted.tests]
     assert plain.hint_counts == {} and not any(t.hint_text for t in plain.tests)
     assert plain.extra["hints"] == {"given": False, "why_not": "hints were turned off for this grading"}

@@ -16,6 +16,7 @@ import importlib.util
 import os
 import sys
 import tomllib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,6 +30,21 @@ COURSE_CONFIG = "pyproject.toml"
 CACHE_FOLDERS = frozenset(
     {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
 )
+
+
+def _imported_packages(nodes: Iterable[ast.AST]) -> tuple[str, ...]:
+    names: list[str] = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
+            names.append(str(node.module).split(".")[0])
+    return tuple(dict.fromkeys(names))
+
+
+def _is_type_checking_block(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).endswith("TYPE_CHECKING")
 
 
 def course_files(folder: Path, prefix: str) -> dict[str, Path]:
@@ -80,17 +96,30 @@ class Assignment:
     def reference_path(self) -> Path:
         return self.root / "solutions" / self.id / f"{self.id}.py"
 
-    def reference_imports(self) -> tuple[str, ...]:
-        """The top-level packages the reference solution imports, anywhere in it (absolute imports, read
-        from its source without importing it), e.g. ``("numpy", "torch")``: what a submission needs too."""
+    def reference_imports(self, functions: Collection[str] = ()) -> tuple[str, ...]:
+        """The top-level packages the reference solution imports (absolute imports, read from its source
+        without importing it), e.g. ``("numpy", "torch")``: what a submission needs too.
+
+        With ``functions``, only what running those functions needs: the module's own imports (those under
+        ``if TYPE_CHECKING:`` left out) and the imports inside those functions and the reference's
+        functions they call, directly or not. Empty: every import anywhere in the reference.
+        """
         tree = ast.parse(self.reference_path.read_text(encoding="utf-8"))
-        names: list[str] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names += [alias.name.split(".")[0] for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module != "__future__":
-                names.append(str(node.module).split(".")[0])
-        return tuple(dict.fromkeys(names))
+        if not functions:
+            return _imported_packages(ast.walk(tree))
+        defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        needed, pending = set(), [name for name in functions if name in defined]
+        while pending:
+            name = pending.pop()
+            if name not in needed:
+                needed.add(name)
+                called = {n.id for n in ast.walk(defined[name]) if isinstance(n, ast.Name)}
+                pending += sorted(called & set(defined) - needed)
+        module_level = [node for node in tree.body if not isinstance(node, ast.FunctionDef | ast.ClassDef)]
+        module_level = [node for node in module_level if not _is_type_checking_block(node)]
+        nodes = [n for top in module_level for n in ast.walk(top)]
+        nodes += [n for name in sorted(needed) for n in ast.walk(defined[name])]
+        return _imported_packages(nodes)
 
     @property
     def suite_dir(self) -> Path:

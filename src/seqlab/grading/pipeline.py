@@ -168,7 +168,11 @@ def load_and_start(plan: GradingPlan) -> LoadedSubmission:
     loaded.messages.extend(source.notes)
     claim_worker_uid()  # student code of gradings in other processes never runs as the same user
     worker = Worker(
-        source, plan.options.limits, sandbox=plan.sandbox, preflight=plan.assignment.reference_imports()
+        source,
+        plan.options.limits,
+        sandbox=plan.sandbox,
+        preflight=plan.assignment.reference_imports(),
+        warm=plan.assignment.reference_imports(plan.options.functions),
     )
     loaded.worker = worker
     try:

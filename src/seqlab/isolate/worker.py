@@ -327,11 +327,16 @@ class Worker:
         python: str | None = None,
         sandbox: SandboxPlan | None = None,
         preflight: tuple[str, ...] = (),
+        warm: tuple[str, ...] | None = None,
     ):
         """``preflight``: modules the worker must be able to import, checked as the worker's user before it
-        says ready (the reference's imports, such as ``torch``; see :mod:`seqlab.isolate.worker_main`)."""
+        says ready (the reference's imports, such as ``torch``; see :mod:`seqlab.isolate.worker_main`).
+        ``warm``: those of them the warm parent imports before the first test, so that every test's process
+        has them (default: all of ``preflight``); torch, when left out, is imported by the first test
+        process that is sent a tensor."""
         self.source = source
         self.preflight = tuple(preflight)
+        self.warm = self.preflight if warm is None else tuple(warm)
         self.fault: GraderFault | None = None
         self._probed: dict[tuple[str, str], bool] = {}  # see _works_in_a_fresh_worker
         self._is_probe = False  # a probe's own failures are not probed again
@@ -586,6 +591,7 @@ class Worker:
             "limits": self.limits.rlimits(cuda=nvidia_device_present()),
             "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
             "preflight": list(self.preflight),
+            "warm": list(self.warm),
             "confined": self.sandbox.confined,
         }
         try:
@@ -679,7 +685,7 @@ class Worker:
         # A tensor always travels as a blob: without blobs there is none to look for (a 500,000-word dict
         # is not walked on every call).
         torch_needed = blobs and (_holds_tensor(request["args"]) or _holds_tensor(request["kwargs"]))
-        if torch_needed and "torch" not in self.preflight:  # else the warm parent imported it
+        if torch_needed and "torch" not in self.warm:  # else the warm parent imported it
             warmed = self._warm("warm_torch", "importing torch")
             if not warmed.ok:
                 return warmed

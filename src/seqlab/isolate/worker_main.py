@@ -651,7 +651,7 @@ def main(argv: list[str]) -> int:
         preflight = [str(name) for name in setup.get("preflight", [])]
         _preflight(preflight)
         _harden()
-        _warm_up(preflight)
+        _warm_up([str(name) for name in setup.get("warm", preflight)])
     except BaseException as exc:  # noqa: BLE001 - no student code has run: this is the grader's fault
         codec.write_message(
             writer, {"status": Status.GRADER_FAULT, "message": f"{type(exc).__name__}: {exc}"}

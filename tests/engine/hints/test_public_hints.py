@@ -15,7 +15,7 @@ from seqlab.hints.observe import EVERY_FUNCTION, Observe
 from seqlab.hints.public import HINTS_FILE, RecordedDiagnoser, build_public_hints, load_public_hints
 from seqlab.isolate.proxy import RecordedCall
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_observe_rules_pick_what_is_compared():

@@ -28,9 +28,9 @@ from seqlab.reports import (
 from seqlab.reports.terminal import wants_colour
 
 SCHEMA = json.loads(
-    (Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[2] / "data" / "gradescope_schema.json").read_text(encoding="utf-8")
 )
-JUNIT_XSD = Path(__file__).parents[1] / "data" / "junit.xsd"
+JUNIT_XSD = Path(__file__).parents[2] / "data" / "junit.xsd"
 
 WINDOWS_MESSAGE = (
     "make_windows(x, 3) returned shape (4, 3); expected shape (5, 3)\n"
