@@ -46,7 +46,7 @@ from .conftest import EXAMPLE_CACHE, ROOT, catalogued_mutants, header_names, ref
 pytestmark = pytest.mark.e2e
 
 ASSIGNMENT = "encoding"
-STUDENTS = 60
+STUDENTS = 30  # every content at least once, most of them twice or more
 LIMITS = Limits(
     call_timeout=4.0,  # the 500,000-word index call takes ~0.5 s alone, seconds beside other gradings
     submission_timeout=120.0,  # generous: under load, a tight budget would end calls that pass alone

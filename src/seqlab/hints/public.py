@@ -199,10 +199,12 @@ class RecordedDiagnoser(Diagnoser):
             )
         observe = Observe.from_dict(header["observe"])
         catalogue = Catalogue(str(header["assignment"]), observe=observe)
-        self._table: dict[tuple[Any, str], Any] = {}
-        for key, outputs in decode(header["table"], blobs).items():
-            for label, form, value in outputs:
-                self._table[(label if label == _REFERENCE else (label, form)), key] = value
+        # Decoded on first use: a tensor (an output of a torch function) imports torch, seconds that a
+        # check of a numpy function need not wait for.
+        table = header["table"]
+        if type(table) is not dict or table.get("$") != "dict" or type(table.get("items")) is not list:
+            raise CourseError("the public hints file is malformed: run seqlab release")
+        self._outputs = _OnDemand({decode(k, blobs): v for k, v in table["items"]}, blobs, _by_label)
         forms: dict[str, int] = {}
         for entry in header["misconceptions"]:
             catalogue.misconceptions.append(
@@ -217,8 +219,8 @@ class RecordedDiagnoser(Diagnoser):
                 )
             )
             forms[entry["key"]] = int(entry["forms"])
-        for function, listed in decode(header["probes"], blobs):
-            catalogue.probes[function] = [(tuple(a), dict(k)) for a, k in listed]
+        encoded_probes = {str(decode(f, blobs)): listed for f, listed in header["probes"]}
+        catalogue.probes = _OnDemand(encoded_probes, blobs, lambda v: [(tuple(a), dict(k)) for a, k in v])
         functions = {m.function for m in catalogue} | set(catalogue.probes)
         self.catalogue = catalogue
         self.reference = SimpleNamespace(label=_REFERENCE, **{f: None for f in functions})
@@ -233,12 +235,45 @@ class RecordedDiagnoser(Diagnoser):
         if items is not None:
             raise LookupError("an iterator's items are not in the hints")
         label = namespace.label
-        key = call_key(function, args, kwargs)
-        if (label, key) in self._table:
-            return self._table[label, key]
-        if label != _REFERENCE and (_REFERENCE, key) in self._table:
-            return self._table[_REFERENCE, key]  # this mistake gives the reference's output here
+        outputs = self._outputs.get(call_key(function, args, kwargs), {})
+        if label in outputs:
+            return outputs[label]
+        if label != _REFERENCE and _REFERENCE in outputs:
+            return outputs[_REFERENCE]  # this mistake gives the reference's output here
         raise LookupError(f"{function}: this input is not in the hints")
+
+
+def _by_label(outputs: list) -> dict[Any, Any]:
+    """A recorded call's outputs: the reference's, and each form's of each mistake, by label."""
+    return {(label if label == _REFERENCE else (label, form)): value for label, form, value in outputs}
+
+
+class _OnDemand(dict):
+    """A dict whose values are kept in the codec's encoded form until first read, then decoded and
+    ``convert``-ed once (decoding a tensor imports torch)."""
+
+    def __init__(self, encoded: dict[Any, Any], blobs: list[bytes], convert: Any) -> None:
+        super().__init__(encoded)
+        self._blobs = blobs
+        self._convert = convert
+        self._decoded: set[Any] = set()
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)
+        if key not in self._decoded:
+            value = self._convert(decode(value, self._blobs))
+            super().__setitem__(key, value)
+            self._decoded.add(key)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def values(self) -> Any:
+        return [self[key] for key in self]
+
+    def items(self) -> Any:
+        return [(key, self[key]) for key in self]
 
 
 def _not_here(*args: Any, **kwargs: Any) -> Any:
