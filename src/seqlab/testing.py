@@ -27,6 +27,7 @@ __all__ = [
     "MARKER",
     "SubmissionFailed",
     "SubmissionUnavailable",
+    "TOLERANCES",
     "assert_close",
     "assert_inputs_kept",
     "assert_keeps_graph",
@@ -139,20 +140,37 @@ def assert_keeps_graph(function: Any, *args: Any, what: str, **kwargs: Any) -> A
     return value
 
 
-def float_tolerance(dtype: Any, device: str = "cpu") -> tuple[float, float]:
-    """``(rtol, atol)`` for comparing a result computed in ``dtype`` on ``device`` with a float64 reference.
+#: Every tolerance seqlab compares with, ``(rtol, atol)``, in one table:
+#:
+#: * ``float64``: a float64 result against the float64 reference;
+#: * ``float32``: a result computed in float32 on a CPU (float32 roundings, amplified step after step by the
+#:   recurrent weights over a short sequence);
+#: * ``float32-cuda``: float32 on CUDA, where matrix products may run in TF32 (10-bit mantissa, relative
+#:   error ~5e-4 per product) when ``torch.backends.cuda.matmul.allow_tf32`` is on;
+#: * ``float16``: float16 and bfloat16;
+#: * ``float32-floor``: the least :func:`assert_matches` compares a float32 or float16 array with, whatever
+#:   tolerance it was given (its default, ``exact``, is below float32's resolution);
+#: * ``exact``: :func:`assert_matches`' default, for values that must come out as computed.
+TOLERANCES: dict[str, tuple[float, float]] = {
+    "float64": (1e-7, 1e-9),
+    "float32": (1e-4, 1e-4),
+    "float32-cuda": (2e-3, 2e-3),
+    "float16": (2e-2, 2e-2),
+    "float32-floor": (1e-5, 1e-6),
+    "exact": (1e-7, 1e-12),
+}
 
-    float64: 1e-7 / 1e-9. float32 on a CPU: 1e-4 / 1e-4 (float32 roundings, amplified step after step by the
-    recurrent weights over a short sequence). float32 on CUDA: 2e-3 / 2e-3, because matrix products may run
-    in TF32 (10-bit mantissa, relative error ~5e-4 per product) when
-    ``torch.backends.cuda.matmul.allow_tf32`` is on. float16/bfloat16: 2e-2 / 2e-2.
-    """
+
+def float_tolerance(dtype: Any, device: str = "cpu") -> tuple[float, float]:
+    """``(rtol, atol)`` for comparing a result computed in ``dtype`` on ``device`` with a float64 reference:
+    the row of :data:`TOLERANCES` for that precision (``float64``, ``float32``, ``float32-cuda``,
+    ``float16`` for float16 and bfloat16)."""
     name = str(dtype).removeprefix("torch.")
     if name in ("float16", "bfloat16"):
-        return 2e-2, 2e-2
+        return TOLERANCES["float16"]
     if name == "float32":
-        return (2e-3, 2e-3) if str(device).startswith("cuda") else (1e-4, 1e-4)
-    return 1e-7, 1e-9
+        return TOLERANCES["float32-cuda" if str(device).startswith("cuda") else "float32"]
+    return TOLERANCES["float64"]
 
 
 def _computed_dtype(value: Any) -> str:
@@ -362,7 +380,8 @@ def _as_array(value: Any) -> np.ndarray | None:
 
 def _tolerances(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
     if np.float32 in (a.dtype, b.dtype) or np.float16 in (a.dtype, b.dtype):
-        return max(rtol, 1e-5), max(atol, 1e-6)
+        floor_rtol, floor_atol = TOLERANCES["float32-floor"]
+        return max(rtol, floor_rtol), max(atol, floor_atol)
     return rtol, atol
 
 
@@ -412,8 +431,8 @@ def assert_matches(
     expected: Any,
     *,
     what: str,
-    rtol: float = 1e-7,
-    atol: float = 1e-12,
+    rtol: float = TOLERANCES["exact"][0],
+    atol: float = TOLERANCES["exact"][1],
 ) -> None:
     """Assert that the student's ``actual`` equals the reference's ``expected``, with a message for students.
 
@@ -466,7 +485,7 @@ def assert_returns(function: Callable[..., Any], /, *args: Any, expected: Any, *
     value = function(*args, **kwargs)
     what = call_text(name, args, kwargs)
     try:
-        _assert_matches(value, expected, what=what, rtol=1e-7, atol=1e-12)
+        _assert_matches(value, expected, what=what, rtol=TOLERANCES["exact"][0], atol=TOLERANCES["exact"][1])
     except AssertionError as failure:
         raise AssertionError(_with_both_values(str(failure), value, expected)) from None
     return value
