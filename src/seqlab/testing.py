@@ -88,7 +88,7 @@ def _observed(function: Any, evidence: str, helper: str) -> Callable[..., tuple[
 def traced(function: Any) -> Callable[..., tuple[Any, Any]]:
     """Wrap a function of the ``submission`` fixture so that a call returns ``(value, trace)``.
 
-    The trace (``seqlab.isolate.worker.CallTrace``) counts the torch operators the call dispatched and
+    The trace (``seqlab.isolate.results.CallTrace``) counts the torch operators the call dispatched and
     lists data moved off the inputs' device; the call runs in the worker like any other.
     """
     return _observed(function, "trace", "traced")

@@ -25,8 +25,9 @@ from seqlab.grading.loader import load_submission
 from seqlab.hints.policy import hints_decision
 from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.results import CallResult
 from seqlab.isolate.sandbox import SandboxPlan, claim_worker_uid, plan_sandbox
-from seqlab.isolate.worker import CallResult, Worker
+from seqlab.isolate.worker import Worker
 from seqlab.model import FunctionScore, GradeResult, TestOutcome
 from seqlab.options import GradeOptions
 from seqlab.suite.gpu import nvidia_device_present

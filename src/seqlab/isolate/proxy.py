@@ -18,6 +18,7 @@ from seqlab.errors import SubmissionFailed, SubmissionUnavailable
 from seqlab.isolate import worker as w
 from seqlab.isolate.codec import IteratorHandle
 from seqlab.isolate.protocol import Status
+from seqlab.isolate.results import CallResult
 
 __all__ = ["RecordedCall", "SubmissionProxy", "failure_message"]
 
@@ -47,7 +48,7 @@ _STICKY = {
 NOT_IMPLEMENTED = "is not implemented yet"
 
 
-def failure_message(function: str, result: w.CallResult) -> str:
+def failure_message(function: str, result: CallResult) -> str:
     """Explain a failed call in student-facing words."""
     status = result.status
     if status == Status.ERROR:
@@ -156,7 +157,7 @@ class SubmissionProxy:
 
     def __init__(self, worker: w.Worker) -> None:
         self.worker = worker
-        self.broken: dict[str, w.CallResult] = {}
+        self.broken: dict[str, CallResult] = {}
         self.calls = 0
         self.called: list[str] = []  # functions called since the plugin last cleared it (one test)
         self.recorded: deque[RecordedCall] = deque(maxlen=RECORDED_CALLS)
@@ -200,21 +201,21 @@ class SubmissionProxy:
             return value
         reported = getattr(result, evidence)
         if reported is None:
-            missing = w.CallResult(Status.PROTOCOL, message=f"the call's {_EVIDENCE[evidence]} is missing")
+            missing = CallResult(Status.PROTOCOL, message=f"the call's {_EVIDENCE[evidence]} is missing")
             raise self._failure(name, missing)
         return value, reported
 
-    def _unwrap(self, name: str, result: w.CallResult) -> Any:
+    def _unwrap(self, name: str, result: CallResult) -> Any:
         if result.ok:
             if isinstance(result.value, IteratorHandle):
-                raise self._failure(name, w.CallResult(Status.BAD_RETURN, message="it yielded an iterator"))
+                raise self._failure(name, CallResult(Status.BAD_RETURN, message="it yielded an iterator"))
             return result.value
         if result.status in _STICKY:
             self.broken[name] = result
         raise self._failure(name, result)
 
     @staticmethod
-    def _failure(name: str, result: w.CallResult) -> SubmissionFailed | SubmissionUnavailable:
+    def _failure(name: str, result: CallResult) -> SubmissionFailed | SubmissionUnavailable:
         input_dependent = result.status == Status.ERROR and result.error_type != "NotImplementedError"
         kind = SubmissionFailed if input_dependent else SubmissionUnavailable
         return kind(

@@ -8,20 +8,17 @@ whole process group) is killed and the next call starts a fresh one.
 
 from __future__ import annotations
 
-import array
 import hashlib
 import inspect
 import json
 import os
 import platform
 import re
-import select
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,12 +27,14 @@ from typing import Any
 from seqlab.errors import CodecError, GraderFault
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate import codec
+from seqlab.isolate.channels import ControlReader, DeadlineReader, OutputTail, WorkerProcess
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.protocol import STUDENT_FAILURES, Status
+from seqlab.isolate.results import CallResult, CallTrace, GraphEvidence, InputEvidence
 from seqlab.isolate.sandbox import SANDBOX_WORKDIR, SandboxPlan, installed_module_path, plan_sandbox
 from seqlab.suite.gpu import nvidia_device_present
 
-__all__ = ["CallResult", "Worker"]
+__all__ = ["Worker", "WorkerStats"]
 
 ISOLATION_WARNING = (
     "student code runs in a separate, resource-limited process, but not every isolation layer is active "
@@ -80,210 +79,6 @@ _PASSED_ENV = (
     "CUDA_VISIBLE_DEVICES",
     "LD_LIBRARY_PATH",  # where a CUDA driver or toolkit outside the wheel lives
 )
-
-
-@dataclass(frozen=True)
-class CallTrace:
-    """What a traced call did (see :mod:`seqlab.isolate.trace`), as reported by the worker.
-
-    Attributes:
-        ops: torch operators the call dispatched.
-        transfers: descriptions of operators that moved data off the inputs' device or read a device value
-            on the host (at most a few).
-        builtins: torch's own recurrent functions the call used (``lstm``, ``gru_cell``, ...).
-    """
-
-    ops: int
-    transfers: tuple[str, ...] = ()
-    builtins: tuple[str, ...] = ()
-
-    @classmethod
-    def from_reply(cls, data: Any) -> CallTrace | None:
-        if type(data) is not dict or type(data.get("ops")) is not int:
-            return None
-        if type(data.get("transfers")) is not list:
-            return None
-        builtins = data.get("builtins") if type(data.get("builtins")) is list else []
-        return cls(
-            data["ops"],
-            tuple(str(t)[:200] for t in data["transfers"][:8]),
-            tuple(str(b)[:40] for b in builtins[:8]),
-        )
-
-
-def _texts(data: Any, limit: int = 8) -> tuple[str, ...]:
-    return tuple(str(item)[:200] for item in data[:limit]) if type(data) is list else ()
-
-
-@dataclass(frozen=True)
-class InputEvidence:
-    """What a watched call did to its arguments (see :mod:`seqlab.isolate.evidence`), as the worker reports.
-
-    Attributes:
-        changed: the arguments the call changed in place (``data``, ``p['Wx']``, ...).
-        aliased: parts of the returned value that share memory with an argument.
-    """
-
-    changed: tuple[str, ...] = ()
-    aliased: tuple[str, ...] = ()
-
-    @classmethod
-    def from_reply(cls, data: Any) -> InputEvidence | None:
-        if type(data) is not dict:
-            return None
-        return cls(_texts(data.get("changed")), _texts(data.get("aliased")))
-
-
-@dataclass(frozen=True)
-class GraphEvidence:
-    """Whether a torch call's value stays on its inputs' autograd graph, as the worker reports.
-
-    Attributes:
-        inputs: the floating-point tensor arguments (made to require gradients for the call).
-        connected: those the value's floating tensors depend on through autograd.
-        outputs: how many floating-point tensors the value holds.
-    """
-
-    inputs: tuple[str, ...] = ()
-    connected: tuple[str, ...] = ()
-    outputs: int = 0
-
-    @classmethod
-    def from_reply(cls, data: Any) -> GraphEvidence | None:
-        if type(data) is not dict or type(data.get("outputs")) is not int:
-            return None
-        return cls(_texts(data.get("inputs"), 64), _texts(data.get("connected"), 64), data["outputs"])
-
-
-@dataclass(frozen=True)
-class CallResult:
-    """What happened to one request sent to the worker."""
-
-    status: Status
-    value: Any = None
-    error_type: str = ""
-    error_mro: tuple[str, ...] = ()
-    message: str = ""
-    traceback: str = ""
-    duration: float = 0.0
-    trace: CallTrace | None = None
-    inputs: InputEvidence | None = None
-    graph: GraphEvidence | None = None
-    digest: bytes = field(default=b"", repr=False, compare=False)  # of the value as sent, see _digest
-    size: int = 0  # bytes of the value as sent
-
-    @property
-    def ok(self) -> bool:
-        return self.status == Status.OK
-
-
-class _DeadlineReader:
-    """A file-like reader over a pipe or socket whose reads give up at a deadline.
-
-    It reads what the channel holds (up to 1 MiB) and serves later reads from that buffer, so a reply made
-    of many small parts (a header, then a length and a blob per array) costs one ``select`` per
-    channel-full rather than one per part. One reader lives as long as its channel: what it read ahead is
-    kept for the next exchange, which sets a new ``deadline``.
-    """
-
-    def __init__(self, fd: int, deadline: float = 0.0) -> None:
-        self.fd = fd
-        self.deadline = deadline
-        self._buffer = b""
-        self._position = 0
-
-    def read(self, size: int) -> bytes:
-        if self._position >= len(self._buffer):
-            remaining = self.deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self.fd], [], [], remaining)
-            if not ready:
-                raise TimeoutError
-            self._buffer, self._position = self._receive(), 0
-            if not self._buffer:
-                return b""
-        chunk = self._buffer[self._position : self._position + size]
-        self._position += len(chunk)
-        return chunk
-
-    def _receive(self) -> bytes:
-        return os.read(self.fd, 1 << 20)
-
-
-class _ControlReader(_DeadlineReader):
-    """Reads the warm parent's control channel (a Unix socket), keeping the descriptors it passes (one per
-    ``test_process`` message: the grader's end of that test's socket), in order."""
-
-    def __init__(self, control: socket.socket) -> None:
-        super().__init__(control.fileno())
-        self.control = control
-        self.received: list[int] = []
-
-    def _receive(self) -> bytes:
-        data, ancillary, _, _ = self.control.recvmsg(1 << 16, socket.CMSG_SPACE(8 * _FD_SIZE))
-        for level, kind, payload in ancillary:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                usable = len(payload) - len(payload) % _FD_SIZE
-                self.received.extend(array.array("i", payload[:usable]))
-        return data
-
-    def close(self) -> None:
-        for fd in self.received:
-            _close(fd)
-        self.received.clear()
-
-
-_FD_SIZE = array.array("i").itemsize
-
-
-def _close(fd: int) -> None:
-    try:
-        os.close(fd)
-    except OSError:
-        pass
-
-
-class _OutputTail:
-    """Drains the worker's stdout+stderr, keeping the first ``limit`` bytes and counting the rest."""
-
-    def __init__(self, stream: Any, limit: int) -> None:
-        self.limit = limit
-        self.kept = bytearray()
-        self.total = 0
-        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _drain(self, stream: Any) -> None:
-        while True:
-            chunk = stream.read1(1 << 16) if hasattr(stream, "read1") else stream.read(1 << 16)
-            if not chunk:
-                return
-            self.total += len(chunk)
-            room = self.limit - len(self.kept)
-            if room > 0:
-                self.kept += chunk[:room]
-
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
-
-
-@dataclass
-class _Process:
-    popen: subprocess.Popen[bytes]
-    control: socket.socket  # to and from the warm parent (set-up, ready, test_process, end, child_exit)
-    events: _ControlReader
-    output: _OutputTail
-    workdir: tempfile.TemporaryDirectory[str]
-    channel: int = -1  # the grader's end of the current test process's socket (-1: none)
-    reader: _DeadlineReader | None = None  # reads ``channel``
-    index: int = 0  # the warm parent's number for the current test process
-    exit_pending: bool = False  # an end was sent for the last test process, its child_exit not yet read
-
-    def close_channel(self) -> None:
-        if self.channel >= 0:
-            _close(self.channel)
-        self.channel, self.reader = -1, None
 
 
 def _encoded_keywords(encoded: Any) -> dict[str, Any] | None:
@@ -348,7 +143,7 @@ class Worker:
         self.python = python or sys.executable
         self.stats = WorkerStats()
         self.load_result: CallResult | None = None
-        self._process: _Process | None = None
+        self._process: WorkerProcess | None = None
         self._spent = 0.0
         self._launched_at = 0.0
         self._awaiting_load = False
@@ -460,7 +255,7 @@ class Worker:
                 started if started.status != Status.CHILD_EXIT else self._lost("a test process ended unasked")
             )
         process.channel, process.index = started.value
-        process.reader = _DeadlineReader(process.channel)
+        process.reader = DeadlineReader(process.channel)
         self._tests += 1
         self._answers.clear()
         result = self._exchange(None, [], self._left(deadline), what="starting your code")
@@ -478,7 +273,7 @@ class Worker:
         self._test_process = False
         self._end_test_process(process)
 
-    def _end_test_process(self, process: _Process, exit_status: bool = False) -> None:
+    def _end_test_process(self, process: WorkerProcess, exit_status: bool = False) -> None:
         """Ask the warm parent to kill the current test's process (its ``child_exit`` is read later, with the
         process' exit status if ``exit_status``: then the parent waits until the kernel has reaped it)."""
         process.close_channel()
@@ -583,8 +378,8 @@ class Worker:
             self.fault = GraderFault(f"the worker that runs student code could not be started: {exc}")
             raise self.fault from exc
         theirs.close()
-        output = _OutputTail(popen.stdout, self.limits.output_bytes)
-        self._process = _Process(popen, control, _ControlReader(control), output, workdir)
+        output = OutputTail(popen.stdout, self.limits.output_bytes)
+        self._process = WorkerProcess(popen, control, ControlReader(control), output, workdir)
         setup = {
             "module_name": self.source.module_name,
             "chunks": [list(chunk) for chunk in self.source.chunks],
@@ -912,7 +707,7 @@ class Worker:
             duration=duration,
         )
 
-    def _test_process_died(self, process: _Process, began: float) -> CallResult:
+    def _test_process_died(self, process: WorkerProcess, began: float) -> CallResult:
         """The current test's socket closed: its process died, or closed the socket and lives on. The warm
         parent ends it (and what it left running) and says how it ended; the warm parent lives on."""
         self.stats.crashes += 1

@@ -25,6 +25,7 @@ from seqlab.isolate.codec import TENSOR_DTYPES
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
+from seqlab.isolate.results import CallTrace
 from seqlab.model import PASSED, SKIPPED
 from seqlab.options import GradeOptions
 from seqlab.suite.runner import run_suite
@@ -369,7 +370,7 @@ def test_a_batched_function_dispatches_the_same_ops_for_any_batch(torch_worker):
     small = torch_worker.call("batched", (torch.randn(2, 5),), trace=True)
     large = torch_worker.call("batched", (torch.randn(16, 5),), trace=True)
     assert small.ok and large.ok
-    assert isinstance(small.trace, w.CallTrace) and isinstance(large.trace, w.CallTrace)
+    assert isinstance(small.trace, CallTrace) and isinstance(large.trace, CallTrace)
     assert small.trace.ops > 0
     assert small.trace.ops == large.trace.ops
     assert small.trace.transfers == () and large.trace.transfers == ()
@@ -411,7 +412,7 @@ def test_traced_returns_the_value_and_the_trace(proxy):
     x = torch.ones(3, 2, dtype=torch.float64)
     value, trace = traced(proxy.double)(x)
     assert_same_tensor(value, x * 2)
-    assert isinstance(trace, w.CallTrace) and trace.ops >= 1
+    assert isinstance(trace, CallTrace) and trace.ops >= 1
     _, trace = traced(proxy.double)(x=x)
     assert trace.ops >= 1
     assert proxy.called == ["double", "double"]
