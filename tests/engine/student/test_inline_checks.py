@@ -9,7 +9,8 @@ import pytest
 from seqlab.isolate.proxy import NOT_IMPLEMENTED
 from seqlab.model import FAILED, PASSED, FunctionScore, GradeResult
 from seqlab.model import TestOutcome as Outcome
-from seqlab.student.checks import CheckResult, Line, _is_stub, describe, kernel_notebook, ready
+from seqlab.student.check_result import CheckResult, Line, describe
+from seqlab.student.checks import _is_stub, kernel_notebook, ready
 
 
 def _cell(source: str, *, solution: bool = False, grade_id: str = "") -> dict:
