@@ -93,8 +93,22 @@ class Assignment:
     root: Path
 
     @property
+    def source_dir(self) -> Path:
+        """``solutions/<id>/``: the instructor's source (reference, lesson, public tests, data)."""
+        return self.root / "solutions" / self.id
+
+    @property
     def reference_path(self) -> Path:
-        return self.root / "solutions" / self.id / f"{self.id}.py"
+        return self.source_dir / f"{self.id}.py"
+
+    @property
+    def lesson_path(self) -> Path:
+        return self.source_dir / "lesson.py"
+
+    @property
+    def source_notebook(self) -> Path:
+        """The instructor's notebook, built from the lesson and the reference (``seqlab release``)."""
+        return self.source_dir / f"{self.id}.ipynb"
 
     def reference_imports(self, functions: Collection[str] = ()) -> tuple[str, ...]:
         """The top-level packages the reference solution imports (absolute imports, read from its source

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from seqlab.course.layout import load_reference
+from seqlab.course.layout import Assignment, load_reference
 from seqlab.course.notebook import build_notebook, notebook_text, write_notebook
 from seqlab.errors import CourseError
 from seqlab.hints.catalogue import load_catalogue
@@ -205,8 +205,8 @@ def release_assignment(
     contain an instructor file or a solution region.
     """
     root = Path(course_root).resolve()
-    source_dir = root / "solutions" / assignment_id
-    reference_path = source_dir / f"{assignment_id}.py"
+    assignment = Assignment(assignment_id, root)
+    source_dir, reference_path = assignment.source_dir, assignment.reference_path
     if not (root / "nbgrader_config.py").is_file():
         raise CourseError(f"{root} has no nbgrader_config.py; the release runs stock nbgrader with it")
     if not reference_path.is_file():
@@ -219,8 +219,8 @@ def release_assignment(
 
     with tempfile.TemporaryDirectory(prefix="seqlab-release-") as staging:
         if out_dir is None:
-            write_notebook(notebook, source_dir / f"{assignment_id}.ipynb")
-            release_root = root / "assignments"
+            write_notebook(notebook, assignment.source_notebook)
+            release_root = assignment.release_dir.parent
             _run_nbgrader(assignment_id, root, [])
         else:
             release_root = Path(out_dir).resolve()
@@ -244,7 +244,7 @@ def release_assignment(
         _check_nbgrader_copies(release_dir, f"{assignment_id}.py")
         (release_dir / f"{assignment_id}.py").write_text(stub, encoding="utf-8")
         (release_dir / "conftest.py").write_text(CONFTEST, encoding="utf-8")
-        catalogue = load_catalogue(root / "grader" / assignment_id, assignment_id)
+        catalogue = load_catalogue(assignment.suite_dir, assignment_id)
         if catalogue is not None:
             (release_dir / GUIDE_FILE).write_text(student_guide(catalogue), encoding="utf-8")
         tests_dir = release_dir / "tests"
@@ -271,14 +271,15 @@ def check_release_in_sync(assignment_id: str, course_root: str | os.PathLike[str
     in sorted order. The course is not modified.
     """
     root = Path(course_root).resolve()
+    assignment = Assignment(assignment_id, root)
     differing: list[str] = []
-    source_notebook = root / "solutions" / assignment_id / f"{assignment_id}.ipynb"
-    fresh = notebook_text(build_notebook(root / "solutions" / assignment_id))
+    source_notebook = assignment.source_notebook
+    fresh = notebook_text(build_notebook(assignment.source_dir))
     if not source_notebook.is_file() or source_notebook.read_text(encoding="utf-8") != fresh:
         differing.append(source_notebook.relative_to(root).as_posix())
     with tempfile.TemporaryDirectory(prefix="seqlab-release-check-") as scratch:
         expected = _files(release_assignment(assignment_id, root, out_dir=scratch))
-        committed = _files(root / "assignments" / assignment_id)
+        committed = _files(assignment.release_dir)
         for relative in sorted(set(expected) | set(committed)):
             if (
                 relative not in expected

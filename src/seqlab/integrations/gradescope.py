@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 
 from seqlab import __version__
-from seqlab.course.layout import course_files, get_assignment
+from seqlab.course.layout import Assignment, course_files, get_assignment
 from seqlab.declare import check_values, option, positive_int, to_arguments
 from seqlab.errors import ConfigError, CourseError
 from seqlab.isolate.sandbox import CLASS_SANDBOX_MODES
@@ -98,9 +98,8 @@ def needs_torch(assignment_id: str, root: Path) -> bool:
     Looks at the reference, the lesson (a notebook's top-level imports run in the worker) and the hidden
     suite, whose torch tests would otherwise be skipped (``pytest.importorskip``).
     """
-    sources = [root / "solutions" / assignment_id / f"{assignment_id}.py"]
-    sources.append(root / "solutions" / assignment_id / "lesson.py")
-    sources += sorted((root / "grader" / assignment_id).rglob("*.py"))
+    assignment = Assignment(assignment_id, root)
+    sources = [assignment.reference_path, assignment.lesson_path, *sorted(assignment.suite_dir.rglob("*.py"))]
     return any(path.is_file() and _TORCH_IMPORT.search(path.read_text(encoding="utf-8")) for path in sources)
 
 
