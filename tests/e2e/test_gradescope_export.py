@@ -125,7 +125,9 @@ def test_the_zip_holds_the_scripts_the_project_and_this_assignment_only(
     assert "src/seqlab/data/grading.ini" in names and "src/seqlab/cli.py" in names
     # The options reach the script; the zip is reproducible.
     script = (unpack(exported, tmp_path / "u") / "run_autograder").read_text()
-    assert "--call-timeout 5 --timeout 120 --startup-timeout 30 --gpu-policy award" in script
+    assert (
+        "--call-timeout 5 --timeout 120 --startup-timeout 30 --max-examples 25 --gpu-policy award" in script
+    )
     assert "@@" not in script and "@@" not in (tmp_path / "u" / "setup.sh").read_text()
     for name in ("setup.sh", "run_autograder"):
         subprocess.run(["bash", "-n", str(tmp_path / "u" / name)], check=True)
