@@ -1,7 +1,8 @@
 """The serialization straw between the grader and the worker: plain data only, never pickle.
 
-A message is a JSON header plus binary blobs, one per numpy array (``.npy`` bytes written and read with
-``allow_pickle=False``). Values are encoded as:
+A message is a JSON header plus binary blobs, one per numpy array: its raw C-ordered bytes, described
+in the header by its dtype (``numpy.dtype.str``, from a fixed set of kinds: no objects, no structures)
+and its shape. Values are encoded as:
 
 ==================  =========================================================
 Python value        JSON form
@@ -13,23 +14,24 @@ tuple               ``{"$": "tuple", "items": [...]}``
 dict                ``{"$": "sdict", "keys": [...], "values": [...]}`` when every key is a str and every
                     value a JSON scalar (fast path for token indexes), else
                     ``{"$": "dict", "items": [[key, value], ...]}``
-numpy.ndarray       ``{"$": "ndarray", "blob": i}``
-numpy scalar        ``{"$": "npscalar", "blob": i}`` (a 0-d array)
-torch.Tensor        ``{"$": "tensor", "blob": i, "dtype": "float32", "device": "cuda:0"}``: the values as
-                    ``.npy`` bytes, the torch dtype and the device by name (both checked against fixed
-                    tables on decoding); a tensor decodes to a new tensor on that device
+numpy.ndarray       ``{"$": "ndarray", "blob": i, "dtype": "<f8", "shape": [2, 3]}``
+numpy scalar        ``{"$": "npscalar", "blob": i, "dtype": "<i8", "shape": []}`` (a 0-d array)
+torch.Tensor        ``{"$": "tensor", "values": {ndarray}, "dtype": "float32", "device": "cuda:0"}``: the
+                    values as an array, the torch dtype and the device by name (both checked against
+                    fixed tables on decoding); a tensor decodes to a new tensor on that device
 remote iterator     ``{"$": "iterator", "id": n}`` (worker to grader only)
 ==================  =========================================================
 
-Decoding yields only those types (tensors are rebuilt from their values, dtype and device name, never
-unpickled), so nothing the worker sends can carry behaviour (a custom ``__eq__``,
-a patched method) into the grader. Malformed input raises :class:`CodecError`.
+Decoding yields only those types (an array is a copy of its blob's bytes, of exactly its dtype's size
+times its shape; tensors are rebuilt from their values, dtype and device name; nothing is unpickled),
+so nothing the worker sends can carry behaviour (a custom ``__eq__``, a patched method) into the
+grader. Malformed input raises :class:`CodecError`.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import math
 import re
 import struct
 import sys
@@ -67,17 +69,46 @@ class IteratorHandle:
     id: int
 
 
-def _array_to_bytes(array: np.ndarray) -> bytes:
+#: The dtypes an array may have, as ``numpy.dtype.str``: booleans, numbers, strings, dates and durations.
+_ARRAY_DTYPE = re.compile(
+    r"[<>|][biufc][1-9][0-9]?|\|b1|[<>|][US][0-9]{1,9}|[<>][mM]8(\[[0-9]{0,4}[a-zA-Z]{1,2}\])?"
+)
+MAX_DIMENSIONS = 64
+
+
+def _encode_array(array: np.ndarray, blobs: list[bytes], tag: str = "ndarray") -> dict[str, Any]:
+    """An array's node (``tag``, its blob's index, dtype and shape), appending its C-ordered bytes."""
     if array.dtype.hasobject:
         raise CodecError(f"an array of Python objects (dtype={array.dtype}) is not plain data")
-    if array.dtype.names is not None:
-        raise CodecError(f"a structured array (dtype={array.dtype}) is not supported")
-    buffer = io.BytesIO()
+    if array.dtype.names is not None or not _ARRAY_DTYPE.fullmatch(array.dtype.str):
+        raise CodecError(f"an array of dtype {array.dtype} is not supported")
+    blobs.append(array.tobytes(order="C"))
+    return {"$": tag, "blob": len(blobs) - 1, "dtype": array.dtype.str, "shape": list(array.shape)}
+
+
+def _decode_array(data: dict[str, Any], blobs: list[bytes]) -> np.ndarray:
+    """The array an array node describes: a new, writable copy of its blob's bytes."""
+    index, dtype, shape = data.get("blob"), data.get("dtype"), data.get("shape")
+    if type(index) is not int or not 0 <= index < len(blobs):
+        raise CodecError("array reference out of range")
+    if type(dtype) is not str or not _ARRAY_DTYPE.fullmatch(dtype):
+        raise CodecError(f"malformed array: dtype {str(dtype)[:40]!r} is not plain data")
+    if (
+        type(shape) is not list
+        or len(shape) > MAX_DIMENSIONS
+        or not all(type(n) is int and n >= 0 for n in shape)
+    ):
+        raise CodecError("malformed array: its shape is not a list of sizes")
     try:
-        np.save(buffer, array if array.flags.c_contiguous else np.array(array, order="C"), allow_pickle=False)
-    except ValueError as exc:
-        raise CodecError(f"cannot send array of dtype {array.dtype}: {exc}") from None
-    return buffer.getvalue()
+        kind = np.dtype(dtype)
+    except TypeError as exc:
+        raise CodecError(f"malformed array: {exc}") from None
+    blob = blobs[index]
+    if kind.str != dtype or len(blob) != math.prod(shape) * kind.itemsize:
+        raise CodecError(f"malformed array: {len(blob)} bytes are not a {dtype} array of shape {shape}")
+    if kind.itemsize == 0:
+        return np.zeros(shape, dtype=kind)
+    return np.frombuffer(blob, dtype=kind).reshape(shape).copy()
 
 
 def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
@@ -97,14 +128,12 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         if type(value) in _JSON_SCALARS:
             return value
     if isinstance(value, np.ndarray):
-        blobs.append(_array_to_bytes(np.asarray(value)))
-        return {"$": "ndarray", "blob": len(blobs) - 1}
+        return _encode_array(np.asarray(value), blobs)
     tensor_type = _loaded_tensor_type()
     if tensor_type is not None and isinstance(value, tensor_type):
         return _encode_tensor(value, tensor_type, blobs)
     if isinstance(value, np.generic):
-        blobs.append(_array_to_bytes(np.asarray(value)))
-        return {"$": "npscalar", "blob": len(blobs) - 1}
+        return _encode_array(np.asarray(value), blobs, "npscalar")
     if type(value) is list:
         return [encode(item, blobs, depth + 1) for item in value]
     if type(value) is tuple:
@@ -140,23 +169,27 @@ def _encode_tensor(value: Any, tensor_type: type, blobs: list[bytes]) -> dict[st
         array = tensor_type.numpy(tensor_type.resolve_neg(tensor_type.resolve_conj(tensor_type.cpu(values))))  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001 - a tensor whose values cannot be read is not plain data
         raise CodecError(f"the tensor's values cannot be read: {type(exc).__name__}: {exc}") from None
-    blobs.append(_array_to_bytes(np.array(array)))
-    return {"$": "tensor", "blob": len(blobs) - 1, "dtype": dtype, "device": device}
+    return {
+        "$": "tensor",
+        "values": _encode_array(np.asarray(array), blobs),
+        "dtype": dtype,
+        "device": device,
+    }
 
 
 def _decode_tensor(data: dict[str, Any], blobs: list[bytes]) -> Any:
-    dtype, device, index = data.get("dtype"), data.get("device"), data.get("blob")
+    dtype, device, values = data.get("dtype"), data.get("device"), data.get("values")
     if dtype not in TENSOR_DTYPES or type(device) is not str or not _DEVICE.fullmatch(device):
         raise CodecError("malformed tensor")
-    if type(index) is not int or not 0 <= index < len(blobs):
-        raise CodecError("array reference out of range")
-    array = _load_array(blobs[index])
+    if type(values) is not dict or values.get("$") != "ndarray":
+        raise CodecError("malformed tensor")
+    array = _decode_array(values, blobs)
     try:
         import torch
     except ImportError:
         raise CodecError("a tensor was sent, but torch is not installed here") from None
     try:
-        return torch.from_numpy(np.array(array)).to(dtype=getattr(torch, dtype), device=device)
+        return torch.from_numpy(array).to(dtype=getattr(torch, dtype), device=device)
     except (RuntimeError, AssertionError, TypeError, ValueError) as exc:
         raise CodecError(f"cannot rebuild a tensor on {device}: {exc}") from None
 
@@ -175,18 +208,6 @@ def _as_base_type(value: Any) -> Any:
         if isinstance(value, base):
             return value if type(value) is base else convert(value)
     return value
-
-
-def _load_array(blob: bytes) -> np.ndarray:
-    try:
-        array = np.load(io.BytesIO(blob), allow_pickle=False)
-    except Exception as exc:  # noqa: BLE001 - any failure of a malformed blob is a codec error
-        raise CodecError(f"malformed array data: {type(exc).__name__}: {exc}") from None
-    if not isinstance(array, np.ndarray) or type(array) is not np.ndarray:
-        raise CodecError("array data did not decode to a plain numpy array")
-    if array.dtype.hasobject or array.dtype.names is not None:
-        raise CodecError(f"arrays of dtype {array.dtype} are not plain data")
-    return array
 
 
 def _hashable(key: Any) -> Any:
@@ -209,10 +230,7 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
         raise CodecError(f"unexpected JSON value of type {type(data).__name__}")
     tag = data.get("$")
     if tag in ("ndarray", "npscalar"):
-        index = data.get("blob")
-        if type(index) is not int or not 0 <= index < len(blobs):
-            raise CodecError("array reference out of range")
-        array = _load_array(blobs[index])
+        array = _decode_array(data, blobs)
         return array if tag == "ndarray" else array[()]
     if tag == "tensor":
         return _decode_tensor(data, blobs)

@@ -96,7 +96,7 @@ class TestProcess:
 
     index: int
     pid: int
-    go: int  # the write end of the pipe it waits on (closed once it is started)
+    go: int  # the parent's end of the socket it waits on for ``go`` (closed once it is started)
     channel: socket.socket  # the grader's end of its socket, handed to the grader when it starts
     pidfd: int | None  # readable once it has ended (None where the kernel has no pidfd_open)
     status: int | None = None  # its exit status, once reaped
@@ -171,12 +171,13 @@ class WarmParent:
         gc.freeze()  # a test's process never collects (so never writes to) the parent's objects: cheap forks
         spare = self._fork(running=None)
         while True:
-            if spare.poll() is not None:  # killed by the test before it: never started, replaced
+            while not self._wake(spare):  # killed by the test before it: never started, replaced
+                spare.wait()
                 spare.close()
                 spare = self._fork(running=None)
             current = spare
             try:
-                self._start(current)
+                self._hand_over(current)
             except OSError:  # the grader closed the control channel
                 return self._stop(current)
             spare = self._fork(running=current)
@@ -193,11 +194,11 @@ class WarmParent:
 
     def _fork(self, running: TestProcess | None) -> TestProcess:
         """Fork the next test's process (while ``running``, the current test's, runs); it waits for ``go``
-        (a byte on its pipe) before it loads."""
+        (a byte on a socket of its own, which it answers) before it loads."""
         self.forked += 1
         ours, theirs = socket.socketpair()
-        go_read, go_write = os.pipe()
-        inherited = [*self.own_fds, go_write, ours.fileno()]
+        go_ours, go_theirs = socket.socketpair()
+        inherited = [*self.own_fds, go_ours.fileno(), ours.fileno()]
         if running is not None and running.pidfd is not None:
             inherited.append(running.pidfd)
         pid = os.fork()
@@ -207,8 +208,10 @@ class WarmParent:
                 for fd in inherited:
                     os.close(fd)
                 pre_fault(self.typical_module)
-                started = os.read(go_read, 1) == b"g"
-                os.close(go_read)
+                started = os.read(go_theirs.fileno(), 1) == b"g"
+                if started:
+                    os.write(go_theirs.fileno(), b"a")  # alive once the test before has ended
+                go_theirs.close()
                 if started:
                     reader = os.fdopen(theirs.detach(), "rb")  # buffered: a request's parts, few calls
                     writer = os.fdopen(os.dup(reader.fileno()), "wb", buffering=0)
@@ -219,26 +222,33 @@ class WarmParent:
                     status = 0
             finally:
                 os._exit(status)
-        os.close(go_read)
+        go_theirs.close()
         theirs.close()
         try:
             pidfd: int | None = os.pidfd_open(pid)
         except (AttributeError, OSError):
             pidfd = None
-        return TestProcess(self.forked, pid, go_write, ours, pidfd)
+        return TestProcess(self.forked, pid, go_ours.detach(), ours, pidfd)
 
-    def _start(self, process: TestProcess) -> None:
-        """Let ``process`` load the submission, and hand its socket to the grader."""
+    def _wake(self, process: TestProcess) -> bool:
+        """Let ``process`` load the submission; whether it is alive to do so. The test before, and all it
+        left, have ended: a signal it sent this process (SIGKILL, SIGSTOP) has been delivered before the
+        process can answer ``go``, so an answer means that no earlier test decides this one's fate."""
         import signal
 
         try:
             os.kill(process.pid, signal.SIGCONT)  # the test before may have stopped it
             os.write(process.go, b"g")
+            alive = os.read(process.go, 1) == b"a"
         except OSError:
-            pass  # it died: the grader reads its end from the socket and child_exit
-        frame = codec.frame({"status": Status.TEST_PROCESS, "process": process.index})
+            alive = False
         os.close(process.go)
         process.go = -1
+        return alive
+
+    def _hand_over(self, process: TestProcess) -> None:
+        """Hand the socket of a started ``process`` to the grader."""
+        frame = codec.frame({"status": Status.TEST_PROCESS, "process": process.index})
         try:
             socket.send_fds(self.control, [frame], [process.channel.fileno()])
         finally:

@@ -107,9 +107,15 @@ def frame(payload: bytes, n_blobs: int = 0) -> bytes:
 
 
 def npy(array: np.ndarray, allow_pickle: bool = False) -> bytes:
+    """The array as a ``.npy`` file (a format the codec never reads: such bytes must be refused)."""
     buffer = io.BytesIO()
     np.save(buffer, array, allow_pickle=allow_pickle)
     return buffer.getvalue()
+
+
+def node(dtype: str, shape: list[int], blob: int = 0, tag: str = "ndarray") -> dict[str, Any]:
+    """An array's node in a header, as a forger would write it."""
+    return {"$": tag, "blob": blob, "dtype": dtype, "shape": shape}
 
 
 def is_plain(value: Any) -> bool:
@@ -316,39 +322,75 @@ def no_unpickling(monkeypatch):
     return attempts
 
 
-def test_npy_holding_a_pickle_is_refused_on_decode(no_unpickling):
-    blob = npy(np.array([{"evil": 1}, None], dtype=object), allow_pickle=True)
+@pytest.mark.parametrize("dtype", ["|O", "|O8", "<O", "|V8", "|V16", "O", "object"])
+def test_an_array_of_objects_is_refused_on_decode_never_unpickled(no_unpickling, dtype):
+    blob = pickle.dumps([{"evil": 1}, None])
     stream = io.BytesIO()
-    codec.write_message(stream, {"value": {"$": "ndarray", "blob": 0}}, [blob])
+    codec.write_message(stream, {"value": node(dtype, [1])}, [blob])
     stream.seek(0)
     header, blobs = codec.read_message(stream)
     for tag in ("ndarray", "npscalar"):
         with pytest.raises(CodecError, match="malformed array"):
-            codec.decode({"$": tag, "blob": 0}, blobs)
+            codec.decode({**header["value"], "$": tag}, blobs)
     assert no_unpickling == []
+
+
+def test_npy_bytes_holding_a_pickle_are_only_bytes_of_the_wrong_size(no_unpickling):
+    blob = npy(np.array([{"evil": 1}, None], dtype=object), allow_pickle=True)
+    with pytest.raises(CodecError, match="malformed array"):
+        codec.decode(node("<f8", [2]), [blob])
+    assert no_unpickling == []
+
+
+def test_decoded_arrays_are_writable_copies_even_of_one_shared_blob():
+    blob = np.arange(4, dtype=np.int32).tobytes()
+    first, second = codec.decode([node("<i4", [4]), node("<i4", [2, 2])], [blob])
+    first[0] = 99
+    assert first.flags.writeable and first.flags.owndata and second.flags.owndata
+    assert second.tolist() == [[0, 1], [2, 3]], "two arrays decoded from one blob must not share memory"
+
+
+@pytest.mark.parametrize(
+    "array",
+    [np.zeros((0, 3)), np.array("", dtype="<U0"), np.zeros((2, 0), dtype="|S0"), np.array(7, dtype=">i2")],
+    ids=["no-rows", "empty-str", "empty-bytes", "big-endian-scalar"],
+)
+def test_empty_and_foreign_byte_order_arrays_round_trip(array):
+    assert_same(send(array), array)
 
 
 @pytest.mark.parametrize(
     "data, blobs",
     [
-        ({"$": "ndarray", "blob": 1}, [npy(np.arange(2))]),
-        ({"$": "ndarray", "blob": -1}, [npy(np.arange(2))]),
-        ({"$": "ndarray", "blob": "0"}, [npy(np.arange(2))]),
-        ({"$": "ndarray", "blob": True}, [npy(np.arange(2))]),
-        ({"$": "ndarray", "blob": 0}, [b"\x93NUMPY garbage"]),
-        ({"$": "ndarray", "blob": 0}, [npy(np.arange(100))[:-8]]),
+        (node("<i8", [2], blob=1), [np.arange(2).tobytes()]),
+        (node("<i8", [2], blob=-1), [np.arange(2).tobytes()]),
+        ({**node("<i8", [2]), "blob": "0"}, [np.arange(2).tobytes()]),
+        ({**node("<i8", [2]), "blob": True}, [np.arange(2).tobytes()]),
+        ({"$": "ndarray", "blob": 0}, [np.arange(2).tobytes()]),
+        (node("<i8", [3]), [np.arange(2).tobytes()]),
+        (node("<i8", [1]), [np.arange(2).tobytes()]),
+        (node("<i8", [-2]), [np.arange(2).tobytes()]),
+        (node("<i8", [True, 2]), [np.arange(2).tobytes()]),
+        ({**node("<i8", []), "shape": "2"}, [np.arange(2).tobytes()]),
+        (node("<i8", [1] * 65), [np.arange(1).tobytes()]),
+        (node("i8", [2]), [np.arange(2).tobytes()]),
+        (node("=i8", [2]), [np.arange(2).tobytes()]),
+        (node("<i3", [2]), [b"\0" * 6]),
+        (node("|b2", [2]), [b"\0" * 4]),
+        (node("<M8[parsec]", [1]), [b"\0" * 8]),
+        (node("<f8", [2]), [npy(np.arange(2.0))]),
         ({"$": "pickle", "data": "gASVAAAAAAAAAACMAS4="}, []),
         ({"$": "tuple"}, []),
         ({"$": "tuple", "items": "abc"}, []),
         ({"$": "dict", "items": [[1]]}, []),
         ({"$": "dict", "items": [[[1, 2], 3]]}, []),
-        ({"$": "dict", "items": [[{"$": "ndarray", "blob": 0}, 3]]}, [npy(np.arange(2))]),
+        ({"$": "dict", "items": [[node("<i8", [2]), 3]]}, [np.arange(2).tobytes()]),
         ({"$": "iterator", "id": "1"}, []),
         ({"$": "sdict", "keys": ["a"], "values": []}, []),
         ({"$": "sdict", "keys": "ab", "values": "cd"}, []),
         ({"$": "sdict", "keys": [1], "values": [2]}, []),
         ({"$": "sdict", "keys": ["a"], "values": [[1]]}, []),
-        ({"$": "sdict", "keys": ["a"], "values": [{"$": "ndarray", "blob": 0}]}, [npy(np.arange(2))]),
+        ({"$": "sdict", "keys": ["a"], "values": [node("<i8", [2])]}, [np.arange(2).tobytes()]),
         ({"no": "tag"}, []),
     ],
     ids=lambda v: json.dumps(v)[:40] if isinstance(v, dict) else "",
@@ -363,21 +405,25 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-3, 3)
     | st.floats()
-    | st.sampled_from(["ndarray", "npscalar", "tuple", "dict", "sdict", "iterator", "$", "items", "blob"]),
+    | st.sampled_from(["ndarray", "npscalar", "tuple", "dict", "sdict", "iterator", "$", "items", "blob"])
+    | st.sampled_from(["<f8", "|i1", "<U2", "|O", "|V8", "<M8[D]", "|b1"]),
     lambda children: (
         st.lists(children, max_size=3)
         | st.dictionaries(
-            st.sampled_from(["$", "items", "blob", "id", "keys", "values", "x"]), children, max_size=4
+            st.sampled_from(["$", "items", "blob", "id", "keys", "values", "dtype", "shape", "x"]),
+            children,
+            max_size=5,
         )
     ),
     max_leaves=15,
 )
 blob_pool = st.sampled_from(
     [
+        np.arange(3.0).tobytes(),
+        np.array(2, dtype=np.int8).tobytes(),
+        np.array(["ab"]).tobytes(),
+        pickle.dumps([None]),
         npy(np.arange(3.0)),
-        npy(np.array(2, dtype=np.int8)),
-        npy(np.array(["ab"])),
-        npy(np.array([None], dtype=object), allow_pickle=True),
         b"",
         b"\x93NUMPY\x01\x00",
         b"random bytes",

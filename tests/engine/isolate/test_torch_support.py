@@ -55,10 +55,9 @@ def send(value: Any) -> Any:
     return codec.decode(header["value"], blobs)
 
 
-def npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
+def values_node(array: np.ndarray, blob: Any = 0) -> dict[str, Any]:
+    """The node of a tensor's values, as the codec writes it for ``array`` (its bytes are blob ``blob``)."""
+    return {"$": "ndarray", "blob": blob, "dtype": array.dtype.str, "shape": list(array.shape)}
 
 
 def sample(dtype_name: str, device: str = "cpu") -> Any:
@@ -91,8 +90,11 @@ def assert_same_tensor(got: Any, want: Any) -> None:
         assert torch.equal(got, want), f"{got} instead of {want}"
 
 
-def tensor_frame(dtype: Any, device: Any, blob: Any, blobs: list[bytes]) -> Any:
-    return codec.decode({"$": "tensor", "blob": blob, "dtype": dtype, "device": device}, blobs)
+def tensor_frame(dtype: Any, device: Any, values: Any, blobs: list[bytes]) -> Any:
+    return codec.decode({"$": "tensor", "values": values, "dtype": dtype, "device": device}, blobs)
+
+
+ONES = np.ones(2, dtype=np.float32)
 
 
 # -- codec: round trips ------------------------------------------------------------------------------------
@@ -103,7 +105,8 @@ def test_every_tensor_dtype_round_trips_with_values_dtype_and_device(dtype_name)
     tensor = sample(dtype_name)
     blobs: list[bytes] = []
     encoded = codec.encode(tensor, blobs)
-    assert encoded == {"$": "tensor", "blob": 0, "dtype": dtype_name, "device": "cpu"}
+    values = values_node(tensor.detach().float().numpy() if dtype_name == "bfloat16" else tensor.numpy())
+    assert encoded == {"$": "tensor", "values": values, "dtype": dtype_name, "device": "cpu"}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # e.g. torch's warning about a non-writable numpy buffer
         got = send(tensor)
@@ -243,29 +246,45 @@ def test_a_sparse_tensor_is_refused_with_a_codec_error():
 )
 def test_malformed_tensor_frames_raise_codec_error(dtype, device, blob):
     with pytest.raises(CodecError):
-        tensor_frame(dtype, device, blob, [npy(np.ones(2, dtype=np.float32))])
+        tensor_frame(dtype, device, values_node(ONES, blob), [ONES.tobytes()])
 
 
 @pytest.mark.parametrize(
-    "blob",
+    "values",
     [
-        npy(np.ones(2, dtype=">f4")),  # non-native byte order
-        npy(np.array(["a", "b"])),
-        npy(np.array(["2020-01-01"], dtype="datetime64[D]")),
-        b"\x93NUMPY garbage",
-        npy(np.arange(100))[:-8],
+        None,
+        0,
+        [values_node(ONES)],
+        {**values_node(ONES), "$": "npscalar"},
+        {**values_node(ONES), "$": "tensor"},
+    ],
+    ids=["none", "int", "list", "npscalar", "tensor"],
+)
+def test_a_tensor_whose_values_are_not_an_array_node_is_a_codec_error(values):
+    with pytest.raises(CodecError, match="malformed tensor"):
+        tensor_frame("float32", "cpu", values, [ONES.tobytes()])
+
+
+@pytest.mark.parametrize(
+    "array, blob",
+    [
+        (np.ones(2, dtype=">f4"), None),  # non-native byte order
+        (np.array(["a", "b"]), None),
+        (np.array(["2020-01-01"], dtype="datetime64[D]"), None),
+        (ONES, b"\x93NUMPY garbage"),
+        (np.arange(100), np.arange(100).tobytes()[:-8]),
     ],
     ids=["big-endian", "strings", "datetimes", "garbage", "truncated"],
 )
-def test_tensor_frames_with_bad_values_raise_codec_error(blob):
+def test_tensor_frames_with_bad_values_raise_codec_error(array, blob):
     with pytest.raises(CodecError):
-        tensor_frame("float32", "cpu", 0, [blob])
+        tensor_frame("float32", "cpu", values_node(array), [array.tobytes() if blob is None else blob])
 
 
 @pytest.mark.skipif(CUDA, reason="checks a machine without CUDA")
 def test_a_cuda_tensor_frame_without_cuda_is_a_codec_error():
     with pytest.raises(CodecError, match="cuda"):
-        tensor_frame("float32", "cuda:0", 0, [npy(np.ones(2, dtype=np.float32))])
+        tensor_frame("float32", "cuda:0", values_node(ONES), [ONES.tobytes()])
 
 
 # -- through a real worker ---------------------------------------------------------------------------------
