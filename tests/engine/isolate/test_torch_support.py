@@ -695,3 +695,50 @@ def test_importing_torch_for_tensor_arguments_is_charged_to_the_budget_not_to_th
         assert result.ok, result.message
         assert torch.equal(result.value, torch.ones(3, dtype=torch.float64))
         assert worker.time_spent > result.duration  # the warm-up counts against the budget too
+
+
+DRAWS = """
+import random
+import numpy as np
+import torch
+
+def draws(n):
+    return random.random(), np.random.rand(n), torch.rand(n, dtype=torch.float64), torch.randint(0, 99, (n,))
+
+def seeds_and_draws(n):
+    torch.manual_seed(5)
+    np.random.seed(5)
+    random.seed(5)
+    return draws(n)
+"""
+
+
+def seeded_draws(n: int) -> tuple[Any, ...]:
+    """What ``draws(n)`` gives right after seeding every generator with 0 the documented way."""
+    import random
+
+    random.seed(0)
+    np.random.seed(0)
+    torch.manual_seed(0)
+    return random.random(), np.random.rand(n), torch.rand(n, dtype=torch.float64), torch.randint(0, 99, (n,))
+
+
+@pytest.mark.parametrize("warm", [("torch",), ()], ids=["torch-in-the-warm-parent", "torch-from-the-student"])
+def test_every_call_draws_what_seeding_everything_with_0_gives(warm):
+    """Each call starts from the generators as ``random.seed(0)``, ``np.random.seed(0)`` and
+    ``torch.manual_seed(0)`` leave them: whatever the call before drew or seeded, in the same test's
+    process or in the next one, and whether torch came with the warm parent or with the student."""
+    want = seeded_draws(4)
+    with w.Worker(torch_source(DRAWS), TORCH_LIMITS, preflight=("torch",), warm=warm) as worker:
+        assert worker.start().ok
+        for name in ("draws", "draws", "seeds_and_draws", "draws"):
+            result = worker.call(name, (4,))
+            assert result.ok, result.message
+            if name == "seeds_and_draws":
+                continue  # drew from its own seeds: the next call must not
+            got = result.value
+            assert got[0] == want[0], f"{name}: random.random() drew {got[0]} instead of {want[0]}"
+            np.testing.assert_array_equal(got[1], want[1], err_msg=f"{name}: numpy's draw")
+            assert torch.equal(got[2], want[2]) and torch.equal(got[3], want[3]), f"{name}: torch's draws"
+        worker.isolate()
+        assert torch.equal(worker.call("draws", (4,)).value[2], want[2]), "a fresh test's process"
