@@ -21,7 +21,7 @@ from seqlab.declare import add_flags, from_args
 from seqlab.errors import EXIT_GRADER_FAULT, GraderFault, SeqlabError
 from seqlab.integrations.gradescope import GradescopeOptions
 from seqlab.integrations.nbgrader import NBGRADER_DEFAULTS
-from seqlab.isolate.worker import ISOLATION_WARNING
+from seqlab.isolate.sandbox import ISOLATION_WARNING
 from seqlab.options import GradeOptions
 
 

@@ -20,7 +20,7 @@ class Limits:
             (start-up included); once spent, remaining calls fail at once.
         startup_timeout: seconds the submission's top level may take to run, in each test's process (the
             worker's own set-up before it, such as importing torch, has up to
-            :data:`seqlab.isolate.worker.WORKER_SETUP_SECONDS`); charged to the submission's budget.
+            :data:`seqlab.isolate.launch.WORKER_SETUP_SECONDS`); charged to the submission's budget.
         memory_bytes: address-space limit of the worker (RLIMIT_AS).
         cpu_seconds: CPU-time limit of one worker process (RLIMIT_CPU).
         file_size_bytes: largest file the worker may write (RLIMIT_FSIZE).

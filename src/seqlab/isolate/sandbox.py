@@ -38,6 +38,7 @@ from pathlib import Path
 from seqlab.errors import ConfigError, SandboxUnavailable
 
 __all__ = [
+    "ISOLATION_WARNING",
     "CLASS_SANDBOX_MODES",
     "SANDBOX_MODES",
     "SandboxPlan",
@@ -55,6 +56,12 @@ CLASS_SANDBOX_MODES = ("require", "off")
 UNPRIVILEGED = (65534, 65534)
 #: Where the worker runs inside the sandbox (a private tmpfs).
 SANDBOX_WORKDIR = "/tmp"
+#: What the commands warn where a layer is missing (mode ``auto``).
+ISOLATION_WARNING = (
+    "student code runs in a separate, resource-limited process, but not every isolation layer is active "
+    "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
+    "user can read or open network connections"
+)
 _ALWAYS = ("separate_process", "plain_data_codec", "resource_limits", "scrubbed_environment")
 _OPTIONAL = ("unprivileged_user", "filesystem_sandbox", "network_sandbox")
 

@@ -8,12 +8,7 @@ whole process group) is killed and the next call starts a fresh one.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
-import json
 import os
-import platform
-import re
 import signal
 import socket
 import subprocess
@@ -28,68 +23,25 @@ from seqlab.errors import CodecError, GraderFault
 from seqlab.grading.loader import SubmissionSource
 from seqlab.isolate import codec
 from seqlab.isolate.channels import ControlReader, DeadlineReader, OutputTail, WorkerProcess
+from seqlab.isolate.consistency import AnswerBook, value_digest
+from seqlab.isolate.launch import WORKER_SETUP_SECONDS, popen_worker, worker_setup
 from seqlab.isolate.limits import Limits
 from seqlab.isolate.protocol import STUDENT_FAILURES, Status
+from seqlab.isolate.replies import (
+    CLOSED_CHANNEL,
+    MAX_MESSAGE_CHARS,
+    MAX_NAME_CHARS,
+    cut,
+    describe_exit,
+    missing_module,
+)
 from seqlab.isolate.results import CallResult, CallTrace, GraphEvidence, InputEvidence
-from seqlab.isolate.sandbox import SANDBOX_WORKDIR, SandboxPlan, installed_module_path, plan_sandbox
-from seqlab.suite.gpu import nvidia_device_present
+from seqlab.isolate.sandbox import SandboxPlan, installed_module_path, plan_sandbox
 
 __all__ = ["Worker", "WorkerStats"]
 
-ISOLATION_WARNING = (
-    "student code runs in a separate, resource-limited process, but not every isolation layer is active "
-    "here (see extra.isolation in the report; `seqlab probe` says why): it may read files the grading "
-    "user can read or open network connections"
-)
-
-#: Seconds the worker's own set-up (limits, user, imports such as torch, before any student code) may take
-#: at most; a worker that has not said ready by then is a grader fault. Its time is charged to the
-#: submission's budget all the same (see :meth:`Worker.start`).
-WORKER_SETUP_SECONDS = 120.0
-
-
-def _huge_pages_environment() -> dict[str, str]:
-    """glibc's malloc backs its heap with transparent huge pages where the kernel allows them, and Python's
-    objects are allocated by that malloc (``PYTHONMALLOC=malloc``: Python's own allocator maps its arenas
-    in small pages, 35 MB of them with torch imported). The warm parent's memory (some 220 MB with torch)
-    then takes a few hundred page-table entries, not tens of thousands, so forking a test's process and
-    ending it cost a fraction (measured with torch: fork 3.9 -> 1.7 -> 1.2 ms, exit 6.3 -> 4.1 -> 1.7 ms,
-    without the two settings, with the first, with both). Only from Linux 5.8, whose copy-on-write of a
-    huge page copies one small page (before, a test's first write to it copied 2 MB); glibc before 2.35
-    ignores the first setting."""
-    release = platform.release().split(".")
-    try:
-        recent = sys.platform == "linux" and (int(release[0]), int(release[1].split("-")[0])) >= (5, 8)
-    except (IndexError, ValueError):
-        recent = False
-    return {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1", "PYTHONMALLOC": "malloc"} if recent else {}
-
-
-_HUGE_PAGES = _huge_pages_environment()
-
 #: Prerequisites of a call: a student function's name -> the grader's own version that answers it.
 Prerequisites = Mapping[str, Callable[..., Any]]
-
-_PASSED_ENV = (
-    "PATH",
-    "LANG",
-    "LC_ALL",
-    "OPENBLAS_CORETYPE",
-    "OPENBLAS_L2_SIZE",
-    "CUDA_VISIBLE_DEVICES",
-    "LD_LIBRARY_PATH",  # where a CUDA driver or toolkit outside the wheel lives
-)
-
-
-def _encoded_keywords(encoded: Any) -> dict[str, Any] | None:
-    """The keyword arguments of an encoded request (a dict of strings to encoded values), or None."""
-    if not isinstance(encoded, dict):
-        return None
-    if encoded.get("$") == "sdict":
-        return dict(zip(encoded["keys"], encoded["values"], strict=True))
-    if encoded.get("$") == "dict" and all(type(key) is str for key, _ in encoded["items"]):
-        return {key: value for key, value in encoded["items"]}
-    return None
 
 
 def _holds_tensor(encoded: Any) -> bool:
@@ -151,10 +103,9 @@ class Worker:
         self._torch_ready_in = 0  # the test process in which torch was imported for arguments
         self._tests = 0  # test processes forked so far (the generation)
         self._test_process = False  # whether a test process is up and answering
-        self._answers: dict[bytes, bytes] = {}  # request digest -> reply digest, in the current test process
-        #: the reference's signatures by function name (the plugin sets them): for the consistency check, a
-        #: call is its arguments bound to them, so ``f(x)`` and ``f(x, level="word")`` are one call
-        self.signatures: Mapping[str, inspect.Signature] = {}
+        #: the answers of the current test process, for the same-call-same-answer check (the plugin sets
+        #: its ``signatures``, the reference's)
+        self.answers = AnswerBook()
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def launch(self) -> None:
@@ -205,12 +156,9 @@ class Worker:
         either: its files are unreadable to the worker's user, or the sandbox hides them. A submission that
         raises the error itself, or hides the module from its own imports, stays the student's failure.
         """
-        if failed.status not in (Status.LOAD_ERROR, Status.ERROR) or failed.error_type not in _IMPORT_ERRORS:
+        if failed.status not in (Status.LOAD_ERROR, Status.ERROR) or self._is_probe:
             return ""
-        if self._is_probe:
-            return ""
-        match = _MISSING_MODULE.search(failed.message)
-        name = (match[1] or match[2]) if match else ""
+        name = missing_module(failed.error_type, failed.message)
         path = installed_module_path(name) if name else None
         if path is None:
             return ""
@@ -257,7 +205,7 @@ class Worker:
         process.channel, process.index = started.value
         process.reader = DeadlineReader(process.channel)
         self._tests += 1
-        self._answers.clear()
+        self.answers.forget()
         result = self._exchange(None, [], self._left(deadline), what="starting your code")
         self._test_process = result.ok
         return result
@@ -308,21 +256,21 @@ class Worker:
                     code = None
             self.stats.crashes += 1
             self._kill()
-            return CallResult(Status.CRASH, message=_describe_exit(code), duration=time.monotonic() - began)
+            return CallResult(Status.CRASH, message=describe_exit(code), duration=time.monotonic() - began)
         except CodecError as exc:
             return self._lost(f"the worker sent malformed data ({exc})")
         status, duration = Status.parse(event.get("status")), time.monotonic() - began
         if status == Status.READY:
             return CallResult(Status.READY, duration=duration)
         if status == Status.GRADER_FAULT:
-            return CallResult(Status.GRADER_FAULT, message=_cut(event.get("message", ""), MAX_MESSAGE_CHARS))
+            return CallResult(Status.GRADER_FAULT, message=cut(event.get("message", ""), MAX_MESSAGE_CHARS))
         if status == Status.TEST_PROCESS and process.events.received and type(event.get("process")) is int:
             return CallResult(Status.TEST_PROCESS, value=(process.events.received.pop(0), event["process"]))
         if status == Status.CHILD_EXIT and event.get("process") == process.index:
             code = event.get("code")
             ended = (code if type(code) is int else None, event.get("ended_by_grader") is True)
             return CallResult(Status.CHILD_EXIT, value=ended, duration=duration)
-        named = _cut(event.get("status"), MAX_NAME_CHARS)
+        named = cut(event.get("status"), MAX_NAME_CHARS)
         return self._lost(f"the worker sent an unexpected message ({named})")
 
     def _lost(self, message: str) -> CallResult:
@@ -356,21 +304,8 @@ class Worker:
         self.stats.starts += 1
         control, theirs = socket.socketpair()
         workdir = tempfile.TemporaryDirectory(prefix="seqlab-worker-")
-        env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
-        home = SANDBOX_WORKDIR if self.sandbox.confined else workdir.name
-        env.update(
-            HOME=home,
-            TMPDIR=home,
-            PYTHONHASHSEED="0",
-            PYTHONDONTWRITEBYTECODE="1",
-            OMP_NUM_THREADS="1",
-            MKL_NUM_THREADS="1",
-            OPENBLAS_NUM_THREADS="1",
-            MPLBACKEND="Agg",
-            **_HUGE_PAGES,
-        )
         try:
-            popen = self._popen(theirs.fileno(), workdir.name, env)
+            popen = popen_worker(self.sandbox, self.limits, self.python, theirs.fileno(), workdir.name)
         except OSError as exc:
             control.close()
             theirs.close()
@@ -380,37 +315,11 @@ class Worker:
         theirs.close()
         output = OutputTail(popen.stdout, self.limits.output_bytes)
         self._process = WorkerProcess(popen, control, ControlReader(control), output, workdir)
-        setup = {
-            "module_name": self.source.module_name,
-            "chunks": [list(chunk) for chunk in self.source.chunks],
-            "limits": self.limits.rlimits(cuda=nvidia_device_present()),
-            "drop_to": list(self.sandbox.drop_to) if self.sandbox.drop_to else None,
-            "preflight": list(self.preflight),
-            "warm": list(self.warm),
-            "confined": self.sandbox.confined,
-        }
+        setup = worker_setup(self.source, self.limits, self.sandbox, self.preflight, self.warm)
         try:
             self._write(control.fileno(), setup, [])
         except OSError:
             pass  # the process died at once; reading its ready message reports the crash
-
-    def _popen(self, control: int, cwd: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            # -s: no user site-packages; -P: no script folder or cwd on sys.path. Not -I, which would
-            # ignore PYTHONHASHSEED (the environment is built here from scratch, so nothing leaks in).
-            [
-                *self.sandbox.command(self.limits.scratch_bytes),
-                self.python,
-                *("-s", "-P", "-m", "seqlab.isolate.worker_main", str(control)),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(control,),
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
-        )
 
     def close(self) -> None:
         """Stop the worker (idempotent)."""
@@ -485,58 +394,7 @@ class Worker:
             if not warmed.ok:
                 return warmed
         result = self._request(request, blobs, what=f"{name}()", prerequisites=prerequisites)
-        return self._consistent(request, blobs, result)
-
-    def _consistent(self, request: dict[str, Any], blobs: list[bytes], result: CallResult) -> CallResult:
-        """``result``, or an :data:`INCONSISTENT` failure when the same call (function and arguments, whatever
-        the kind of call: traced, watched or plain) was answered with another value earlier in the current
-        test process (the current test, or an earlier test of the same function: see
-        :class:`seqlab.suite.plugin.SeqlabPlugin`): a function that remembers what it was sent cannot pass a
-        test by answering otherwise the second time. Values that hold an iterator, and calls on a CUDA device
-        (whose kernels need not be bitwise reproducible), are not compared."""
-        if not result.ok or not result.digest:
-            return result
-        key = _digest(self._call_key(request), blobs)
-        if b'"cuda' in key[1]:
-            return result
-        earlier = self._answers.setdefault(key[0], result.digest)
-        if earlier == result.digest:
-            return result
-        return CallResult(
-            Status.INCONSISTENT,
-            message="it returned another value for the same arguments than it did earlier (in this test or "
-            "an earlier test of it): a graded function must answer from its arguments alone, not from what "
-            "it remembers of earlier calls",
-            duration=result.duration,
-        )
-
-    def _call_key(self, request: dict[str, Any]) -> dict[str, Any]:
-        """What identifies a call for :meth:`_consistent`: its function and arguments (encoded, the blobs
-        they refer to being the request's), bound to the reference's signature where it is known and they
-        fit it, with the defaults of those not given; else the arguments as sent."""
-        plain = {k: request[k] for k in ("op", "name", "args", "kwargs")}
-        signature = self.signatures.get(request["name"])
-        named = _encoded_keywords(request["kwargs"])
-        if signature is None or named is None:
-            return plain
-        try:
-            bound = signature.bind(*request["args"]["items"], **named)
-        except TypeError:
-            return plain
-        arguments = []
-        for name, parameter in signature.parameters.items():
-            if name in bound.arguments:
-                arguments.append([name, bound.arguments[name]])
-            elif parameter.default is not inspect.Parameter.empty:
-                default_blobs: list[bytes] = []
-                try:
-                    default = codec.encode(parameter.default, default_blobs)
-                except CodecError:
-                    return plain
-                if default_blobs:
-                    return plain
-                arguments.append([name, default])
-        return {"op": request["op"], "name": request["name"], "arguments": arguments}
+        return self.answers.check(request, blobs, result)
 
     def next(
         self, handle: codec.IteratorHandle, generation: int, prerequisites: Prerequisites | None = None
@@ -679,14 +537,14 @@ class Worker:
         if status == Status.OK:
             if "functions" in reply:  # the answer to loading the submission
                 functions = reply["functions"] if type(reply["functions"]) is list else []
-                names = tuple(_cut(f, MAX_NAME_CHARS) for f in functions[:1000])
+                names = tuple(cut(f, MAX_NAME_CHARS) for f in functions[:1000])
                 return CallResult(Status.OK, value=names, duration=duration)
             try:
                 value = codec.decode(reply.get("value"), reply_blobs)
             except CodecError as exc:
                 self._kill()
                 return CallResult(Status.PROTOCOL, message=f"the worker sent malformed data ({exc})")
-            digest, text = _digest(reply.get("value"), reply_blobs)
+            digest, text = value_digest(reply.get("value"), reply_blobs)
             return CallResult(
                 Status.OK,
                 value=value,
@@ -700,10 +558,10 @@ class Worker:
         mro = reply.get("error_mro")
         return CallResult(
             status if status in STUDENT_FAILURES else Status.PROTOCOL,
-            error_type=_cut(reply.get("error_type", ""), MAX_NAME_CHARS),
-            error_mro=tuple(_cut(x, MAX_NAME_CHARS) for x in (mro if type(mro) is list else [])[:32]),
-            message=_cut(reply.get("message", ""), MAX_MESSAGE_CHARS),
-            traceback=_cut(reply.get("traceback", ""), MAX_MESSAGE_CHARS, keep_end=True),
+            error_type=cut(reply.get("error_type", ""), MAX_NAME_CHARS),
+            error_mro=tuple(cut(x, MAX_NAME_CHARS) for x in (mro if type(mro) is list else [])[:32]),
+            message=cut(reply.get("message", ""), MAX_MESSAGE_CHARS),
+            traceback=cut(reply.get("traceback", ""), MAX_MESSAGE_CHARS, keep_end=True),
             duration=duration,
         )
 
@@ -714,13 +572,13 @@ class Worker:
         self._test_process = False
         self._end_test_process(process, exit_status=True)
         if self._process is None:  # the warm parent is gone too
-            return CallResult(Status.CRASH, message=_describe_exit(process.popen.poll()))
+            return CallResult(Status.CRASH, message=describe_exit(process.popen.poll()))
         ended = self._event(time.monotonic() + self.limits.startup_timeout, what="ending your code's process")
         if ended.status != Status.CHILD_EXIT:
-            return CallResult(Status.CRASH, message=_describe_exit(None), duration=time.monotonic() - began)
+            return CallResult(Status.CRASH, message=describe_exit(None), duration=time.monotonic() - began)
         process.exit_pending = False
         code, by_grader = ended.value
-        message = _CLOSED_CHANNEL if by_grader else _describe_exit(code)
+        message = CLOSED_CHANNEL if by_grader else describe_exit(code)
         return CallResult(Status.CRASH, message=message, duration=time.monotonic() - began)
 
     def _answer(self, request: dict[str, Any], blobs: list[bytes], prerequisites: Prerequisites) -> None:
@@ -757,56 +615,3 @@ class Worker:
             kept += bytes(self._process.output.kept)
             total += self._process.output.total
         return kept[: self.limits.output_bytes].decode("utf-8", "replace"), total
-
-
-def _cut(value: Any, limit: int, *, keep_end: bool = False) -> str:
-    """``value`` as text of at most ``limit`` characters (its end, for a traceback), marked where cut."""
-    text = value if type(value) is str else str(value) if type(value) in (int, float, bool) else ""
-    if len(text) <= limit:
-        return text
-    return "[...] " + text[-limit:] if keep_end else text[:limit] + " [...]"
-
-
-def _digest(encoded: Any, blobs: list[bytes]) -> tuple[bytes, bytes]:
-    """A digest of an encoded value and its blobs, and the value's JSON text."""
-    text = json.dumps(encoded, sort_keys=True, allow_nan=True).encode()
-    digest = hashlib.blake2b(text, digest_size=16)
-    for blob in blobs:
-        digest.update(len(blob).to_bytes(8, "big"))
-        digest.update(blob)
-    return digest.digest(), text
-
-
-_IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
-#: A module not found, or a name not found in a package imported from nowhere (an unreadable folder).
-_MISSING_MODULE = re.compile(
-    r"No module named '([A-Za-z_][A-Za-z0-9_.]*)'|from '([A-Za-z_][A-Za-z0-9_.]*)' \(unknown location\)"
-)
-
-
-#: What a test process may answer besides ok (READY, GRADER_FAULT and CHILD_EXIT come from the warm parent).
-#: Longest message, traceback and exception name kept from a worker's reply (the worker cuts its own, but
-#: nothing it sends is trusted).
-MAX_MESSAGE_CHARS = 4000
-MAX_NAME_CHARS = 200
-
-
-_CLOSED_CHANNEL = "the process running your code closed its connection to the grader (it was then ended)"
-
-
-def _describe_exit(code: int | None) -> str:
-    if code is None:
-        return "the process running your code stopped answering"
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        hint = {
-            "SIGKILL": " (often: the memory or CPU-time limit was exceeded)",
-            "SIGXCPU": " (the CPU-time limit was exceeded)",
-            "SIGSEGV": " (a segmentation fault)",
-            "SIGXFSZ": " (it wrote a file larger than allowed)",
-        }.get(name, "")
-        return f"the process running your code was killed by {name}{hint}"
-    return f"the process running your code exited with status {code} (os._exit or a crash?)"

@@ -140,7 +140,7 @@ class SeqlabPlugin:
 
                 seed(derive_seed(self.assignment, item.nodeid, self.run_seed))(test)
         if isinstance(self.submission_proxy, SubmissionProxy) and self.reference_module is not None:
-            self.submission_proxy.worker.signatures = _signatures(self.reference_module, kinds)
+            self.submission_proxy.worker.answers.signatures = _signatures(self.reference_module, kinds)
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
             items[:] = _prerequisites_first(items, self.prerequisites)
