@@ -232,8 +232,9 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _grade_class(args: argparse.Namespace) -> int:
     from seqlab.classroom.gradebook import Gradebook, default_url
-    from seqlab.classroom.report import plural, problem_counts, write_class_report
+    from seqlab.classroom.report import write_class_report
     from seqlab.classroom.run import LocalRunner, Progress, Runner, grade_class
+    from seqlab.classroom.statistics import plural, problem_counts
     from seqlab.classroom.submissions import find_submissions
 
     options = _grade_options(args)  # refuses bad values before anything runs

@@ -33,8 +33,8 @@ from seqlab.classroom.dask_cluster import CourseBundle, DaskRunner, SubmissionFi
 from seqlab.classroom.fingerprint import content_hash, grader_version
 from seqlab.classroom.gradebook import Gradebook, default_url
 from seqlab.classroom.loopback import loopback_cluster
-from seqlab.classroom.report import frequent_hints
 from seqlab.classroom.run import GradeJob, LocalRunner, grade_class
+from seqlab.classroom.statistics import frequent_hints
 from seqlab.classroom.submissions import find_submissions
 from seqlab.grading.pipeline import grade
 from seqlab.isolate.limits import GIB, MIB, Limits

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 from seqlab import model
-from seqlab.classroom import report as class_report
+from seqlab.classroom import statistics as class_statistics
 from seqlab.classroom.report import render_class_report, write_class_report
 from seqlab.model import FAILED, PASSED, SKIPPED, FunctionScore, GradeResult
 
@@ -346,15 +346,15 @@ def test_an_example_message_is_taken_from_the_failures_of_other_causes_than_a_st
         return GradeResult("encoding", student, "module", (FunctionScore("tokenize", (test,)),))
 
     results = [one("a", stub), one("b", "tokenize('A') returned ['A']"), one("c", stub)]
-    assert class_report.frequent_failures(results) == [
+    assert class_statistics.frequent_failures(results) == [
         ("tokenize", "lecture", 3, "tokenize('A') returned ['A']")
     ]
-    assert class_report.frequent_failures([results[0]]) == [("tokenize", "lecture", 1, stub)]
+    assert class_statistics.frequent_failures([results[0]]) == [("tokenize", "lecture", 1, stub)]
     assert (
-        class_report.problems(results[0]) == ["nothing implemented"]
-        and class_report.problems(results[1]) == []
+        class_statistics.problems(results[0]) == ["nothing implemented"]
+        and class_statistics.problems(results[1]) == []
     )
     assert (
-        class_report.plural(1, "assignment") == "1 assignment"
-        and class_report.plural(2, "class", "classes") == "2 classes"
+        class_statistics.plural(1, "assignment") == "1 assignment"
+        and class_statistics.plural(2, "class", "classes") == "2 classes"
     )
