@@ -34,7 +34,7 @@ from typing import Any, Protocol
 
 from seqlab.classroom.fingerprint import content_hash, grader_version
 from seqlab.classroom.gradebook import Gradebook
-from seqlab.classroom.submissions import ClassSubmission
+from seqlab.classroom.scan import ClassSubmission
 from seqlab.errors import SandboxUnavailable, SeqlabError
 from seqlab.grading.pipeline import grade
 from seqlab.hints.policy import hints_decision

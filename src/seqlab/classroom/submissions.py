@@ -48,132 +48,31 @@ writer escapes them (:mod:`seqlab.text_safety`).
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from seqlab.classroom.gradescope_export import METADATA_FILE, export_root, gradescope_submissions
+from seqlab.classroom.scan import (
+    CODE_SUFFIXES,
+    ClassSubmission,
+    Scan,
+    holds_assignment,
+    real_dir,
+    real_file,
+    submission_time,
+    unsafe_id,
+)
 from seqlab.course.layout import known_assignments
-from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
-from seqlab.text_safety import clean, printable
+from seqlab.errors import ConfigError, SubmissionNotFound
 
-__all__ = [
-    "LAYOUTS",
-    "METADATA_FILE",
-    "ClassSubmission",
-    "detect_layout",
-    "find_submissions",
-    "submission_time",
-]
+__all__ = ["LAYOUTS", "detect_layout", "find_submissions"]
 
 #: The values of ``layout``.
 LAYOUTS: tuple[str, ...] = ("auto", "nbgrader", "flat", "gradescope")
-#: The file that marks a Gradescope export.
-METADATA_FILE = "submission_metadata.yml"
 #: The folder of student submissions inside an nbgrader course root.
 NBGRADER_SUBMITTED = "submitted"
-
-_CODE_SUFFIXES = (".py", ".ipynb")
-#: Skipped without a note: tool droppings, not something a student or instructor put there.
-_NOISE = frozenset({"__pycache__", ".ipynb_checkpoints", "__MACOSX", ".DS_Store"})
-#: Keys of a Gradescope submitter, in the order they are tried as the student id.
-_ID_KEYS = ("sid", "email", "name")
-
-
-@functools.total_ordering
-@dataclass(frozen=True)
-class ClassSubmission:
-    """One student's (or group's) submission of one assignment; ordered by (assignment, student).
-
-    Attributes:
-        student: the student id, safe as a file name (no ``/`` or ``\\``, not ``.`` or ``..``).
-        assignment: the assignment id.
-        path: the folder or file to give :func:`seqlab.grading.loader.load_submission`.
-        submitted_at: when it was submitted (time-zone aware), where the layout records it: nbgrader's
-            ``timestamp.txt``, Gradescope's ``:created_at``; None otherwise. Not part of the ordering.
-    """
-
-    student: str
-    assignment: str
-    path: Path
-    submitted_at: datetime | None = field(default=None, compare=False)
-
-    def _key(self) -> tuple[str, str, Path]:
-        return (self.assignment, self.student, self.path)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, ClassSubmission):
-            return NotImplemented
-        return self._key() < other._key()
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """``(student, assignment)``, the gradebook's key for the latest grade."""
-        return self.student, self.assignment
-
-
-def _unsafe_id(student: str) -> bool:
-    """Whether ``student`` cannot be an id: empty, ``.``/``..``, a path separator, or not :func:`printable`
-    (a control character, a tab or line break, a lone surrogate: no database or CSV cell holds it as is)."""
-    return not student or student in (".", "..") or any(c in student for c in "/\\") or not printable(student)
-
-
-class _Scan:
-    """The notes of one search, and folder listings that skip hidden entries and never follow links."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.notes: list[str] = []
-
-    def rel(self, path: Path) -> str:
-        try:
-            text = path.relative_to(self.root).as_posix()
-        except ValueError:
-            text = str(path)
-        return text if text != "." else str(self.root)
-
-    def note(self, message: str) -> None:
-        """Keep a note; file names in it are :func:`clean`-ed (an escape sequence in a name must not reach
-        the operator's terminal, a lone surrogate must not break printing it)."""
-        self.notes.append(clean(message))
-
-    def entries(self, folder: Path, quiet: bool = False) -> list[Path]:
-        """The entries of ``folder`` by name, less noise, hidden ones and links (noted unless ``quiet``)."""
-        try:
-            with os.scandir(folder) as listing:
-                found = sorted(listing, key=lambda entry: entry.name)
-        except OSError as exc:
-            self.note(f"{self.rel(folder)}: cannot be listed ({exc.strerror}); skipped")
-            return []
-        kept: list[Path] = []
-        for entry in found:
-            path = folder / entry.name
-            if entry.name in _NOISE:
-                continue
-            if entry.name.startswith("."):
-                if not quiet:
-                    self.note(f"{self.rel(path)}: hidden, skipped")
-            elif entry.is_symlink():
-                if not quiet:
-                    self.note(f"{self.rel(path)}: a symbolic link, not followed; skipped")
-            else:
-                kept.append(path)
-        return kept
-
-
-def _real_dir(path: Path) -> bool:
-    return path.is_dir() and not path.is_symlink()
-
-
-def _real_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
-
-
-def _holds_assignment(folder: Path, assignment: str) -> bool:
-    return any((folder / f"{assignment}{suffix}").is_file() for suffix in _CODE_SUFFIXES)
 
 
 def _wanted(assignments: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -184,29 +83,19 @@ def _wanted(assignments: Sequence[str] | None) -> tuple[str, ...] | None:
         assignments = (assignments,)
     wanted: list[str] = []
     for assignment in assignments:
-        if not isinstance(assignment, str) or _unsafe_id(assignment) or assignment.startswith("."):
+        if not isinstance(assignment, str) or unsafe_id(assignment) or assignment.startswith("."):
             raise ConfigError(f"{assignment!r} is not an assignment id")
         if assignment not in wanted:
             wanted.append(assignment)
     return tuple(wanted) or None
 
 
-def _gradescope_root(folder: Path) -> Path | None:
-    """Where ``submission_metadata.yml`` is: ``folder``, or the only folder in it (an unzipped export)."""
-    if _real_file(folder / METADATA_FILE):
-        return folder
-    inside = [p for p in folder.iterdir() if not p.name.startswith(".") and p.name not in _NOISE]
-    if len(inside) == 1 and _real_dir(inside[0]) and _real_file(inside[0] / METADATA_FILE):
-        return inside[0]
-    return None
-
-
 def _looks_nbgrader(folder: Path, names: Iterable[str]) -> bool:
     names = tuple(names)
     for student in sorted(folder.iterdir()):
-        if student.name.startswith(".") or not _real_dir(student):
+        if student.name.startswith(".") or not real_dir(student):
             continue
-        if any(_real_dir(student / name) for name in names):
+        if any(real_dir(student / name) for name in names):
             return True
     return False
 
@@ -224,7 +113,7 @@ def _resolve(
     submitted = folder / NBGRADER_SUBMITTED
     if layout == "gradescope":
         try:
-            root = _gradescope_root(folder)
+            root = export_root(folder)
         except OSError as exc:
             raise SubmissionNotFound(f"{folder} cannot be read ({exc.strerror})") from None
         if root is None:
@@ -233,14 +122,14 @@ def _resolve(
             )
         return layout, root
     if layout == "nbgrader":
-        return layout, submitted if _real_dir(submitted) else folder
+        return layout, submitted if real_dir(submitted) else folder
     if layout == "flat":
         return layout, folder
     try:
-        root = _gradescope_root(folder)
+        root = export_root(folder)
         if root is not None:
             return "gradescope", root
-        if _real_dir(submitted):
+        if real_dir(submitted):
             return "nbgrader", submitted
         if _looks_nbgrader(folder, wanted or known):
             return "nbgrader", folder
@@ -305,17 +194,19 @@ def find_submissions(
     wanted = _wanted(assignments)
     known = known_assignments(course_root)
     found_layout, root = _resolve(given, layout, wanted, known)
-    scan = _Scan(given)
+    scan = Scan(given)
     if found_layout == "nbgrader":
         found = _nbgrader(scan, root, wanted, known)
     elif found_layout == "flat":
         found = _flat(scan, root, _one_assignment("flat", layout == "auto", given, wanted, known))
     else:
-        found = _gradescope(scan, root, _one_assignment("gradescope", layout == "auto", given, wanted, known))
+        found = gradescope_submissions(
+            scan, root, _one_assignment("gradescope", layout == "auto", given, wanted, known)
+        )
     return _without_repeats(scan, found), scan.notes
 
 
-def _without_repeats(scan: _Scan, found: list[ClassSubmission]) -> list[ClassSubmission]:
+def _without_repeats(scan: Scan, found: list[ClassSubmission]) -> list[ClassSubmission]:
     """One submission per (assignment, student): the first by path, with a note naming the others."""
     kept: list[ClassSubmission] = []
     for submission in sorted(found):
@@ -330,7 +221,7 @@ def _without_repeats(scan: _Scan, found: list[ClassSubmission]) -> list[ClassSub
 
 
 def _nbgrader(
-    scan: _Scan, root: Path, wanted: tuple[str, ...] | None, known: tuple[str, ...]
+    scan: Scan, root: Path, wanted: tuple[str, ...] | None, known: tuple[str, ...]
 ) -> list[ClassSubmission]:
     found: list[ClassSubmission] = []
     had: dict[str, set[str]] = {}  # student -> assignment folders seen (empty ones too)
@@ -340,7 +231,7 @@ def _nbgrader(
         if not student_dir.is_dir():
             scan.note(f"{where}: a file where nbgrader has student folders; skipped")
             continue
-        if _unsafe_id(student):
+        if unsafe_id(student):
             scan.note(f"{where}: {student!r} is not a usable student id; skipped")
             continue
         inside = scan.entries(student_dir)
@@ -374,7 +265,7 @@ def _nbgrader(
     return found
 
 
-def _flat(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
+def _flat(scan: Scan, root: Path, assignment: str) -> list[ClassSubmission]:
     found: list[ClassSubmission] = []
     files: dict[str, list[Path]] = {}
     for entry in scan.entries(root):
@@ -383,18 +274,18 @@ def _flat(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
             submission = _flat_folder(scan, entry, assignment)
             if submission is not None:
                 found.append(submission)
-        elif entry.is_file() and entry.suffix in _CODE_SUFFIXES:
+        elif entry.is_file() and entry.suffix in CODE_SUFFIXES:
             files.setdefault(entry.stem, []).append(entry)
         else:
             scan.note(f"{where}: neither a .py or .ipynb file nor a student folder; skipped")
     for student, paths in files.items():
-        chosen = min(paths, key=lambda path: _CODE_SUFFIXES.index(path.suffix))  # .py first, as the loader
+        chosen = min(paths, key=lambda path: CODE_SUFFIXES.index(path.suffix))  # .py first, as the loader
         if len(paths) > 1:
             scan.note(
                 f"{student} has both {student}.py and {student}.ipynb; {chosen.name} was taken "
                 "(the module, as for a submission folder holding both)"
             )
-        if _unsafe_id(student):
+        if unsafe_id(student):
             scan.note(f"{scan.rel(chosen)}: {student!r} is not a usable student id; skipped")
         elif student == assignment:
             scan.note(
@@ -406,20 +297,20 @@ def _flat(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
     return found
 
 
-def _flat_folder(scan: _Scan, folder: Path, assignment: str) -> ClassSubmission | None:
+def _flat_folder(scan: Scan, folder: Path, assignment: str) -> ClassSubmission | None:
     """``<student>/`` holding ``<assignment>.py|.ipynb``; one holding other code is kept (the loader's report
     tells the student to rename it), one without any is skipped."""
     student, where = folder.name, scan.rel(folder)
-    if _unsafe_id(student):
+    if unsafe_id(student):
         scan.note(f"{where}/: {student!r} is not a usable student id; skipped")
         return None
-    if _holds_assignment(folder, assignment):
+    if holds_assignment(folder, assignment):
         return ClassSubmission(student, assignment, folder)
     inside = scan.entries(folder, quiet=True)
     if not inside:
         scan.note(f"{where}/: empty folder; skipped")
         return None
-    code = [p.name for p in inside if p.is_file() and p.suffix in _CODE_SUFFIXES]
+    code = [p.name for p in inside if p.is_file() and p.suffix in CODE_SUFFIXES]
     if not code:
         scan.note(f"{where}/: no {assignment}.py or {assignment}.ipynb and no other code; skipped")
         return None
@@ -430,27 +321,10 @@ def _flat_folder(scan: _Scan, folder: Path, assignment: str) -> ClassSubmission 
     return ClassSubmission(student, assignment, folder)
 
 
-def submission_time(value: Any) -> datetime | None:
-    """A recorded submission time as an aware datetime: a datetime (naive ones are UTC) or text such as
-    nbgrader's ``2026-12-14 22:59:00.123456 UTC`` or ISO 8601; None when it is neither."""
-    if isinstance(value, str):
-        text = value.strip()
-        for zone in (" UTC", " GMT", "Z"):
-            if text.endswith(zone):
-                text = text.removesuffix(zone) + "+00:00"
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _nbgrader_timestamp(scan: _Scan, folder: Path) -> datetime | None:
+def _nbgrader_timestamp(scan: Scan, folder: Path) -> datetime | None:
     """nbgrader's ``timestamp.txt`` of a submission folder (a regular file), else None."""
     path = folder / "timestamp.txt"
-    if not _real_file(path):
+    if not real_file(path):
         return None
     try:
         text = path.read_text(encoding="utf-8", errors="replace")[:200]
@@ -460,105 +334,3 @@ def _nbgrader_timestamp(scan: _Scan, folder: Path) -> datetime | None:
     if moment is None:
         scan.note(f"{scan.rel(path)}: not a time ({text.strip()[:40]!r}); the grading time is used")
     return moment
-
-
-def _created_at(scan: _Scan, folder: Path, metadata: Any) -> datetime | None:
-    """Gradescope's ``:created_at`` of a submission, else None."""
-    value = metadata.get(":created_at", metadata.get("created_at")) if isinstance(metadata, dict) else None
-    moment = submission_time(value)
-    if value is not None and moment is None:
-        shown = str(value)[:40]
-        scan.note(f"{scan.rel(folder)}/: created_at {shown!r} is not a time; the grading time is used")
-    return moment
-
-
-def _read_metadata(path: Path) -> dict[Any, Any]:
-    try:
-        import yaml
-    except ImportError:
-        raise SeqlabError(f"reading {METADATA_FILE} needs PyYAML: pip install pyyaml") from None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SubmissionNotFound(f"{path} cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise SubmissionNotFound(f"{path} is not valid YAML ({exc})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise SubmissionNotFound(f"{path} is not a mapping of submission folders to their metadata")
-    return data
-
-
-def _submitter_ids(metadata: Any) -> list[str]:
-    """Each submitter's sid, else email, else name (keys ``:sid`` as Gradescope writes them, or ``sid``)."""
-    if not isinstance(metadata, dict):
-        return []
-    submitters = metadata.get(":submitters", metadata.get("submitters"))
-    ids: list[str] = []
-    for submitter in submitters if isinstance(submitters, list) else ():
-        if not isinstance(submitter, dict):
-            continue
-        for key in _ID_KEYS:
-            value = submitter.get(f":{key}", submitter.get(key))
-            text = "" if value is None or isinstance(value, bool | dict | list) else str(value).strip()
-            if text:
-                ids.append(text)
-                break
-    return ids
-
-
-def _gradescope(scan: _Scan, root: Path, assignment: str) -> list[ClassSubmission]:
-    metadata = _read_metadata(root / METADATA_FILE)
-    present = {path.name: path for path in scan.entries(root)}
-    found: list[ClassSubmission] = []
-    for key in sorted(metadata, key=str):
-        name = str(key)
-        folder = root / name
-        if _unsafe_id(name) or name.startswith("."):
-            scan.note(f"{METADATA_FILE}: {name!r} is not a submission folder name; skipped")
-            continue
-        if name not in present:
-            if not folder.is_symlink():  # a link was noted by the listing
-                scan.note(f"{name}: listed in {METADATA_FILE} but not in the export; skipped")
-            continue
-        if not folder.is_dir():
-            scan.note(f"{scan.rel(folder)}: a file, not a submission folder; skipped")
-            continue
-        ids = _submitter_ids(metadata[key])
-        student = "+".join(ids) if ids else name
-        if not ids:
-            scan.note(f"{scan.rel(folder)}/: no submitter in {METADATA_FILE}; its name is the student id")
-        if _unsafe_id(student):
-            scan.note(f"{scan.rel(folder)}/: {student!r} is not a usable student id; skipped")
-            continue
-        inside = scan.entries(folder, quiet=True)
-        if not inside:
-            scan.note(f"{scan.rel(folder)}/ ({student}): empty submission folder; skipped")
-            continue
-        path = _gradescope_path(scan, folder, inside, assignment)
-        found.append(ClassSubmission(student, assignment, path, _created_at(scan, folder, metadata[key])))
-    for name, path in present.items():
-        if name != METADATA_FILE and name not in {str(key) for key in metadata}:
-            scan.note(f"{scan.rel(path)}: not listed in {METADATA_FILE}; skipped")
-    return found
-
-
-def _gradescope_path(scan: _Scan, folder: Path, inside: list[Path], assignment: str) -> Path:
-    """The submission folder, or the folder one level down holding the assignment (a zip or a repository)."""
-    if _holds_assignment(folder, assignment):
-        return folder
-    nested = [path for path in inside if path.is_dir() and _holds_assignment(path, assignment)]
-    if len(nested) > 1:
-        others = ", ".join(scan.rel(path) for path in nested[1:])
-        scan.note(
-            f"{scan.rel(folder)}/: {assignment} is in several folders; {scan.rel(nested[0])} was taken, "
-            f"not {others}"
-        )
-    if nested:
-        return nested[0]
-    scan.note(
-        f"{scan.rel(folder)}/: no {assignment}.py or {assignment}.ipynb, nor one folder down; graded as it "
-        "is, so its report says what is missing"
-    )
-    return folder

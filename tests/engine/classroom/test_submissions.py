@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.classroom.submissions import ClassSubmission, detect_layout, find_submissions, submission_time
+from seqlab.classroom.scan import ClassSubmission, submission_time
+from seqlab.classroom.submissions import detect_layout, find_submissions
 from seqlab.errors import ConfigError, SeqlabError, SubmissionNotFound
 from seqlab.grading.loader import load_submission
 

@@ -15,7 +15,7 @@ import pytest
 from seqlab.classroom.fingerprint import grader_version
 from seqlab.classroom.gradebook import Gradebook
 from seqlab.classroom.run import plan_jobs
-from seqlab.classroom.submissions import ClassSubmission
+from seqlab.classroom.scan import ClassSubmission
 from seqlab.course.layout import find_course_root
 from seqlab.errors import CourseError
 from seqlab.hints.policy import HintPolicy, hints_decision, parse_moment, read_hint_policy
