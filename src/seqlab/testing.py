@@ -21,6 +21,8 @@ import numpy as np
 import pytest
 
 from seqlab.errors import SubmissionFailed, SubmissionUnavailable
+from seqlab.suite import comparison as _comparison
+from seqlab.suite.comparison import TOLERANCES, float_tolerance
 
 __all__ = [
     "GPU_MARKER",
@@ -48,7 +50,6 @@ __all__ = [
 MARKER = "seqlab"
 #: The name of the pytest marker of a GPU check (the ``"cuda"`` case of :func:`on_devices`).
 GPU_MARKER = "seqlab_gpu"
-_MAX_SHOWN = 200
 
 
 def graded(function: str, points: float, *, edge: bool = False) -> pytest.MarkDecorator:
@@ -140,50 +141,6 @@ def assert_keeps_graph(function: Any, *args: Any, what: str, **kwargs: Any) -> A
     return value
 
 
-#: Every tolerance seqlab compares with, ``(rtol, atol)``, in one table:
-#:
-#: * ``float64``: a float64 result against the float64 reference;
-#: * ``float32``: a result computed in float32 on a CPU (float32 roundings, amplified step after step by the
-#:   recurrent weights over a short sequence);
-#: * ``float32-cuda``: float32 on CUDA, where matrix products may run in TF32 (10-bit mantissa, relative
-#:   error ~5e-4 per product) when ``torch.backends.cuda.matmul.allow_tf32`` is on;
-#: * ``float16``: float16 and bfloat16;
-#: * ``float32-floor``: the least :func:`assert_matches` compares a float32 or float16 array with, whatever
-#:   tolerance it was given (its default, ``exact``, is below float32's resolution);
-#: * ``exact``: :func:`assert_matches`' default, for values that must come out as computed.
-TOLERANCES: dict[str, tuple[float, float]] = {
-    "float64": (1e-7, 1e-9),
-    "float32": (1e-4, 1e-4),
-    "float32-cuda": (2e-3, 2e-3),
-    "float16": (2e-2, 2e-2),
-    "float32-floor": (1e-5, 1e-6),
-    "exact": (1e-7, 1e-12),
-}
-
-
-def float_tolerance(dtype: Any, device: str = "cpu") -> tuple[float, float]:
-    """``(rtol, atol)`` for comparing a result computed in ``dtype`` on ``device`` with a float64 reference:
-    the row of :data:`TOLERANCES` for that precision (``float64``, ``float32``, ``float32-cuda``,
-    ``float16`` for float16 and bfloat16)."""
-    name = str(dtype).removeprefix("torch.")
-    if name in ("float16", "bfloat16"):
-        return TOLERANCES["float16"]
-    if name == "float32":
-        return TOLERANCES["float32-cuda" if str(device).startswith("cuda") else "float32"]
-    return TOLERANCES["float64"]
-
-
-def _computed_dtype(value: Any) -> str:
-    """``"float32"`` when any floating array in ``value`` is float32 (or narrower), else ``"float64"``."""
-    if isinstance(value, np.ndarray | np.generic):
-        return "float32" if value.dtype.kind == "f" and value.dtype.itemsize <= 4 else "float64"
-    if isinstance(value, list | tuple):
-        return "float32" if "float32" in map(_computed_dtype, value) else "float64"
-    if isinstance(value, Mapping):
-        return _computed_dtype(list(value.values()))
-    return "float64"
-
-
 def assert_close(
     actual: Any,
     expected: Any,
@@ -204,69 +161,28 @@ def assert_close(
     Python float next to float32 gradients); ``term_scale`` is the magnitude of the terms the result was
     summed from when it exceeds the result's own (``dW = x.T @ da`` with ``|x|`` ~ 1000).
     """
-    rtol, atol = _precision_tolerance(actual, expected, computed_with, term_scale)
+    rtol, atol = _comparison.precision_tolerance(actual, expected, computed_with, term_scale)
     assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
-
-
-def _precision_tolerance(
-    actual: Any, expected: Any, computed_with: Any = None, term_scale: float = 1.0
-) -> tuple[float, float]:
-    """``(rtol, atol)`` of :func:`assert_close`: float32's when either side was computed in float32."""
-    computed = {_computed_dtype(actual), _computed_dtype(expected), _computed_dtype(computed_with)}
-    single = "float32" in computed
-    rtol, atol = float_tolerance("float32" if single else "float64")
-    if single:  # float32 keeps ~7 digits of the largest terms of a sum: entries near 0 get the same error
-        atol *= max(1.0, _largest_magnitude(expected), term_scale)
-    return rtol, atol
-
-
-def _tensors_as_arrays(value: Any) -> Any:
-    """``value`` with every torch tensor replaced by its values as a float64 (or integer) numpy array."""
-    if _is_tensor(value):
-        array = value.detach().cpu().numpy()
-        return array.astype(np.float64) if array.dtype.kind == "f" else array
-    if isinstance(value, tuple | list):
-        return type(value)(_tensors_as_arrays(v) for v in value)
-    if isinstance(value, Mapping):
-        return {k: _tensors_as_arrays(v) for k, v in value.items()}
-    return value
 
 
 def close_enough(actual: Any, expected: Any) -> bool:
     """Whether :func:`assert_close` would accept ``actual`` for ``expected`` (torch tensors compared by value,
     whatever their device or dtype). Used to match a student's output with a known mistake's."""
-    actual, expected = _tensors_as_arrays(actual), _tensors_as_arrays(expected)
-    rtol, atol = _precision_tolerance(actual, expected)
+    actual, expected = _comparison.tensors_as_arrays(actual), _comparison.tensors_as_arrays(expected)
+    rtol, atol = _comparison.precision_tolerance(actual, expected)
     try:
-        _assert_matches(actual, expected, what="", rtol=rtol, atol=atol)
+        _comparison.match_values(actual, expected, what="", rtol=rtol, atol=atol)
     except (AssertionError, ArithmeticError, ValueError, TypeError):
         return False
     return True
-
-
-def _largest_magnitude(value: Any) -> float:
-    """The largest finite absolute value among the numbers and arrays in ``value`` (0 when none)."""
-    if isinstance(value, Mapping):
-        value = list(value.values())
-    if isinstance(value, list | tuple):
-        return max((_largest_magnitude(v) for v in value), default=0.0)
-    array = _as_array(value)
-    if array is None or array.dtype.kind not in "iuf" or array.size == 0:
-        return 0.0
-    finite = np.abs(array[np.isfinite(array)]) if array.dtype.kind == "f" else np.abs(array)
-    return float(finite.max()) if finite.size else 0.0
 
 
 def expect_tuple(result: Any, names: Sequence[str], *, what: str) -> tuple[Any, ...]:
     """Check that a function returned a tuple (or list) of ``len(names)`` items and return it as a tuple."""
     if not isinstance(result, tuple | list) or len(result) != len(names):
         shape = f"a tuple ({', '.join(names)})"
-        raise AssertionError(f"{what} returned {_describe(result)}; expected {shape}")
+        raise AssertionError(f"{what} returned {_comparison.describe(result)}; expected {shape}")
     return tuple(result)
-
-
-def _is_tensor(value: Any) -> bool:
-    return type(value).__module__.startswith("torch") and hasattr(value, "device") and hasattr(value, "dtype")
 
 
 def assert_tensor_matches(
@@ -284,8 +200,8 @@ def assert_tensor_matches(
     ``device`` is compared by type (``"cuda"`` matches ``cuda:0``); ``expected`` is a numpy array (usually
     the float64 reference); tolerances default to :func:`float_tolerance` for ``dtype`` and ``device``.
     """
-    if not _is_tensor(actual):
-        raise AssertionError(f"{what} returned {_describe(actual)}; expected a torch tensor")
+    if not _comparison.is_tensor(actual):
+        raise AssertionError(f"{what} returned {_comparison.describe(actual)}; expected a torch tensor")
     got_device = str(actual.device)
     if got_device.split(":")[0] != device.split(":")[0]:
         raise AssertionError(
@@ -298,7 +214,7 @@ def assert_tensor_matches(
         )
     default_rtol, default_atol = float_tolerance(dtype, device)
     values = actual.detach().cpu().double().numpy()
-    _compare_arrays(
+    _comparison.compare_arrays(
         values,
         np.asarray(expected, dtype=np.float64),
         what,
@@ -332,100 +248,6 @@ def expect_raises(
     raise AssertionError(f"{label} returned normally; it should raise {exception} for this input")
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()
-    text = np.array2string(value, threshold=20, edgeitems=3) if isinstance(value, np.ndarray) else repr(value)
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return "number"
-    if isinstance(value, (str, np.str_)):
-        return "str"
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return "array"
-    if isinstance(value, Mapping):
-        return "dict"
-    if isinstance(value, (list, tuple)):
-        return "sequence"
-    return type(value).__name__
-
-
-def _describe(value: Any) -> str:
-    if _is_tensor(value):
-        return f"a torch tensor of shape {tuple(value.shape)} and dtype {value.dtype} on {value.device}"
-    kind = _kind(value)
-    if kind == "array":
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    if kind == "sequence":
-        return f"a {type(value).__name__} of length {len(value)}"
-    if kind == "dict":
-        return f"a dict with {len(value)} {'entry' if len(value) == 1 else 'entries'}"
-    return f"{_short(value)}"
-
-
-def _as_array(value: Any) -> np.ndarray | None:
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError):
-        return None
-    return None if array.dtype.hasobject else array
-
-
-def _tolerances(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
-    if np.float32 in (a.dtype, b.dtype) or np.float16 in (a.dtype, b.dtype):
-        floor_rtol, floor_atol = TOLERANCES["float32-floor"]
-        return max(rtol, floor_rtol), max(atol, floor_atol)
-    return rtol, atol
-
-
-def _compare_arrays(
-    actual: np.ndarray,
-    expected: np.ndarray,
-    what: str,
-    rtol: float,
-    atol: float,
-    exact_tolerances: bool = False,
-) -> None:
-    if actual.shape != expected.shape:
-        raise AssertionError(f"{what} returned shape {actual.shape}; expected shape {expected.shape}")
-    kinds = {actual.dtype.kind, expected.dtype.kind}
-    numeric = set("iuf")
-    if kinds <= numeric or kinds == {"b"}:
-        a = actual.astype(np.float64) if actual.dtype.kind != "b" else actual
-        e = expected.astype(np.float64) if expected.dtype.kind != "b" else expected
-        if not exact_tolerances:
-            rtol, atol = _tolerances(actual, expected, rtol, atol)
-        if kinds <= {"b", "i", "u"}:  # integers and booleans must be exact
-            close = actual == expected
-        else:
-            close = np.isclose(a, e, rtol=rtol, atol=atol, equal_nan=True)
-    elif kinds <= {"U", "S"} and len(kinds) == 1:
-        close = actual == expected
-    else:
-        raise AssertionError(
-            f"{what} returned values of dtype {actual.dtype}; expected dtype {expected.dtype}"
-        )
-    if np.all(close):
-        return
-    wrong = np.argwhere(~np.asarray(close))
-    first = tuple(int(i) for i in wrong[0]) if wrong.size else ()
-    got = actual[first] if first else actual[()]
-    want = expected[first] if first else expected[()]
-    where = (
-        f" (first at index {first}: got {_short(got)}, expected {_short(want)})"
-        if first
-        else (f" (got {_short(got)}, expected {_short(want)})")
-    )
-    raise AssertionError(f"{what} returned wrong values at {len(wrong)} of {expected.size} positions{where}")
-
-
 def assert_matches(
     actual: Any,
     expected: Any,
@@ -443,7 +265,7 @@ def assert_matches(
     Known mistakes are named once the test failed, by the grader's catalogue
     (:class:`seqlab.misconceptions.Catalogue`).
     """
-    _assert_matches(actual, expected, what=what, rtol=rtol, atol=atol)
+    _comparison.match_values(actual, expected, what=what, rtol=rtol, atol=atol)
 
 
 #: Arguments longer than this are shortened in :func:`call_text`; results longer than
@@ -453,11 +275,11 @@ _SHOWN_WHOLE = 120
 
 
 def _argument_text(value: Any) -> str:
-    if _is_tensor(value):
+    if _comparison.is_tensor(value):
         return f"tensor(shape={tuple(value.shape)}, {value.dtype})"
     if isinstance(value, np.ndarray) and value.size > 12:
         return f"array(shape={value.shape}, {value.dtype})"
-    text = " ".join(_short(value).split())  # one line, however numpy lays an array out
+    text = " ".join(_comparison.short(value).split())  # one line, however numpy lays an array out
     return text if len(text) <= _ARGUMENT_SHOWN else text[: _ARGUMENT_SHOWN - 3] + "..."
 
 
@@ -485,7 +307,9 @@ def assert_returns(function: Callable[..., Any], /, *args: Any, expected: Any, *
     value = function(*args, **kwargs)
     what = call_text(name, args, kwargs)
     try:
-        _assert_matches(value, expected, what=what, rtol=TOLERANCES["exact"][0], atol=TOLERANCES["exact"][1])
+        _comparison.match_values(
+            value, expected, what=what, rtol=TOLERANCES["exact"][0], atol=TOLERANCES["exact"][1]
+        )
     except AssertionError as failure:
         raise AssertionError(_with_both_values(str(failure), value, expected)) from None
     return value
@@ -493,43 +317,7 @@ def assert_returns(function: Callable[..., Any], /, *args: Any, expected: Any, *
 
 def _with_both_values(message: str, actual: Any, expected: Any) -> str:
     """``message`` and, when both fit on a line, the whole values that differ."""
-    got, want = _short(actual), _short(expected)
+    got, want = _comparison.short(actual), _comparison.short(expected)
     if len(got) > _SHOWN_WHOLE or len(want) > _SHOWN_WHOLE or "\n" in got + want:
         return message
     return f"{message}\n  got:      {got}\n  expected: {want}"
-
-
-def _assert_matches(actual: Any, expected: Any, *, what: str, rtol: float, atol: float) -> None:
-    kind_a, kind_e = _kind(actual), _kind(expected)
-    if "array" in (kind_a, kind_e) and {kind_a, kind_e} <= {"array", "sequence", "number", "bool"}:
-        a, e = _as_array(actual), _as_array(expected)
-        if a is None or e is None:
-            raise AssertionError(f"{what} returned {_describe(actual)}; expected {_describe(expected)}")
-        _compare_arrays(a, e, what, rtol, atol)
-        return
-    if kind_a != kind_e:
-        raise AssertionError(f"{what} returned {_describe(actual)}; expected {_describe(expected)}")
-    if kind_e == "sequence":
-        if len(actual) != len(expected):
-            raise AssertionError(
-                f"{what} returned {_describe(actual)}; "
-                f"expected a {type(expected).__name__} of length {len(expected)}"
-            )
-        for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            _assert_matches(a, e, what=f"{what}[{index}]", rtol=rtol, atol=atol)
-    elif kind_e == "dict":
-        missing = [k for k in expected if k not in actual]
-        extra = [k for k in actual if k not in expected]
-        if missing or extra:
-            parts = []
-            if missing:
-                parts.append(f"missing keys {_short(missing[:5])}")
-            if extra:
-                parts.append(f"unexpected keys {_short(extra[:5])}")
-            raise AssertionError(f"{what} returned a dict with {' and '.join(parts)}")
-        for key in expected:
-            _assert_matches(actual[key], expected[key], what=f"{what}[{key!r}]", rtol=rtol, atol=atol)
-    elif kind_e == "number":
-        _compare_arrays(np.asarray(actual), np.asarray(expected), what, rtol, atol)
-    elif actual != expected:
-        raise AssertionError(f"{what} returned {_short(actual)}; expected {_short(expected)}")
