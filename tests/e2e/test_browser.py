@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from seqlab.course.notebook import extract_definitions
+from seqlab.course.reference_source import extract_definitions
 
 from .conftest import MUTANTS, ROOT, reference_source
 from .test_jupyterlab import (

@@ -34,7 +34,7 @@ import pytest
 
 from seqlab.cli import main
 from seqlab.course.layout import ASSIGNMENTS
-from seqlab.course.notebook import extract_definitions
+from seqlab.course.reference_source import extract_definitions
 
 from .conftest import MUTANTS, ROOT, reference_source
 from .test_gradescope_export import gradescope_tree, run_autograder

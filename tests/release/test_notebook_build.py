@@ -7,14 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from seqlab.course.notebook import (
-    CHECKS_IMPORT,
-    build_notebook,
-    extract_definitions,
-    notebook_text,
-    parse_lesson,
-    write_notebook,
-)
+from seqlab.course.lesson import parse_lesson
+from seqlab.course.notebook import CHECKS_IMPORT, build_notebook, notebook_text, write_notebook
+from seqlab.course.reference_source import extract_definitions
 from seqlab.errors import CourseError
 
 from .tiny import TINY_REFERENCE

@@ -29,288 +29,31 @@ fresh build.
 
 from __future__ import annotations
 
-import ast
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
+from seqlab.course.lesson import LessonCell, check_coverage, check_imports, parse_lesson
+from seqlab.course.reference_source import extract_definitions, parse_source
 from seqlab.errors import CourseError
 
 __all__ = [
-    "LessonCell",
     "CHECK_SOURCE",
     "CHECKS_IMPORT",
     "HIDDEN_TESTS_REGION",
     "HIDDEN_TESTS_SOURCE",
     "build_notebook",
-    "extract_definitions",
     "hidden_suite_points",
     "notebook_text",
-    "parse_lesson",
     "write_notebook",
 ]
 
-CELL_KINDS = ("markdown", "imports", "solution", "check", "demo")
-
-_MARKER = re.compile(r"^# %%(?P<rest>.*)$")
-_KIND = re.compile(r"^\s+\[(?P<kind>[a-z]+)\](?P<args>.*)$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # nbformat 4.5: cell ids match ^[a-zA-Z0-9-_]+$ and are 1..64 characters long.
 _MAX_CELL_ID = 64
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-
-
-@dataclass(frozen=True)
-class LessonCell:
-    """One cell of a lesson source, as written in ``lesson.py``.
-
-    ``names`` lists the definitions a solution cell shows or the function a check cell checks; ``line`` is
-    the 1-based line of the cell's marker (for error messages).
-    """
-
-    kind: str
-    source: str
-    line: int
-    names: tuple[str, ...] = ()
-
-
-def _trim_blank_lines(lines: list[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < end and not lines[start].strip():
-        start += 1
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]
-
-
-def _parse_marker(rest: str, where: str) -> tuple[str, tuple[str, ...]]:
-    if not rest.strip():
-        return "demo", ()
-    match = _KIND.match(rest)
-    if match is None:
-        raise CourseError(f"{where}: expected '# %%' or '# %% [kind] ...', got '# %%{rest}'")
-    kind, args = match["kind"], match["args"].split()
-    if kind not in CELL_KINDS or kind == "demo":
-        raise CourseError(f"{where}: unknown cell kind [{kind}]; use markdown, imports, solution or check")
-    if kind in ("markdown", "imports"):
-        if args:
-            raise CourseError(f"{where}: a [{kind}] marker takes no arguments, got {' '.join(args)!r}")
-        return kind, ()
-    if kind == "solution":
-        if not args:
-            raise CourseError(f"{where}: [solution] needs the name(s) of the definitions it shows")
-        for name in args:
-            if not _NAME.match(name):
-                raise CourseError(f"{where}: {name!r} is not a Python name")
-        if len(set(args)) != len(args):
-            raise CourseError(f"{where}: a name is repeated in {' '.join(args)!r}")
-        return kind, tuple(args)
-    # check
-    if len(args) != 1 or not _NAME.match(args[0]):
-        raise CourseError(
-            f"{where}: write a check marker as '# %% [check] FUNCTION' (a function's points come from the "
-            "@graded markers of its hidden tests)"
-        )
-    return kind, (args[0],)
-
-
-def parse_lesson(text: str, filename: str = "lesson.py") -> list[LessonCell]:
-    """Split a percent-format lesson into cells.
-
-    Markdown lines lose their ``"# "`` prefix (a bare ``"#"`` is an empty line); leading and trailing blank
-    lines of every cell are dropped; a solution cell's body is ignored. Raises :class:`CourseError` naming
-    the file and line for content before the first marker, an unknown marker or a markdown line without
-    the comment prefix.
-    """
-    cells: list[LessonCell] = []
-    current: tuple[str, tuple[str, ...], int] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        if current is None:
-            return
-        kind, names, line = current
-        lines = _trim_blank_lines(body)
-        if kind == "markdown":
-            stripped = []
-            for offset, text_line in enumerate(lines):
-                if text_line.startswith("# "):
-                    stripped.append(text_line[2:])
-                elif text_line.rstrip() in ("#", ""):
-                    stripped.append("")
-                else:
-                    where = f"{filename}:{line + 1 + offset + _leading_blank(body)}"
-                    raise CourseError(
-                        f"{where}: a markdown line must start with '# ' (or be '#'): {text_line!r}"
-                    )
-            lines = stripped
-        source = "" if kind == "solution" else "\n".join(lines)
-        cells.append(LessonCell(kind=kind, source=source, line=line, names=names))
-
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip()
-        match = _MARKER.match(line)
-        if match is not None:
-            flush()
-            kind, names = _parse_marker(match["rest"], f"{filename}:{number}")
-            current, body = (kind, names, number), []
-        elif current is None:
-            if line.strip():
-                raise CourseError(f"{filename}:{number}: content before the first '# %%' cell marker")
-        else:
-            body.append(line)
-    flush()
-    if not cells:
-        raise CourseError(f"{filename}: no cells (no '# %%' markers)")
-    return cells
-
-
-def _leading_blank(lines: list[str]) -> int:
-    count = 0
-    for line in lines:
-        if line.strip():
-            break
-        count += 1
-    return count
-
-
-def _bound_names(node: ast.stmt) -> list[str]:
-    """Names a top-level statement defines that a lesson may show by name."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return [node.name]
-    if isinstance(node, ast.Assign):
-        return [target.id for target in node.targets if isinstance(target, ast.Name)]
-    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-        return [node.target.id]
-    return []
-
-
-def _import_names(tree: ast.Module) -> dict[str, str]:
-    """Map each name bound by a top-level import (except ``__future__``) to the statement's text."""
-    names: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                names[alias.asname or alias.name.split(".")[0]] = ast.unparse(node)
-        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
-            for alias in node.names:
-                names[alias.asname or alias.name] = ast.unparse(node)
-    return names
-
-
-def _parse(source: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(source, filename=filename)
-    except SyntaxError as error:
-        raise CourseError(f"{filename}:{error.lineno}: syntax error: {error.msg}") from error
-
-
-def extract_definitions(source: str, filename: str = "<reference>") -> dict[str, str]:
-    """Return the exact source text of every top-level definition of a module, by name.
-
-    A definition runs from its first decorator to its last line, extended over the indented comment lines
-    that follow it (so a closing ``### END SOLUTION`` is kept), without trailing blank lines. Functions,
-    classes and simple assignments (``NAME = ...``) are definitions. Text is copied verbatim, comments and
-    markers included.
-    """
-    tree = _parse(source, filename)
-    lines = source.splitlines()
-    definitions: dict[str, str] = {}
-    for node in tree.body:
-        names = _bound_names(node)
-        if not names:
-            continue
-        decorators = getattr(node, "decorator_list", [])
-        start = min([node.lineno, *(d.lineno for d in decorators)])
-        end = node.end_lineno or node.lineno
-        # Keep indented comments (and blank lines between them) after the last statement: END SOLUTION.
-        probe = end
-        while probe < len(lines):
-            text = lines[probe]
-            if not text.strip():
-                probe += 1
-                continue
-            if text[: len(text) - len(text.lstrip())] and text.lstrip().startswith("#"):
-                probe += 1
-                end = probe
-                continue
-            break
-        segment = "\n".join(_trim_blank_lines(lines[start - 1 : end]))
-        for name in names:
-            definitions[name] = segment
-    return definitions
-
-
-def _is_type_checking_block(node: ast.stmt) -> bool:
-    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) holding only imports, without ``else``: it never
-    runs, so the notebook does not need it (its [imports] cell imports what the annotations name)."""
-    if not isinstance(node, ast.If) or node.orelse:
-        return False
-    test = node.test
-    named = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-    return named and all(isinstance(stmt, ast.Import | ast.ImportFrom) for stmt in node.body)
-
-
-def _check_coverage(
-    cells: list[LessonCell], tree: ast.Module, definitions: dict[str, str], lesson: str, reference: str
-) -> None:
-    shown: dict[str, int] = {}
-    for cell in cells:
-        if cell.kind != "solution":
-            continue
-        for name in cell.names:
-            if name not in definitions:
-                raise CourseError(
-                    f"{lesson}:{cell.line}: {reference} has no top-level definition named {name!r}"
-                )
-            if name in shown:
-                raise CourseError(f"{lesson}:{cell.line}: {name!r} is already shown at line {shown[name]}")
-            shown[name] = cell.line
-    for cell in cells:
-        if cell.kind == "check" and cell.names[0] not in shown:
-            raise CourseError(
-                f"{lesson}:{cell.line}: no [solution] cell shows {cell.names[0]!r}, which this check checks"
-            )
-    for node in tree.body:
-        if isinstance(node, ast.Import | ast.ImportFrom) or _is_type_checking_block(node):
-            continue
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            continue  # docstring
-        names = _bound_names(node)
-        if names and all(name.startswith("__") and name.endswith("__") for name in names):
-            continue  # __all__ and friends
-        missing = [name for name in names if name not in shown]
-        if not names or missing:
-            what = f"{', '.join(missing)!s}" if missing else ast.unparse(node).splitlines()[0]
-            raise CourseError(
-                f"{reference}:{node.lineno}: {what} is not in any [solution] cell of {lesson}; the notebook "
-                "would lack it (list it in a solution cell, or move it inside a function)"
-            )
-
-
-def _check_imports(cells: list[LessonCell], tree: ast.Module, lesson: str, reference: str) -> None:
-    provided: set[str] = set()
-    for cell in cells:
-        if cell.kind == "imports":
-            provided.update(_import_names(_parse(cell.source, f"{lesson}:{cell.line}")))
-    # Names imported under `if TYPE_CHECKING:` are needed too: notebooks have no `from __future__ import
-    # annotations`, so the annotations that name them are evaluated when the cell defines the function.
-    checked = [node for node in tree.body if _is_type_checking_block(node)]
-    needed = _import_names(ast.Module(body=[stmt for node in checked for stmt in node.body], type_ignores=[]))
-    needed.update(_import_names(tree))
-    for name, statement in needed.items():
-        if name not in provided:
-            raise CourseError(
-                f"{reference} binds {name!r} with `{statement}`, but no [imports] cell of {lesson} does; "
-                "the notebook would fail with a NameError"
-            )
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points=None) -> dict:
@@ -424,10 +167,10 @@ def build_notebook(assignment_dir: Path, points: Mapping[str, float] | None = No
 
     cells = parse_lesson(lesson_path.read_text(encoding="utf-8"), lesson_name)
     reference_source = reference_path.read_text(encoding="utf-8")
-    tree = _parse(reference_source, reference_name)
+    tree = parse_source(reference_source, reference_name)
     definitions = extract_definitions(reference_source, reference_name)
-    _check_coverage(cells, tree, definitions, lesson_name, reference_name)
-    _check_imports(cells, tree, lesson_name, reference_name)
+    check_coverage(cells, tree, definitions, lesson_name, reference_name)
+    check_imports(cells, tree, lesson_name, reference_name)
     if points is None:
         points = hidden_suite_points(assignment_dir)
     hidden_tests_after = _hidden_test_anchors(cells, points, lesson_name)
