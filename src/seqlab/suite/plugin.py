@@ -7,10 +7,8 @@ Points come from the ``@graded`` marker; nothing is parsed from printed output.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import inspect
-import textwrap
 from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
@@ -26,6 +24,12 @@ from seqlab.model import FAILED, PASSED, SKIPPED, TestOutcome
 from seqlab.options import GradeOptions
 from seqlab.suite import gpu
 from seqlab.suite.feedback import counterexample, failure_message, readable_name
+from seqlab.suite.ordering import (
+    each_function_together,
+    first_function_named,
+    function_of,
+    prerequisites_first,
+)
 from seqlab.suite.prerequisites import reference_prerequisites
 from seqlab.suite.replay import ExampleCache, run_hypothesis_test
 from seqlab.testing import GPU_MARKER, MARKER, close_enough
@@ -143,8 +147,8 @@ class SeqlabPlugin:
             self.submission_proxy.worker.answers.signatures = _signatures(self.reference_module, kinds)
         if self.use_reference_prerequisites and self.reference_module is not None:
             self.prerequisites = reference_prerequisites(self.reference_module, kinds)
-            items[:] = _prerequisites_first(items, self.prerequisites)
-        items[:] = _each_function_together(items)
+            items[:] = prerequisites_first(items, self.prerequisites)
+        items[:] = each_function_together(items)
         if self.only_functions:
             unknown = sorted(set(self.only_functions) - set(kinds))
             if unknown and self.require_marker:  # a public suite may have no check of a function
@@ -161,8 +165,8 @@ class SeqlabPlugin:
         """Whether ``item`` may grade one of :attr:`only_functions`: its marker says so, or, unmarked in a
         public suite, the first student function it names is one of them (or it names none directly)."""
         if item.get_closest_marker(MARKER) is not None or self.require_marker:
-            return _function_of(item) in self.only_functions
-        named = _first_function_named(item)
+            return function_of(item) in self.only_functions
+        named = first_function_named(item)
         return not named or named in self.only_functions
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -175,7 +179,7 @@ class SeqlabPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if self.progress is not None:
-            named = _function_of(item) or _first_function_named(item) or readable_name(item)
+            named = function_of(item) or first_function_named(item) or readable_name(item)
             self.progress(named, self._numbers.get(item.nodeid, 0), len(self._numbers))
         target = self.unavailable or self.submission_proxy
         if target is not None and hasattr(target, "called"):
@@ -204,10 +208,10 @@ class SeqlabPlugin:
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         """End the process after a function's last test (and its diagnosis): the worker ends it and starts
         the next one while pytest moves on, so the next function's first test seldom waits for it."""
-        function = _function_of(item)
+        function = function_of(item)
         if not isinstance(self.submission_proxy, SubmissionProxy):
             return
-        if not function or nextitem is None or _function_of(nextitem) != function:
+        if not function or nextitem is None or function_of(nextitem) != function:
             self.submission_proxy.worker.isolate()
             self._process_for = ""
 
@@ -351,20 +355,6 @@ class SeqlabPlugin:
         return report
 
 
-def _prerequisites_first(
-    items: list[pytest.Item], prerequisites: dict[str, tuple[str, ...]]
-) -> list[pytest.Item]:
-    """The tests in an order where every function's tests come after all of its prerequisites' tests
-    (otherwise in collection order): once the grader answers a prerequisite for a dependant, the
-    prerequisite's own tests are over, so answers the student's code kept cannot be replayed in them."""
-
-    def depth(function: str, seen: frozenset[str] = frozenset()) -> int:
-        below = [p for p in prerequisites.get(function, ()) if p not in seen]
-        return 1 + max((depth(p, seen | {function}) for p in below), default=-1)
-
-    return sorted(items, key=lambda item: depth(_function_of(item)))  # sorted() is stable
-
-
 def _signatures(reference: ModuleType, functions: Iterable[str]) -> dict[str, inspect.Signature]:
     """The reference's signature of each graded function it defines (those inspect can read)."""
     found = {}
@@ -374,40 +364,6 @@ def _signatures(reference: ModuleType, functions: Iterable[str]) -> dict[str, in
         except (AttributeError, TypeError, ValueError):
             continue
     return found
-
-
-def _each_function_together(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The tests with each function's tests next to each other, functions in the order they first appear
-    (so an order where prerequisites come first stays so): a function's tests share one process, so a
-    function whose tests were spread out would load the submission once per run of them."""
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first.setdefault(_function_of(item), index)
-    return sorted(items, key=lambda item: first[_function_of(item)])  # sorted() is stable
-
-
-def _function_of(item: pytest.Item) -> str:
-    """The student function an item grades (its ``@graded`` marker), or ""."""
-    marker = item.get_closest_marker(MARKER)
-    return str(marker.kwargs.get("function", "")) if marker is not None else ""
-
-
-def _first_function_named(item: pytest.Item) -> str:
-    """The first ``submission.<name>`` the test's own code names, in reading order, or "" (an unmarked
-    public test counts for the first student function it calls, which is this one when it calls it
-    directly)."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(item.obj)))  # type: ignore[attr-defined]
-    except (AttributeError, OSError, TypeError, SyntaxError):
-        return ""
-    named = [
-        (node.lineno, node.col_offset, node.attr)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "submission"
-    ]
-    return min(named)[2] if named else ""
 
 
 def _grader_fault(exc: BaseException) -> GraderFault | None:
