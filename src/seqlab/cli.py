@@ -373,7 +373,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _reconcile(args: argparse.Namespace) -> int:
-    from seqlab.integrations.nbgrader_reconcile import open_course, reconcile
+    from seqlab.integrations.nbgrader_gradebook import open_course
+    from seqlab.integrations.nbgrader_reconcile import reconcile
 
     options = _grade_options(args)
     course = open_course(args.course_dir, args.db)

@@ -14,21 +14,23 @@ from seqlab.cli import main
 from seqlab.course.layout import find_course_root
 from seqlab.course.notebook import HIDDEN_TESTS_SOURCE
 from seqlab.errors import ReconcileError
+from seqlab.integrations.nbgrader_gradebook import (
+    AutograderCell,
+    NbgraderCourse,
+    SubmittedNotebook,
+    hidden_tests_call,
+    open_course,
+)
 from seqlab.integrations.nbgrader_reconcile import (
     COMMENT_MARK,
     EXIT_CLEAN,
     EXIT_DISAGREES,
     EXIT_UNCHECKED,
-    AutograderCell,
     Disagreement,
-    NbgraderCourse,
     Reconciliation,
-    SubmittedNotebook,
     Unchecked,
     _comment_text,
     _compare,
-    hidden_tests_call,
-    open_course,
 )
 from seqlab.model import FAILED, PASSED, FunctionScore, GradeResult
 
