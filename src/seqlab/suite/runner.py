@@ -95,17 +95,24 @@ def _environment(**values: str) -> Any:
                 os.environ[key] = value
 
 
-def _forget_modules_under(folder: Path) -> None:
-    """Drop the test modules pytest imported from ``folder``.
+def _forget_modules_under(folder: Path, before: set[str]) -> None:
+    """Drop the test modules pytest imported from ``folder`` (``before``: the modules imported before it ran).
 
     In importlib mode pytest names a test module after its file and reuses a ``sys.modules`` entry of that
     name, so without this a second suite with a file of the same name (another assignment, another
-    student's public tests) would run the first suite's tests.
+    student's public tests) would run the first suite's tests. A module's file is compared as text with
+    the folder's path (as given and resolved); only a module new since ``before`` has its file resolved
+    (resolving each of the thousands of modules torch brings costs half a second a run).
     """
     root = folder.resolve()
+    prefixes = tuple({os.path.join(str(folder.absolute()), ""), os.path.join(str(root), "")})
     for name, module in list(sys.modules.items()):
         filename = getattr(module, "__file__", None)
-        if isinstance(filename, str) and Path(filename).resolve().is_relative_to(root):
+        if not isinstance(filename, str):
+            continue
+        if filename.startswith(prefixes) or (
+            name not in before and Path(filename).resolve().is_relative_to(root)
+        ):
             del sys.modules[name]
 
 
@@ -225,10 +232,11 @@ def run_hermetically(
         _hypothesis_profile(max_examples),
         contextlib.redirect_stdout(captured),
     ):
+        before = set(sys.modules)
         try:
             exit_code = pytest.main(_pytest_args(suite_dir, public=public), plugins=plugins)
         finally:
-            _forget_modules_under(suite_dir)
+            _forget_modules_under(suite_dir, before)
     return int(exit_code), captured.getvalue()
 
 
@@ -279,12 +287,13 @@ def collect_points(suite_dir: Path) -> dict[str, float]:
         _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""),
         contextlib.redirect_stdout(captured),
     ):
+        before = set(sys.modules)
         try:
             exit_code = pytest.main(
                 [*_pytest_args(suite_dir, public=False), "--collect-only"], plugins=[collector, fixtures]
             )
         finally:
-            _forget_modules_under(suite_dir)
+            _forget_modules_under(suite_dir, before)
     if collector.errors:
         raise CourseError(f"the test suite in {suite_dir} is broken:\n" + "\n".join(collector.errors))
     if exit_code != pytest.ExitCode.OK or not collector.points:

@@ -564,3 +564,21 @@ def test_a_function_s_tests_share_one_process_that_no_other_function_s_test_saw(
     assert outcomes["test_keep"].outcome == PASSED
     assert outcomes["test_kept"].outcome == PASSED, "kept() saw what keep() was sent in another test"
     assert worker.generation == 3, "one process for each function's tests"
+
+
+def test_a_second_suite_with_a_file_of_the_same_name_runs_its_own_tests(tmp_path, student):
+    """pytest's importlib mode names a test module after its file: the first suite's module must be
+    forgotten after its run, whether its folder is given as it is or through a symbolic link."""
+    body = """
+    @graded("halve", points=1)
+    def test_{name}(submission, reference):
+        assert_matches(submission.halve(3), reference.halve(3), what="halve(3)")
+    """
+    first = write_suite(tmp_path / "first", "test_same.py", body.format(name="one"))
+    second = write_suite(tmp_path / "second", "test_same.py", body.format(name="two"))
+    (tmp_path / "linked").symlink_to(second)
+    names = []
+    for suite in (first, tmp_path / "linked", first):
+        run = run_suite(suite, assignment="toy", submission=student, reference=reference_module())
+        names.append(set(by_name(run)))
+    assert names == [{"test_one"}, {"test_two"}, {"test_one"}]
