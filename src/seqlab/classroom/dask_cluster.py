@@ -45,9 +45,9 @@ from pathlib import Path
 from typing import Any
 
 from seqlab import __version__
-from seqlab.classroom.fingerprint import engine_digest, grader_version, tree_entries
+from seqlab.classroom.fingerprint import engine_digest, grader_version
 from seqlab.classroom.run import GradeJob, JobOutcome, grade_job
-from seqlab.course.layout import get_assignment
+from seqlab.course.layout import get_assignment, walk_tree
 from seqlab.errors import ClusterError
 from seqlab.options import GradeOptions
 from seqlab.suite.replay import suite_fingerprint
@@ -119,7 +119,7 @@ class SubmissionFiles:
         if not root.is_dir():
             return cls(root.name, False, {"": root.read_bytes()}, {})
         files, links = {}, {}
-        for relative, entry in tree_entries(root):
+        for relative, entry in walk_tree(root):
             if entry.is_symlink():
                 links[relative] = os.readlink(entry.path)
             else:

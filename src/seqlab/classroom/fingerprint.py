@@ -18,44 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqlab import __version__
-from seqlab.course.layout import CACHE_FOLDERS, get_assignment
+from seqlab.course.layout import get_assignment, walk_tree
 from seqlab.declare import verdict_values
 from seqlab.hints.policy import hints_decision
 
 if TYPE_CHECKING:
     from seqlab.options import GradeOptions
 
-__all__ = ["content_hash", "engine_digest", "grader_version", "tree_entries"]
+__all__ = ["content_hash", "engine_digest", "grader_version"]
 
-_SKIPPED_SUFFIXES = (".pyc",)
 _CHUNK = 1 << 20
-
-
-def _skipped(name: str) -> bool:
-    return name in CACHE_FOLDERS or name.endswith(_SKIPPED_SUFFIXES)
-
-
-def tree_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
-    """Regular files and symlinks under ``root`` as ``(relative posix path, entry)``, sorted by path.
-
-    Skipped folders and files (:data:`CACHE_FOLDERS`, ``*.pyc``) are left out; symlinks are listed but not
-    followed (a link to a folder is not entered); sockets, FIFOs and devices are left out.
-    """
-    found: list[tuple[str, os.DirEntry[str]]] = []
-
-    def walk(directory: str, prefix: str) -> None:
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if _skipped(entry.name):
-                    continue
-                relative = prefix + entry.name
-                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
-                    found.append((relative, entry))
-                elif entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, relative + "/")
-
-    walk(os.fspath(root), "")
-    return sorted(found, key=lambda item: item[0])
 
 
 def _file_digest(path: str | os.PathLike[str]) -> bytes:
@@ -79,9 +51,12 @@ def _feed_entry(digest: Any, relative: str, path: str | os.PathLike[str], *, lin
     digest.update(os.fsencode(relative) + b"\0" + kind + b"\0" + content)
 
 
-def _feed_tree(digest: Any, root: Path) -> None:
-    for relative, entry in tree_entries(root):
-        _feed_entry(digest, relative, entry.path, link=entry.is_symlink())
+def _feed_tree(digest: Any, root: Path, *, follow_links: bool = False) -> None:
+    """Add every file of :func:`~seqlab.course.layout.walk_tree` under ``root``; with ``follow_links``, a
+    link to a file contributes what it points to (what reading the tree, as the grader does, sees)."""
+    for relative, entry in walk_tree(root):
+        link = entry.is_symlink() and not (follow_links and os.path.isfile(entry.path))
+        _feed_entry(digest, relative, entry.path, link=link)
 
 
 def content_hash(path: str | os.PathLike[str]) -> str:
@@ -123,7 +98,8 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
     """The sha256 (hex) of everything besides the submission that decides a grade of ``assignment_id``.
 
     It covers seqlab's version and its package's files, every file of the assignment's hidden suite
-    (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`), the
+    (``grader/<id>/``, sorted relative paths and bytes, caches skipped as in :func:`content_hash`, a link
+    to a file read through), the
     reference module's bytes and the options declared as changing verdicts (:func:`_verdict_options`:
     ``seed``, ``max_examples``, ``gpu_policy``, ``use_gpu``, ``suite``, ``functions``, every limit, whether
     hints are given). It leaves out what cannot change a verdict: the sandbox mode, the example cache (it
@@ -141,7 +117,7 @@ def grader_version(assignment_id: str, options: GradeOptions) -> str:
     digest.update(b"seqlab-grader-version\0" + json.dumps(header, sort_keys=True).encode() + b"\0")
     digest.update(b"suite\0")
     if assignment.suite_dir.is_dir():
-        _feed_tree(digest, assignment.suite_dir)
+        _feed_tree(digest, assignment.suite_dir, follow_links=True)  # the files the suite runs with
     digest.update(b"\0reference\0" + _file_digest(assignment.reference_path))
     digest.update(b"\0engine\0" + engine_digest())
     return digest.hexdigest()

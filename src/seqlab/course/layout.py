@@ -30,6 +30,8 @@ COURSE_CONFIG = "pyproject.toml"
 CACHE_FOLDERS = frozenset(
     {"__pycache__", ".pytest_cache", ".hypothesis", ".seqlab-cache", ".ipynb_checkpoints"}
 )
+#: Files made by running code (compiled modules), never part of what the course ships.
+CACHE_SUFFIXES = (".pyc", ".pyo")
 
 
 def _imported_packages(nodes: Iterable[ast.AST]) -> tuple[str, ...]:
@@ -47,21 +49,45 @@ def _is_type_checking_block(node: ast.stmt) -> bool:
     return isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).endswith("TYPE_CHECKING")
 
 
-def course_files(folder: Path, prefix: str) -> dict[str, Path]:
-    """Every regular file under ``folder`` as ``{"prefix/relative/path": path}``, caches left out.
+def walk_tree(root: str | os.PathLike[str]) -> list[tuple[str, os.DirEntry[str]]]:
+    """Regular files and symlinks under ``root`` as ``(relative posix path, entry)``, sorted by path: the one
+    walk that decides what a suite, a course's shipped files and a submission are.
+
+    Caches are left out (:data:`CACHE_FOLDERS`, :data:`CACHE_SUFFIXES`); symlinks are listed but not
+    followed (a link to a folder is not entered); sockets, FIFOs and devices are left out.
+    """
+    found: list[tuple[str, os.DirEntry[str]]] = []
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name in CACHE_FOLDERS or entry.name.endswith(CACHE_SUFFIXES):
+                    continue
+                relative = prefix + entry.name
+                if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                    found.append((relative, entry))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, relative + "/")
+
+    walk(os.fspath(root), "")
+    return sorted(found, key=lambda item: item[0])
+
+
+def course_files(folder: Path, prefix: str = "") -> dict[str, Path]:
+    """Every file under ``folder`` (:func:`walk_tree`) as ``{"prefix/relative/path": path}`` (without a
+    prefix: the relative path); none when ``folder`` is not a folder.
 
     Raises:
         CourseError: for a symbolic link (what is shipped to another machine must be regular files).
     """
+    if not folder.is_dir():
+        return {}
     files: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if CACHE_FOLDERS & set(relative.parts) or path.suffix in {".pyc", ".pyo"}:
-            continue
-        if path.is_symlink():
+    for relative, entry in walk_tree(folder):
+        path = Path(entry.path)
+        if entry.is_symlink():
             raise CourseError(f"{path} is a symbolic link; a shipped course carries regular files only")
-        if path.is_file():
-            files[f"{prefix}/{relative.as_posix()}"] = path
+        files[f"{prefix}/{relative}" if prefix else relative] = path
     return files
 
 

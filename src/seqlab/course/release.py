@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from seqlab.course.layout import Assignment, load_reference
+from seqlab.course.layout import CACHE_FOLDERS, CACHE_SUFFIXES, Assignment, course_files, load_reference
 from seqlab.course.notebook import build_notebook, notebook_text, write_notebook
 from seqlab.errors import CourseError
 from seqlab.hints.catalogue import load_catalogue
@@ -43,7 +43,6 @@ CONFTEST = (
 
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)### (?P<which>BEGIN|END) SOLUTION[ \t]*$")
 # Files that never belong to a release, wherever they turn up.
-_JUNK = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".hypothesis"}
 
 
 def _scopes(tree: ast.Module, line_count: int) -> list[tuple[int, int, int, str]]:
@@ -152,21 +151,9 @@ def _run_nbgrader(assignment_id: str, course_root: Path, extra: list[str]) -> No
         )
 
 
-def _files(folder: Path) -> dict[str, Path]:
-    """Relative posix path -> file, for every file under ``folder`` except caches."""
-    if not folder.is_dir():
-        return {}
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not _JUNK.intersection(relative.parts) and path.suffix != ".pyc":
-            found[relative.as_posix()] = path
-    return found
-
-
 def _check_nbgrader_copies(release_dir: Path, reference_name: str) -> None:
     """nbgrader copies every file of solutions/<id>/ that the config does not ignore: none of ours."""
-    for relative, path in _files(release_dir).items():
+    for relative, path in course_files(release_dir).items():
         if Path(relative).name in ("lesson.py", reference_name) or relative.startswith("public_tests/"):
             raise CourseError(
                 f"nbgrader copied the instructor file {path} into the release; nbgrader_config.py must "
@@ -176,7 +163,7 @@ def _check_nbgrader_copies(release_dir: Path, reference_name: str) -> None:
 
 def _check_no_solution(release_dir: Path) -> None:
     """Fail closed: no released text file may still hold a solution or hidden-tests region."""
-    for path in _files(release_dir).values():
+    for path in course_files(release_dir).values():
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -225,7 +212,11 @@ def release_assignment(
         else:
             release_root = Path(out_dir).resolve()
             staged = Path(staging) / "source" / assignment_id
-            shutil.copytree(source_dir, staged, ignore=shutil.ignore_patterns(*_JUNK, "*.pyc"))
+            shutil.copytree(
+                source_dir,
+                staged,
+                ignore=shutil.ignore_patterns(*CACHE_FOLDERS, *(f"*{suffix}" for suffix in CACHE_SUFFIXES)),
+            )
             write_notebook(notebook, staged / f"{assignment_id}.ipynb")
             _run_nbgrader(
                 assignment_id,
@@ -250,7 +241,7 @@ def release_assignment(
         tests_dir = release_dir / "tests"
         if tests_dir.exists():
             shutil.rmtree(tests_dir)
-        for relative, path in _files(source_dir / "public_tests").items():
+        for relative, path in course_files(source_dir / "public_tests").items():
             target = tests_dir / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
@@ -278,8 +269,8 @@ def check_release_in_sync(assignment_id: str, course_root: str | os.PathLike[str
     if not source_notebook.is_file() or source_notebook.read_text(encoding="utf-8") != fresh:
         differing.append(source_notebook.relative_to(root).as_posix())
     with tempfile.TemporaryDirectory(prefix="seqlab-release-check-") as scratch:
-        expected = _files(release_assignment(assignment_id, root, out_dir=scratch))
-        committed = _files(assignment.release_dir)
+        expected = course_files(release_assignment(assignment_id, root, out_dir=scratch))
+        committed = course_files(assignment.release_dir)
         for relative in sorted(set(expected) | set(committed)):
             if (
                 relative not in expected

@@ -99,7 +99,8 @@ def needs_torch(assignment_id: str, root: Path) -> bool:
     suite, whose torch tests would otherwise be skipped (``pytest.importorskip``).
     """
     assignment = Assignment(assignment_id, root)
-    sources = [assignment.reference_path, assignment.lesson_path, *sorted(assignment.suite_dir.rglob("*.py"))]
+    suite = [path for name, path in course_files(assignment.suite_dir).items() if name.endswith(".py")]
+    sources = [assignment.reference_path, assignment.lesson_path, *suite]
     return any(path.is_file() and _TORCH_IMPORT.search(path.read_text(encoding="utf-8")) for path in sources)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from seqlab import __version__
+from seqlab.course.layout import walk_tree
 from seqlab.errors import CodecError, SubmissionUnavailable
 from seqlab.isolate import codec
 
@@ -40,7 +41,8 @@ def suite_fingerprint(suite_dir: Path, run_seed: int, max_examples: int) -> str:
     digest = hashlib.sha256()
     for part in (__version__, hypothesis.__version__, np.__version__, str(run_seed), str(max_examples)):
         digest.update(part.encode() + b"\0")
-    files = sorted(suite_dir.rglob("*.py")) + sorted(_STRATEGIES.glob("*.py"))
+    files = [Path(entry.path) for relative, entry in walk_tree(suite_dir) if relative.endswith(".py")]
+    files += sorted(_STRATEGIES.glob("*.py"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

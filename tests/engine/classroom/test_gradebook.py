@@ -214,6 +214,20 @@ def test_grader_version_changes_with_the_hidden_suite_and_reference(course: Path
     assert grader_version(TOY, options) != before
 
 
+def test_grader_version_reads_a_suite_file_through_its_link(course: Path, tmp_path: Path) -> None:
+    """A suite file that is a link runs as what it points to: editing that file regrades (hashing the
+    link's text would keep stale grades)."""
+    options = GradeOptions(course_root=course, sandbox="off")
+    shared = write(
+        tmp_path / "shared" / "test_shared.py",
+        "def test_one(submission):\n    assert submission.double(1) == 2\n",
+    )
+    (course / "grader" / TOY / "test_shared.py").symlink_to(shared)
+    before = grader_version(TOY, options)
+    shared.write_text("def test_one(submission):\n    assert submission.double(1) == 3\n", encoding="utf-8")
+    assert grader_version(TOY, options) != before
+
+
 def test_grader_version_follows_only_the_options_that_change_verdicts(course: Path, tmp_path: Path) -> None:
     base = GradeOptions(course_root=course, sandbox="off")
     before = grader_version(TOY, base)
