@@ -91,6 +91,22 @@ def course_files(folder: Path, prefix: str = "") -> dict[str, Path]:
     return files
 
 
+def is_course_root(folder: Path, assignment: str | None = None) -> bool:
+    """Whether ``folder`` is a course root (it holds ``grader/`` and ``solutions/``), one with
+    ``assignment`` (its hidden suite and its reference) when one is named."""
+    if assignment is None:
+        return (folder / "grader").is_dir() and (folder / "solutions").is_dir()
+    return (
+        Assignment(assignment, folder).suite_dir.is_dir()
+        and Assignment(assignment, folder).reference_path.is_file()
+    )
+
+
+def course_root_above(start: Path, assignment: str | None = None) -> Path | None:
+    """The nearest course root (:func:`is_course_root`) at or above ``start``, or None."""
+    return next((folder for folder in (start, *start.parents) if is_course_root(folder, assignment)), None)
+
+
 def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the course root, or raise :class:`CourseError` saying where we looked."""
     candidates: list[tuple[str, Path]] = []
@@ -101,7 +117,7 @@ def find_course_root(explicit: str | os.PathLike[str] | None = None) -> Path:
         candidates.append(("SEQLAB_COURSE_ROOT", Path(env)))
     candidates.append(("the seqlab source tree", Path(__file__).resolve().parents[3]))
     for origin, path in candidates:
-        if (path / "grader").is_dir() and (path / "solutions").is_dir():
+        if is_course_root(path):
             return path.resolve()
         if origin != "the seqlab source tree":
             raise CourseError(f"{origin} points to {path}, which has no grader/ and solutions/ folders")

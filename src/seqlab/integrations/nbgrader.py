@@ -46,6 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from seqlab.course.layout import course_root_above
 from seqlab.declare import to_arguments
 from seqlab.errors import EXIT_GRADER_FAULT, GradingUnavailable
 from seqlab.model import PASSED, SKIPPED, FunctionScore, GradeResult
@@ -69,16 +70,6 @@ GRADING_TIMEOUT = 1800  # s; seqlab grade bounds the student's time itself, this
 
 _reports: dict[tuple[Any, ...], GradeResult] = {}  # one grading per notebook version and options per kernel
 _shown_messages: set[tuple[Any, ...]] = set()
-
-
-def _course_root(assignment: str, start: Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds ``grader/<assignment>`` and its reference."""
-    for folder in (start, *start.parents):
-        if (folder / "grader" / assignment).is_dir() and (
-            folder / "solutions" / assignment / f"{assignment}.py"
-        ).is_file():
-            return folder
-    return None
 
 
 def _cell_points(notebook: Path, function: str) -> float | None:
@@ -140,7 +131,8 @@ def _report(assignment: str) -> tuple[GradeResult, Path, tuple[Any, ...]]:
     stat = notebook.stat()
     key = (str(notebook), stat.st_mtime_ns, stat.st_size, assignment, tuple(options))
     if key not in _reports:
-        root = None if os.environ.get("SEQLAB_COURSE_ROOT") else _course_root(assignment, notebook.parent)
+        given = os.environ.get("SEQLAB_COURSE_ROOT")
+        root = None if given else course_root_above(notebook.parent, assignment)
         _reports[key] = _grade(notebook, assignment, options, root)
     return _reports[key], notebook, key
 

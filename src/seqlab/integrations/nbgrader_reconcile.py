@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from seqlab.course.layout import is_course_root
 from seqlab.errors import GraderFault, SeqlabError
 from seqlab.grading.pipeline import grade
 from seqlab.integrations.nbgrader_gradebook import (
@@ -223,7 +224,7 @@ def reconcile(
     unless ``SEQLAB_GRADE_OPTIONS`` said otherwise). ``progress`` receives one line per submission that
     could not be checked. Raises :class:`ReconcileError` when the gradebook cannot be read.
     """
-    if options.course_root is None and (course.root / "grader").is_dir():
+    if options.course_root is None and is_course_root(course.root):
         options = replace(options, course_root=course.root)
     found = Reconciliation()
     for work in submitted_notebooks(course, assignments, students):
