@@ -155,7 +155,8 @@ def grade_many(sources: dict[str, tuple[str, str]], folder: Path, workers: int =
 
 def ran(result: GradeResult) -> list[TestOutcome]:
     """The tests that ran (GPU checks are not run where this machine has no CUDA device)."""
-    return [t for t in result.tests if not t.message.startswith("GPU check not run")]
+    not_run = set(result.extra.get("gpu", {}).get("not_run_tests", ()))
+    return [t for t in result.tests if t.id not in not_run]
 
 
 def scores(result: GradeResult) -> dict[str, tuple[float, float]]:

@@ -40,6 +40,7 @@ def test_gpu_checks_that_cannot_run_follow_the_policy(reference_folder, policy, 
         "not_run": len(gpu_checks),
         "points_not_run": points,
         "reason": "GPU checks are turned off",
+        "not_run_tests": sorted(t.id for t in gpu_checks),
     }
     sentence = next(m for m in result.messages if "GPU checks" in m)
     assert f"{len(gpu_checks)} of {len(gpu_checks)} GPU checks ({points:g} points) did not run" in sentence

@@ -82,6 +82,7 @@ class GpuSummary:
         not_run: how many of them did not run.
         points_not_run: what those were worth.
         reason: why they did not run (empty when all ran).
+        not_run_tests: the ids of those that did not run, sorted (what a script reads, never a message).
     """
 
     policy: GpuPolicy
@@ -89,6 +90,7 @@ class GpuSummary:
     not_run: int
     points_not_run: float
     reason: str = ""
+    not_run_tests: tuple[str, ...] = ()
 
     def message(self) -> str:
         """One sentence for the report ('' when there is nothing to say)."""
@@ -108,6 +110,7 @@ class GpuSummary:
             "not_run": self.not_run,
             "points_not_run": self.points_not_run,
             "reason": self.reason,
+            "not_run_tests": list(self.not_run_tests),
         }
 
 
@@ -174,4 +177,5 @@ class GpuChecks:
             not_run=len(not_run),
             points_not_run=sum(record.max_points for record in not_run),
             reason=self.reason if not_run else "",
+            not_run_tests=tuple(sorted(record.id for record in not_run)),
         )

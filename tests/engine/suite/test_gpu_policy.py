@@ -179,7 +179,13 @@ def test_policy_decides_what_gpu_checks_that_did_not_run_are_worth(tmp_path, stu
 @pytest.mark.parametrize("policy", GPU_POLICIES)
 def test_summary_names_count_points_reason_and_policy(tmp_path, student, policy):
     run = run_toy_suite(tmp_path, student, gpu_policy=policy, use_gpu=False)
-    assert run.gpu == GpuSummary(policy=policy, checks=2, not_run=2, points_not_run=3.0, reason=TURNED_OFF)
+    not_run = tuple(
+        sorted(outcome.id for outcome in run.outcomes if outcome.id.split("::")[-1] in GPU_CHECKS)
+    )
+    assert len(not_run) == 2
+    assert run.gpu == GpuSummary(
+        policy=policy, checks=2, not_run=2, points_not_run=3.0, reason=TURNED_OFF, not_run_tests=not_run
+    )
     message = run.gpu.message()
     assert message.startswith("2 of 2 GPU checks (3 points) did not run"), message
     assert TURNED_OFF in message and f"'{policy}' policy" in message
@@ -190,6 +196,7 @@ def test_summary_names_count_points_reason_and_policy(tmp_path, student, policy)
         "not_run": 2,
         "points_not_run": 3.0,
         "reason": TURNED_OFF,
+        "not_run_tests": list(not_run),
     }
 
 
@@ -301,6 +308,7 @@ def test_grade_reports_the_gpu_summary(toy_course, policy):
         "not_run": 2,
         "points_not_run": 3.0,
         "reason": TURNED_OFF,
+        "not_run_tests": sorted(outcomes[name].id for name in GPU_CHECKS),
     }
     data = result.to_dict()
     assert data["extra"]["gpu"]["policy"] == policy
