@@ -56,6 +56,13 @@ def traced_call(
             transfers.append(text)
 
     class Trace(TorchDispatchMode):
+        @classmethod
+        def _should_skip_dynamo(cls) -> bool:
+            # torch wraps a mode's __torch_dispatch__ in torch._dynamo.disable by default, and the first
+            # call of that wrapper imports torch._dynamo (and sympy): 1.5-2 s in every worker. Nothing
+            # here is compiled, so the mode opts out, as torch's own docstring of this hook shows.
+            return False
+
         def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
             out = func(*args, **(kwargs or {}))
             counts["ops"] += 1

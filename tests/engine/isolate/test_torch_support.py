@@ -396,6 +396,26 @@ def test_a_batched_function_dispatches_the_same_ops_for_any_batch(torch_worker):
     assert small.value.shape == (2,) and large.value.shape == (16,)
 
 
+def test_a_traced_call_does_not_import_torch_dynamo():
+    """The trace's dispatch mode opts out of torch's dynamo wrapper, whose first call imports
+    ``torch._dynamo`` and sympy (seconds in every torch worker); the trace still counts the operators."""
+    import subprocess
+    import sys
+
+    code = textwrap.dedent(
+        """
+        import sys, torch
+        from seqlab.isolate.trace import traced_call
+        value, trace = traced_call(lambda t: (t + 1).sum(), (torch.zeros(2),), {})
+        assert trace["ops"] >= 2, trace
+        print(sorted(m for m in ("torch._dynamo", "sympy") if m in sys.modules))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_a_function_looping_over_the_batch_dispatches_more_ops_for_a_bigger_batch(torch_worker):
     x = torch.randn(16, 5)
     small = torch_worker.call("looped", (x[:2].clone(),), trace=True)
