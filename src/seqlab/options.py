@@ -47,6 +47,14 @@ class GradeOptions:
         verdict=True,
         exported=True,
     )
+    shrink: bool = option(
+        True,
+        flag="--no-shrink",
+        negated=True,
+        help="show the first failing example hypothesis finds instead of shrinking it to the smallest one "
+        "(the same verdicts, faster, with larger counterexamples in the feedback)",
+        verdict=True,
+    )
     example_cache: bool = option(
         True,
         flag="--no-example-cache",

@@ -197,11 +197,13 @@ OTHER_SEEDS = (1, 2, 3, 4)
 
 @pytest.fixture(scope="module")
 def other_seed_results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, int], GradeResult]:
-    """Every mutant's own function graded again at seeds 1-4 (only that function's tests)."""
+    """Every mutant's own function graded again at seeds 1-4 (only that function's tests), without
+    shrinking: only verdicts are compared, and a test that fails before shrinking fails after it
+    (tests/engine/suite/test_plugin.py proves the option keeps the verdict)."""
     jobs = {
         f"{p.parent.name}-{p.stem}-seed{seed}": (
             *_with_reference(p),
-            {"seed": seed, "functions": (mutant_target(p),)},
+            {"seed": seed, "functions": (mutant_target(p),), "shrink": False},
         )
         for p in mutant_files()
         for seed in OTHER_SEEDS

@@ -201,6 +201,7 @@ MUST_REGRADE = {
     "suite": "another suite grades",
     "functions": "other tests grade",
     "hints": "the feedback names misconceptions or not",
+    "shrink": "the feedback shows the smallest counterexample or the first one found",
     **{
         f"limits.{f.name}": "a call may now time out, run out of memory, ..."
         for f in dataclasses.fields(Limits)

@@ -49,6 +49,25 @@ def _is_type_checking_block(node: ast.stmt) -> bool:
     return isinstance(test, ast.Name | ast.Attribute) and ast.unparse(test).endswith("TYPE_CHECKING")
 
 
+def _module_level_nodes(tree: ast.Module) -> list[ast.AST]:
+    """Every node of the statements that run when the module is imported: those outside functions and
+    classes, without ``if TYPE_CHECKING:`` blocks."""
+    statements = [node for node in tree.body if not isinstance(node, ast.FunctionDef | ast.ClassDef)]
+    return [n for top in statements if not _is_type_checking_block(top) for n in ast.walk(top)]
+
+
+def module_level_imports(sources: Iterable[str]) -> tuple[str, ...]:
+    """The top-level packages that code run as one module (``sources``, e.g. a notebook's cells) imports
+    when it is loaded, read without running it; a source that does not parse adds none."""
+    nodes: list[ast.AST] = []
+    for source in sources:
+        try:
+            nodes += _module_level_nodes(ast.parse(source))
+        except (SyntaxError, ValueError):
+            continue
+    return _imported_packages(nodes)
+
+
 def walk_tree(root: str | os.PathLike[str]) -> list[tuple[str, os.DirEntry[str]]]:
     """Regular files and symlinks under ``root`` as ``(relative posix path, entry)``, sorted by path: the one
     walk that decides what a suite, a course's shipped files and a submission are.
@@ -171,9 +190,7 @@ class Assignment:
                 needed.add(name)
                 called = {n.id for n in ast.walk(defined[name]) if isinstance(n, ast.Name)}
                 pending += sorted(called & set(defined) - needed)
-        module_level = [node for node in tree.body if not isinstance(node, ast.FunctionDef | ast.ClassDef)]
-        module_level = [node for node in module_level if not _is_type_checking_block(node)]
-        nodes = [n for top in module_level for n in ast.walk(top)]
+        nodes = _module_level_nodes(tree)
         nodes += [n for name in sorted(needed) for n in ast.walk(defined[name])]
         return _imported_packages(nodes)
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from types import ModuleType
 
 from seqlab import __version__
-from seqlab.course.layout import Assignment, get_assignment, load_reference
+from seqlab.course.layout import Assignment, get_assignment, load_reference, module_level_imports
 from seqlab.errors import SubmissionNotFound
-from seqlab.grading.loader import load_submission
+from seqlab.grading.loader import SubmissionSource, load_submission
 from seqlab.hints.policy import hints_decision
 from seqlab.isolate.protocol import Status
 from seqlab.isolate.proxy import SubmissionProxy
@@ -152,6 +152,17 @@ class LoadedSubmission:
             self.worker.close()
 
 
+def warm_imports(plan: GradingPlan, source: SubmissionSource) -> tuple[str, ...]:
+    """What the worker's warm parent imports before the first test, so that no test's process imports it
+    again: what the graded functions of the reference need, and those of the reference's packages that
+    the submission imports when it loads (a notebook that starts with ``import torch`` would otherwise
+    import torch in every test's process, seconds each). Only packages the reference imports: never a
+    module of the student's own."""
+    needed = plan.assignment.reference_imports(plan.options.functions)
+    imported = module_level_imports(chunk for _, chunk in source.chunks)
+    return tuple(dict.fromkeys(needed + tuple(set(imported) & set(plan.assignment.reference_imports()))))
+
+
 def load_and_start(plan: GradingPlan) -> LoadedSubmission:
     """Read the submission, start its worker and run its top level there; meanwhile import the reference
     (and pytest) in the grader. A :class:`~seqlab.errors.GraderFault` (the worker's own set-up failed) is
@@ -173,7 +184,7 @@ def load_and_start(plan: GradingPlan) -> LoadedSubmission:
         plan.options.limits,
         sandbox=plan.sandbox,
         preflight=plan.assignment.reference_imports(),
-        warm=plan.assignment.reference_imports(plan.options.functions),
+        warm=warm_imports(plan, source),
     )
     loaded.worker = worker
     try:

@@ -5,13 +5,14 @@ Every graded function's check cell in a released notebook is one call::
     check("tokenize")
 
 It runs the public tests of ``tokenize`` (``tests/`` beside the notebook) with ``seqlab check`` in a
-**separate process**, on the code of this kernel: the notebook as saved, with each solution cell replaced
-by the version this kernel last ran (the cell a function's code came from, read from IPython's cache of
-cell sources), plus any other cell of the kernel that defines a function. The student's functions run in
-the same isolated worker as in grading, and the comparisons run in that process, never in the student's
-kernel, where a solution cell could change them. The cell shows a short result (HTML, with the same text
-as plain text for consoles): the pass line, or per failed check the call, what came back and what was
-expected, and the catalogue's hint when ``tests/hints.json`` (written by ``seqlab release`` from the
+**separate process** (one per kernel, started on its first check and kept warm:
+:mod:`seqlab.student.check_server`), on the code of this kernel: the notebook as saved, with each solution
+cell replaced by the version this kernel last ran (the cell a function's code came from, read from IPython's
+cache of cell sources), plus any other cell of the kernel that defines a function. The student's functions
+run in the same isolated worker as in grading, and the comparisons run in that process, never in the
+student's kernel, where a solution cell could change them. The cell shows a short result (HTML, with the
+same text as plain text for consoles): the pass line, or per failed check the call, what came back and what
+was expected, and the catalogue's hint when ``tests/hints.json`` (written by ``seqlab release`` from the
 catalogue, see :mod:`seqlab.hints.public`) recognises the output; a stub gets one friendly line.
 
 A check never raises, so "Run All" goes on past a failing check. Under nbgrader:
@@ -35,7 +36,6 @@ import inspect
 import json
 import linecache
 import os
-import subprocess
 import sys
 import tempfile
 import types
@@ -48,6 +48,7 @@ from typing import Any
 from seqlab.errors import EXIT_GRADER_FAULT, ChecksUnavailable
 from seqlab.model import GradeResult
 from seqlab.student.check_result import CheckResult, Line, describe
+from seqlab.student.check_server import CheckServer
 
 __all__ = ["CheckResult", "check", "kernel_notebook", "ready", "run_public_checks"]
 
@@ -145,31 +146,26 @@ def kernel_notebook(saved: Mapping[str, Any], namespace: Mapping[str, Any]) -> K
 def run_public_checks(
     notebook: Mapping[str, Any], assignment: str, tests_dir: Path, function: str | None = None
 ) -> GradeResult:
-    """Run the public tests in ``tests_dir`` on ``notebook`` (its JSON) with ``seqlab check``, in a new
-    process, for ``function`` alone or for every function. Raises :class:`ChecksUnavailable` when the
-    checks could not run (the result would not be the student's)."""
+    """Run the public tests in ``tests_dir`` on ``notebook`` (its JSON) with ``seqlab check`` in this
+    kernel's check process (:class:`~seqlab.student.check_server.CheckServer`, started on the first check),
+    for ``function`` alone or for every function. Raises :class:`ChecksUnavailable` when the checks could
+    not run (the result would not be the student's)."""
     with tempfile.TemporaryDirectory(prefix="seqlab-check-") as scratch:
         path = Path(scratch) / f"{assignment}.ipynb"
         path.write_text(json.dumps(notebook), encoding="utf-8")
         report = Path(scratch) / "report.json"
-        command = [sys.executable, "-m", "seqlab", "check", str(path), "--assignment", assignment]
-        command += ["--tests", str(tests_dir), "--format", "json", "--out", str(report)]
-        command += ["--function", function] if function else []
-        try:
-            finished = subprocess.run(
-                command, capture_output=True, text=True, timeout=CHECK_TIMEOUT, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ChecksUnavailable(f"the checks did not finish within {CHECK_TIMEOUT} s") from exc
-        if finished.returncode not in (0, 1) or not report.is_file():
-            detail = (finished.stderr.strip().splitlines() or ["(no message)"])[-1]
-            what = (
-                "seqlab cannot run code on this installation"
-                if finished.returncode == EXIT_GRADER_FAULT
-                else ""
-            )
+        argv = ["check", str(path), "--assignment", assignment]
+        argv += ["--tests", str(tests_dir), "--format", "json", "--out", str(report)]
+        argv += ["--function", function] if function else []
+        code, stderr = _server.run(argv, CHECK_TIMEOUT)
+        if code not in (0, 1) or not report.is_file():
+            detail = (stderr.strip().splitlines() or ["(no message)"])[-1]
+            what = "seqlab cannot run code on this installation" if code == EXIT_GRADER_FAULT else ""
             raise ChecksUnavailable(f"{what or 'the checks could not run'}: {detail}")
         return GradeResult.from_dict(json.loads(report.read_text(encoding="utf-8")))
+
+
+_server = CheckServer()  # this kernel's check process
 
 
 # ---------------------------------------------------------------------------------------------------

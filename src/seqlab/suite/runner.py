@@ -41,7 +41,10 @@ class SuiteRun:
 
 
 @contextlib.contextmanager
-def _hypothesis_profile(max_examples: int) -> Any:
+def _hypothesis_profile(max_examples: int, shrink: bool = True) -> Any:
+    """Hypothesis' settings for a grading: ``max_examples`` per property test, no database, no deadline,
+    no "explain" phase (it is slow); ``shrink`` off reports the first failing example found (the verdict of
+    a test does not depend on it: a test that fails before shrinking fails after it)."""
     from hypothesis import HealthCheck, Phase, settings
 
     previous = getattr(settings, "_current_profile", None) or "default"
@@ -53,7 +56,7 @@ def _hypothesis_profile(max_examples: int) -> Any:
         max_examples=max_examples,
         print_blob=False,
         report_multiple_bugs=False,
-        phases=(Phase.explicit, Phase.generate, Phase.shrink),  # no "explain" phase: it is slow
+        phases=(Phase.explicit, Phase.generate, *((Phase.shrink,) if shrink else ())),
         suppress_health_check=list(HealthCheck),
     )
     settings.load_profile("seqlab-grading")
@@ -204,7 +207,7 @@ def run_suite(
         progress=progress,
     )
     exit_code, captured = run_hermetically(
-        suite_dir, [plugin, fixtures], public=public, max_examples=options.max_examples
+        suite_dir, [plugin, fixtures], public=public, max_examples=options.max_examples, shrink=options.shrink
     )
     if plugin.grader_fault is not None:
         raise plugin.grader_fault
@@ -218,18 +221,24 @@ def run_suite(
 
 
 def run_hermetically(
-    suite_dir: Path, plugins: list[Any], *, public: bool, max_examples: int = DEFAULT_MAX_EXAMPLES
+    suite_dir: Path,
+    plugins: list[Any],
+    *,
+    public: bool,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    shrink: bool = True,
 ) -> tuple[int, str]:
     """Run the tests of ``suite_dir`` in this process with ``plugins`` and nothing of the environment's
     (no installed plugins, seqlab's ini file, assertion rewriting only for a ``public`` suite); return
-    pytest's exit code and what it printed."""
+    pytest's exit code and what it printed (``max_examples`` and ``shrink``: see
+    :func:`_hypothesis_profile`)."""
     import pytest
 
     captured = io.StringIO()
     with (
         _without_assertion_rewriting(enabled=not public),
         _environment(PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTEST_ADDOPTS=""),
-        _hypothesis_profile(max_examples),
+        _hypothesis_profile(max_examples, shrink),
         contextlib.redirect_stdout(captured),
     ):
         before = set(sys.modules)

@@ -175,6 +175,35 @@ def test_counterexample_has_no_fixtures_or_addresses(tmp_path, student):
         assert banned not in outcome.counterexample
 
 
+def test_without_shrinking_the_verdict_is_the_same_and_the_first_failing_example_is_shown(tmp_path, student):
+    """``GradeOptions(shrink=False)`` (``--no-shrink``): the test fails as it does with shrinking, and the
+    counterexample is the first failing value drawn, not the smallest (1000)."""
+    suite = write_suite(
+        tmp_path / "suite",
+        "test_hidden_unshrunk.py",
+        """
+        @graded("double", points=1)
+        @given(x=st.integers(0, 10**6))
+        def test_double(submission, reference, x):
+            assert_matches(submission.double(x), reference.double(x), what=f"double({x})")
+        """,
+    )
+    runs = {
+        shrink: run_suite(
+            suite,
+            assignment="toy",
+            submission=student,
+            reference=reference_module(),
+            options=GradeOptions(shrink=shrink, sandbox="off"),
+        )
+        for shrink in (True, False)
+    }
+    shown = {shrink: run.outcomes[0].counterexample for shrink, run in runs.items()}
+    assert [run.outcomes[0].outcome for run in runs.values()] == [FAILED, FAILED]
+    assert shown[True] == "x=1000,"
+    assert shown[False].startswith("x=") and int(shown[False][2:].rstrip(",")) > 1000, shown[False]
+
+
 def test_counterexample_lists_values_drawn_inside_the_test(tmp_path, student):
     """Values drawn with ``data.draw(..., label=...)`` appear as ``label=value``; ``data`` itself does not."""
     suite = write_suite(
