@@ -152,15 +152,19 @@ class LoadedSubmission:
             self.worker.close()
 
 
-def warm_imports(plan: GradingPlan, source: SubmissionSource) -> tuple[str, ...]:
+def warm_imports(
+    plan: GradingPlan, source: SubmissionSource, available: tuple[str, ...] | None = None
+) -> tuple[str, ...]:
     """What the worker's warm parent imports before the first test, so that no test's process imports it
     again: what the graded functions of the reference need, and those of the reference's packages that
     the submission imports when it loads (a notebook that starts with ``import torch`` would otherwise
     import torch in every test's process, seconds each). Only packages the reference imports: never a
-    module of the student's own."""
+    module of the student's own (``available``: every package the reference imports, when the caller has
+    read them already)."""
+    available = plan.assignment.reference_imports() if available is None else available
     needed = plan.assignment.reference_imports(plan.options.functions)
     imported = module_level_imports(chunk for _, chunk in source.chunks)
-    return tuple(dict.fromkeys(needed + tuple(set(imported) & set(plan.assignment.reference_imports()))))
+    return tuple(dict.fromkeys(needed + tuple(name for name in imported if name in available)))
 
 
 def load_and_start(plan: GradingPlan) -> LoadedSubmission:
@@ -179,12 +183,13 @@ def load_and_start(plan: GradingPlan) -> LoadedSubmission:
     loaded.kind = source.kind
     loaded.messages.extend(source.notes)
     claim_worker_uid()  # student code of gradings in other processes never runs as the same user
+    preflight = plan.assignment.reference_imports()
     worker = Worker(
         source,
         plan.options.limits,
         sandbox=plan.sandbox,
-        preflight=plan.assignment.reference_imports(),
-        warm=warm_imports(plan, source),
+        preflight=preflight,
+        warm=warm_imports(plan, source, preflight),
     )
     loaded.worker = worker
     try:

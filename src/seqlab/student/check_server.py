@@ -77,6 +77,12 @@ class CheckServer:
         self.python = python
         self._process: subprocess.Popen[str] | None = None
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while one is running (``None`` before the first check or after
+        :meth:`stop`)."""
+        return self._process.pid if self._process is not None and self._process.poll() is None else None
+
     def _started(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(

@@ -155,7 +155,8 @@ def run_public_checks(
         path.write_text(json.dumps(notebook), encoding="utf-8")
         report = Path(scratch) / "report.json"
         argv = ["check", str(path), "--assignment", assignment]
-        argv += ["--tests", str(tests_dir), "--format", "json", "--out", str(report)]
+        # absolute: the check process keeps the directory it started in, the kernel may have moved
+        argv += ["--tests", str(tests_dir.absolute()), "--format", "json", "--out", str(report)]
         argv += ["--function", function] if function else []
         code, stderr = _server.run(argv, CHECK_TIMEOUT)
         if code not in (0, 1) or not report.is_file():

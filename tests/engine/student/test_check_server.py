@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -47,9 +48,9 @@ def test_checks_run_in_one_process_and_report_what_seqlab_check_reports(release:
     server = CheckServer()
     try:
         first = server.run(_argv(release, tmp_path / "a.json", "conv_output_size"), timeout=300)
-        pid = server._process.pid if server._process else None
+        pid = server.pid
         second = server.run(_argv(release, tmp_path / "b.json", "same_padding"), timeout=300)
-        assert server._process is not None and server._process.pid == pid, "a second process was started"
+        assert pid is not None and server.pid == pid, "a second process was started"
     finally:
         server.stop()
     assert first[0] == second[0] == 1  # stubs: the checks fail
@@ -65,9 +66,12 @@ def test_a_server_that_ended_is_replaced_and_the_check_still_runs(release: Path,
     server = CheckServer()
     try:
         server.run(["check", "--help"], timeout=120)
-        assert server._process is not None
-        server._process.kill()
-        server._process.wait()
+        assert server.pid is not None
+        os.kill(server.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while server.pid is not None and time.monotonic() < deadline:  # .pid polls, which reaps it
+            time.sleep(0.05)
+        assert server.pid is None
         code, _ = server.run(_argv(release, tmp_path / "a.json", "conv_output_size"), timeout=300)
     finally:
         server.stop()
@@ -83,7 +87,7 @@ def test_a_check_that_does_not_answer_in_time_is_unavailable_and_its_server_stop
     with pytest.raises(ChecksUnavailable, match="did not finish within 1 s"):
         server.run(["check", "x.ipynb"], timeout=1.0)
     assert time.monotonic() - began < 60
-    assert server._process is None
+    assert server.pid is None
 
 
 def test_a_server_that_cannot_start_makes_the_checks_unavailable(tmp_path: Path):
