@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import atexit
+import dataclasses
 import functools
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,6 +69,22 @@ def header_names(path: Path, key: str) -> set[str]:
     return set()
 
 
+def changed_names(path: Path) -> set[str] | None:
+    """The module-level names a mutant or variant (appended to the reference) binds: its functions, classes
+    and assigned names; None when it does anything else at the top level (which may change anything).
+    Imports are left out: a module imported twice is the same object."""
+    changed: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            changed.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            changed |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        elif not isinstance(node, ast.Import | ast.ImportFrom | ast.Expr):
+            return None
+    return changed
+
+
 def affected_functions(path: Path) -> tuple[str, ...]:
     """The reference's functions a mutant or variant (the reference's source with definitions appended)
     can change: those it redefines, and every function of the reference that calls one of those, directly
@@ -76,15 +94,9 @@ def affected_functions(path: Path) -> tuple[str, ...]:
     assignment = path.parent.name
     reference = ast.parse(reference_source(assignment))
     functions = {node.name: node for node in reference.body if isinstance(node, ast.FunctionDef)}
-    changed = set()
-    for node in ast.parse(path.read_text()).body:
-        if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            changed.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            changed |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
-        elif not isinstance(node, ast.Import | ast.ImportFrom | ast.Expr):
-            return graded_functions(assignment)  # anything else may change anything
+    changed = changed_names(path)
+    if changed is None:
+        return graded_functions(assignment)  # anything else may change anything
     calls = {name: {n.id for n in ast.walk(f) if isinstance(n, ast.Name)} for name, f in functions.items()}
     affected = set(changed)
     while more := {name for name, names in calls.items() if names & affected} - affected:
@@ -199,3 +211,98 @@ def grade_each(
         return {
             futures[f]: GradeResult.from_dict(f.result()) for f in concurrent.futures.as_completed(futures)
         }
+
+
+def independent_groups(
+    paths: list[Path], functions_of: Callable[[Path], tuple[str, ...]] = affected_functions
+) -> list[list[Path]]:
+    """Mutants or variants split into groups, per assignment, to be graded together on ``functions_of``
+    each: the members bind different names (:func:`changed_names`), and no member can change a function
+    graded for another (:func:`affected_functions`).
+
+    Appended together to the reference, each member's functions are then graded as if it were alone: a
+    graded function calls nothing another member changed (it would be among that member's affected
+    functions), each test runs in a process of its own, and a function's prerequisites are answered with
+    the reference's versions. First fit, in the order given."""
+    groups: list[tuple[list[Path], set[str], set[str], set[str]]] = []  # members, names, reached, graded
+    for path in paths:
+        names, affected, graded = changed_names(path), set(affected_functions(path)), set(functions_of(path))
+        if names is None:  # it may change anything: alone
+            groups.append(([path], {"*"}, set(graded_functions(path.parent.name)), graded))
+            continue
+        for members, bound, reached, wanted in groups:
+            if (
+                members[0].parent == path.parent
+                and "*" not in bound
+                and not (bound & names or reached & graded or wanted & affected)
+            ):
+                members.append(path)
+                bound |= names
+                reached |= affected
+                wanted |= graded
+                break
+        else:
+            groups.append(([path], names, affected, graded))
+    return [members for members, *_ in groups]
+
+
+def only_functions(result: GradeResult, functions: tuple[str, ...]) -> GradeResult:
+    """``result`` with the scores (and tests) of ``functions`` alone."""
+    return dataclasses.replace(result, functions=tuple(f for f in result.functions if f.name in functions))
+
+
+def grade_grouped(
+    paths: list[Path],
+    folder: Path,
+    functions_of: Callable[[Path], tuple[str, ...]],
+    settings: tuple[dict[str, object], ...] = ({},),
+) -> dict[tuple[Path, int], GradeResult]:
+    """Grade each mutant or variant (the reference with the file appended) on ``functions_of(path)``, with
+    :func:`grade_each`'s options and each of ``settings`` (option overrides such as ``seed``), as few
+    submissions as :func:`independent_groups` allows, all in one pool; ``(path, index into settings)`` ->
+    the result, which holds the path's own functions alone. A group whose grading stopped a call for time
+    or lost a process to a crash is graded again one member at a time, so that no member's verdict depends
+    on another's budget."""
+
+    def jobs(groups: list[list[Path]], tag: str) -> dict[str, tuple[str, str, dict[str, object]]]:
+        made = {}
+
+        def size(group: tuple[int, list[Path]]) -> int:
+            return -sum(len(functions_of(member)) for member in group[1])
+
+        # the largest first, so that the pool does not end waiting on one long grading
+        for number, members in sorted(enumerate(groups), key=size):
+            assignment = members[0].parent.name
+            wanted = {name for member in members for name in functions_of(member)}
+            source = reference_source(assignment) + "".join("\n\n" + m.read_text() for m in members)
+            functions = tuple(name for name in graded_functions(assignment) if name in wanted)
+            for index, overrides in enumerate(settings):
+                made[f"{tag}{number}-{index}"] = (assignment, source, {**overrides, "functions": functions})
+        return made
+
+    def troubled(result: GradeResult) -> bool:
+        return bool(result.extra["worker"]["timeouts"] or result.extra["worker"]["crashes"])
+
+    groups = independent_groups(paths, functions_of)
+    graded = grade_each(jobs(groups, "group"), folder / "groups")
+    again = {
+        number
+        for number, members in enumerate(groups)
+        if len(members) > 1 and any(troubled(graded[f"group{number}-{i}"]) for i in range(len(settings)))
+    }
+    alone = [[member] for number in sorted(again) for member in groups[number]]
+    regraded = grade_each(jobs(alone, "alone"), folder / "alone") if alone else {}
+    results: dict[tuple[Path, int], GradeResult] = {}
+
+    def keep(found: dict[str, GradeResult], job: str, members: list[Path]) -> None:
+        for index in range(len(settings)):
+            result = found[f"{job}-{index}"]
+            for member in members:
+                results[member, index] = only_functions(result, functions_of(member))
+
+    for number, members in enumerate(groups):
+        if number not in again:
+            keep(graded, f"group{number}", members)
+    for number, members in enumerate(alone):
+        keep(regraded, f"alone{number}", members)
+    return results

@@ -5,6 +5,7 @@ of its misconception (grader/<id>/misconceptions.py) and no other; every correct
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import shutil
@@ -23,9 +24,11 @@ from seqlab.reports.markdown import MarkdownReport
 from .conftest import (
     ROOT,
     affected_functions,
-    grade_each,
+    changed_names,
     grade_fast,
+    grade_grouped,
     header_names,
+    independent_groups,
     mutant_files,
     mutant_target,
     reference_source,
@@ -58,22 +61,17 @@ def _with_reference(path: Path) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def mutant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
-    """Every mutant graded once, two at a time, on every function it can change (its own and those built
-    on it: :func:`affected_functions`; the others are the reference's code and pass as the reference does)."""
-    jobs = {
-        f"{p.parent.name}-{p.stem}": (*_with_reference(p), {"functions": affected_functions(p)})
-        for p in mutant_files()
-    }
-    return grade_each(jobs, tmp_path_factory.mktemp("mutants"))
+    """Every mutant graded on every function it can change (its own and those built on it:
+    :func:`affected_functions`; the others are the reference's code and pass as the reference does), several
+    independent mutants in one submission (:func:`grade_grouped`), two submissions at a time."""
+    results = grade_grouped(mutant_files(), tmp_path_factory.mktemp("mutants"), affected_functions)
+    return {f"{p.parent.name}-{p.stem}": result for (p, _), result in results.items()}
 
 
 @pytest.fixture(scope="module")
 def variant_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GradeResult]:
-    jobs = {
-        f"{p.parent.name}-{p.stem}": (*_with_reference(p), {"functions": affected_functions(p)})
-        for p in variant_files()
-    }
-    return grade_each(jobs, tmp_path_factory.mktemp("variants"))
+    results = grade_grouped(variant_files(), tmp_path_factory.mktemp("variants"), affected_functions)
+    return {f"{p.parent.name}-{p.stem}": result for (p, _), result in results.items()}
 
 
 def test_a_mutant_is_graded_on_its_own_function_and_on_those_built_on_it() -> None:
@@ -85,6 +83,29 @@ def test_a_mutant_is_graded_on_its_own_function_and_on_those_built_on_it() -> No
     )
     (size,) = [p for p in mutant_files("cnn") if mutant_target(p) == "same_padding"][:1]
     assert "same_padding" in affected_functions(size) and "conv_param_count" not in affected_functions(size)
+
+
+def test_mutants_graded_together_are_independent_and_get_the_verdicts_they_get_alone(
+    mutant_results, tmp_path: Path
+) -> None:
+    """What :func:`grade_grouped` relies on: the members of a group bind different names and none can
+    change a function graded for another; and a member graded alone gets the tests and verdicts it got in
+    its group (here the group of cnn's size functions with the most members, each graded alone)."""
+    groups = independent_groups(mutant_files())
+    assert len(groups) < len(mutant_files()), "no two mutants were graded together"
+    for members in groups:
+        for one, other in itertools.combinations(members, 2):
+            assert one.parent == other.parent
+            assert not changed_names(one) & changed_names(other), (one.name, other.name)
+            assert not set(affected_functions(one)) & set(affected_functions(other)), (one.name, other.name)
+    largest = max((g for g in groups if g[0].parent.name == "cnn"), key=len)
+    assert len(largest) >= 3
+    for mutant in largest:
+        folder = write_module(tmp_path / mutant.stem, "cnn", _with_reference(mutant)[1])
+        alone = grade_fast(folder, "cnn", functions=affected_functions(mutant))
+        beside = mutant_results[f"cnn-{mutant.stem}"]
+        verdicts = [[(t.id, t.outcome, t.hint) for t in result.tests] for result in (alone, beside)]
+        assert verdicts[0] == verdicts[1], mutant.name
 
 
 @pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -200,20 +221,11 @@ def other_seed_results(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[s
     """Every mutant's own function graded again at seeds 1-4 (only that function's tests), without
     shrinking: only verdicts are compared, and a test that fails before shrinking fails after it
     (tests/engine/suite/test_plugin.py proves the option keeps the verdict)."""
-    jobs = {
-        f"{p.parent.name}-{p.stem}-seed{seed}": (
-            *_with_reference(p),
-            {"seed": seed, "functions": (mutant_target(p),), "shrink": False},
-        )
-        for p in mutant_files()
-        for seed in OTHER_SEEDS
-    }
-    results = grade_each(jobs, tmp_path_factory.mktemp("seeds"))
-    return {
-        (f"{p.parent.name}-{p.stem}", seed): results[f"{p.parent.name}-{p.stem}-seed{seed}"]
-        for p in mutant_files()
-        for seed in OTHER_SEEDS
-    }
+    settings = tuple({"seed": seed, "shrink": False} for seed in OTHER_SEEDS)
+    results = grade_grouped(
+        mutant_files(), tmp_path_factory.mktemp("seeds"), lambda p: (mutant_target(p),), settings
+    )
+    return {(f"{p.parent.name}-{p.stem}", OTHER_SEEDS[i]): result for (p, i), result in results.items()}
 
 
 @pytest.mark.parametrize("mutant", mutant_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -10,6 +10,8 @@ its user cannot read the installation): such a grading has no score.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import time
 from collections import defaultdict
@@ -184,19 +186,13 @@ def load_and_start(plan: GradingPlan) -> LoadedSubmission:
     loaded.messages.extend(source.notes)
     claim_worker_uid()  # student code of gradings in other processes never runs as the same user
     preflight = plan.assignment.reference_imports()
-    worker = Worker(
-        source,
-        plan.options.limits,
-        sandbox=plan.sandbox,
-        preflight=preflight,
-        warm=warm_imports(plan, source, preflight),
-    )
+    warm = warm_imports(plan, source, preflight)
+    worker = Worker(source, plan.options.limits, sandbox=plan.sandbox, preflight=preflight, warm=warm)
     loaded.worker = worker
     try:
-        worker.launch()  # the student's code loads while the grader imports the reference and pytest
+        worker.launch()  # the student's code loads while the grader imports what grading will need
         _with_reference(plan, loaded)
-        import pytest  # noqa: F401  - warm import, overlapped with the worker's start-up
-
+        _import_meanwhile(("pytest", *warm))
         started = worker.start()
     except BaseException:
         worker.close()
@@ -207,6 +203,16 @@ def load_and_start(plan: GradingPlan) -> LoadedSubmission:
             f"Your code could not be loaded, so no function could be graded: {loaded.failure}"
         )
     return loaded
+
+
+def _import_meanwhile(packages: tuple[str, ...]) -> None:
+    """Import, in the grader, what the suite will import anyway (pytest; the reference's packages the worker
+    warms, e.g. torch for a public suite, which has no reference to import it earlier), while the worker
+    starts: the two start-ups overlap instead of following each other. Only names the reference imports
+    come here (see :func:`warm_imports`); one that cannot be imported is left to the suite to report."""
+    for package in packages:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(package)
 
 
 def _with_reference(plan: GradingPlan, loaded: LoadedSubmission) -> LoadedSubmission:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import select
 import subprocess
@@ -85,14 +86,18 @@ class CheckServer:
 
     def _started(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(
-                [self.python, "-m", "seqlab.student.check_server"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+            try:
+                self._process = subprocess.Popen(
+                    [self.python, "-m", "seqlab.student.check_server"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                )
+            except OSError as exc:
+                message = f"the process that runs the checks could not be started: {exc}"
+                raise ChecksUnavailable(message) from exc
         return self._process
 
     def run(self, argv: list[str], timeout: float) -> tuple[int, str]:
@@ -102,28 +107,24 @@ class CheckServer:
             ChecksUnavailable: the server could not be started, ended during the check, or did not answer
                 within ``timeout`` seconds (it is then stopped; the next check starts another).
         """
-        for attempt in (1, 2):  # a server that ended while idle is replaced once
+        for _ in range(2):  # a server that ended while idle is replaced once
             process = self._started()
             assert process.stdin is not None and process.stdout is not None
             try:
                 process.stdin.write(json.dumps({"argv": argv}) + "\n")
                 process.stdin.flush()
-            except (BrokenPipeError, OSError):
-                self.stop()
-                continue
-            deadline = time.monotonic() + timeout
-            ready, _, _ = select.select([process.stdout], [], [], timeout)
-            line = process.stdout.readline() if ready else ""
-            if not line:
-                self.stop()
-                if time.monotonic() >= deadline:
-                    raise ChecksUnavailable(f"the checks did not finish within {timeout:.0f} s")
-                if attempt == 2:
-                    raise ChecksUnavailable("the process that runs the checks ended unexpectedly")
-                continue
-            answer = json.loads(line)
-            return int(answer["exit"]), str(answer.get("stderr", ""))
-        raise ChecksUnavailable("the process that runs the checks could not be started")
+                deadline = time.monotonic() + timeout
+                ready, _, _ = select.select([process.stdout], [], [], timeout)
+                line = process.stdout.readline() if ready else ""
+            except OSError:  # it ended before it read the request (a broken pipe)
+                line, deadline = "", math.inf
+            if line:
+                answer = json.loads(line)
+                return int(answer["exit"]), str(answer.get("stderr", ""))
+            self.stop()
+            if time.monotonic() >= deadline:
+                raise ChecksUnavailable(f"the checks did not finish within {timeout:.0f} s")
+        raise ChecksUnavailable("the process that runs the checks ended unexpectedly")
 
     def stop(self) -> None:
         """End the server (a new one starts on the next check)."""

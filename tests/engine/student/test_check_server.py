@@ -96,6 +96,8 @@ def test_a_server_that_cannot_start_makes_the_checks_unavailable(tmp_path: Path)
     broken.chmod(0o755)
     with pytest.raises(ChecksUnavailable, match="ended unexpectedly"):
         CheckServer(python=str(broken)).run(["check", "x.ipynb"], timeout=60)
+    with pytest.raises(ChecksUnavailable, match="could not be started: .*No such file"):
+        CheckServer(python=str(tmp_path / "no-python-here")).run(["check", "x.ipynb"], timeout=60)
 
 
 def test_the_server_answers_a_malformed_request_and_a_refused_command_line_and_ends_with_its_input():
