@@ -27,6 +27,11 @@ VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants"
 #: Calls that must return get 4 s: the encoding suite ships a 500,000-word index with one call, and its
 #: transfer counts towards the call's time (about 0.5 s alone, longer when the suite runs on every core).
 FAST_LIMITS = Limits(call_timeout=4.0, submission_timeout=120.0, startup_timeout=30.0)
+#: Hypothesis examples per property test where a test proves plumbing (a class run equals each submission
+#: graded alone; nbgrader's gradebook equals ``seqlab grade``), not the grading itself: the explicit
+#: examples still run, and the tests of the grading (references, mistakes, variants, seeds, determinism)
+#: keep the default budget.
+PLUMBING_EXAMPLES = 5
 #: Recorded examples shared by this session's gradings (see seqlab.suite.replay), never the course's own
 #: cache.
 EXAMPLE_CACHE = Path(tempfile.mkdtemp(prefix="seqlab-e2e-examples-"))

@@ -25,7 +25,9 @@ def reference_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [("exclude", SKIPPED, False), ("award", PASSED, True), ("zero", FAILED, False)],
 )
 def test_gpu_checks_that_cannot_run_follow_the_policy(reference_folder, policy, outcome, earned):
-    result = grade_fast(reference_folder, "cells", gpu_policy=policy, use_gpu=False)
+    """Graded on the torch functions, the only ones with GPU checks (the whole suite: the next test)."""
+    options = {"gpu_policy": policy, "use_gpu": False, "functions": TORCH_FUNCTIONS}
+    result = grade_fast(reference_folder, "cells", **options)
     gpu_checks = [t for t in result.tests if t.id.endswith("-cuda]")]
     assert gpu_checks and {t.function for t in gpu_checks} == set(TORCH_FUNCTIONS)
     assert {t.outcome for t in gpu_checks} == {outcome}
@@ -58,7 +60,7 @@ def test_award_gives_no_gpu_points_to_a_function_that_fails_on_the_cpu(tmp_path:
     correct ones earn theirs; a submission that cannot be loaded earns no GPU point at all."""
     mutant = (MUTANTS / "cells" / "lstm_forward_torch_float32_output.py").read_text()
     folder = write_module(tmp_path / "wrong", "cells", reference_source("cells") + "\n\n" + mutant)
-    result = grade_fast(folder, "cells", gpu_policy="award", use_gpu=False)
+    result = grade_fast(folder, "cells", gpu_policy="award", use_gpu=False, functions=TORCH_FUNCTIONS)
     gpu_checks = [t for t in result.tests if t.id.endswith("-cuda]")]
     by_function = {f: {t.outcome for t in gpu_checks if t.function == f} for f in TORCH_FUNCTIONS}
     assert by_function == {

@@ -41,7 +41,15 @@ from seqlab.isolate.limits import GIB, MIB, Limits
 from seqlab.isolate.sandbox import plan_sandbox
 from seqlab.options import GradeOptions
 
-from .conftest import EXAMPLE_CACHE, ROOT, catalogued_mutants, header_names, reference_source, variant_files
+from .conftest import (
+    EXAMPLE_CACHE,
+    PLUMBING_EXAMPLES,
+    ROOT,
+    catalogued_mutants,
+    header_names,
+    reference_source,
+    variant_files,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +63,9 @@ LIMITS = Limits(
     file_size_bytes=16 * MIB,
     processes=64,
 )
-OPTIONS = GradeOptions(limits=LIMITS, cache_dir=EXAMPLE_CACHE, course_root=ROOT)
+OPTIONS = GradeOptions(
+    limits=LIMITS, cache_dir=EXAMPLE_CACHE, course_root=ROOT, max_examples=PLUMBING_EXAMPLES
+)
 ATTACKS = Path(__file__).resolve().parents[1] / "attacks" / "submissions"
 
 
@@ -227,6 +237,7 @@ def test_seqlab_grade_class_with_a_scheduler_grades_on_the_cluster(tmp_path: Pat
         (folder / f"{student}.py").write_text(source + ("\nimport keras\n" if name == "cannot-load" else ""))
     command = [sys.executable, "-m", "seqlab", "grade-class", str(folder), "-a", ASSIGNMENT, "--scheduler"]
     command += [dask_cluster, "--out", str(tmp_path / "out"), "--course-root", str(ROOT), "--no-progress"]
+    command += ["--max-examples", str(PLUMBING_EXAMPLES)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "3 graded, 0 already in the gradebook, 0 could not be graded" in done.stderr
@@ -281,6 +292,8 @@ def _command(folder: Path, out: Path) -> list[str]:
         str(ROOT),
         "--cache-dir",
         str(EXAMPLE_CACHE),
+        "--max-examples",
+        str(PLUMBING_EXAMPLES),
         "--call-timeout",
         "4",
         "--timeout",

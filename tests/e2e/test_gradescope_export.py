@@ -29,7 +29,14 @@ from seqlab.isolate.limits import Limits
 from seqlab.options import GradeOptions
 from seqlab.reports import GradescopeReport
 
-from .conftest import ROOT, catalogued_mutants, notebook_with_extra_cell, reference_source, write_module
+from .conftest import (
+    PLUMBING_EXAMPLES,
+    ROOT,
+    catalogued_mutants,
+    notebook_with_extra_cell,
+    reference_source,
+    write_module,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +44,12 @@ ASSIGNMENT = "encoding"
 SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "gradescope_schema.json").read_text())
 #: Grading options given to the export (not all defaults, so that passing them through is checked).
 EXPORT_OPTIONS = ["--call-timeout", "5", "--timeout", "120", "--gpu-policy", "award"]
+EXPORT_OPTIONS += ["--max-examples", str(PLUMBING_EXAMPLES)]
 GRADE_OPTIONS = GradeOptions(
-    limits=Limits(call_timeout=5.0, submission_timeout=120.0), gpu_policy="award", sandbox="auto"
+    limits=Limits(call_timeout=5.0, submission_timeout=120.0),
+    gpu_policy="award",
+    sandbox="auto",
+    max_examples=PLUMBING_EXAMPLES,
 )
 CRASHING = 'import os\n\nprint("about to leave")\nos._exit(3)\n'
 
@@ -125,9 +136,8 @@ def test_the_zip_holds_the_scripts_the_project_and_this_assignment_only(
     assert "src/seqlab/data/grading.ini" in names and "src/seqlab/cli.py" in names
     # The options reach the script; the zip is reproducible.
     script = (unpack(exported, tmp_path / "u") / "run_autograder").read_text()
-    assert (
-        "--call-timeout 5 --timeout 120 --startup-timeout 30 --max-examples 25 --gpu-policy award" in script
-    )
+    expected = f"--call-timeout 5 --timeout 120 --startup-timeout 30 --max-examples {PLUMBING_EXAMPLES} "
+    assert expected + "--gpu-policy award" in script
     assert "@@" not in script and "@@" not in (tmp_path / "u" / "setup.sh").read_text()
     for name in ("setup.sh", "run_autograder"):
         subprocess.run(["bash", "-n", str(tmp_path / "u" / name)], check=True)

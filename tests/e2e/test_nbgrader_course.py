@@ -23,6 +23,7 @@ import csv
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from seqlab.cli import main
 from seqlab.course.layout import ASSIGNMENTS
 from seqlab.course.reference_source import extract_definitions
 
-from .conftest import MUTANTS, ROOT, reference_source
+from .conftest import MUTANTS, PLUMBING_EXAMPLES, ROOT, reference_source
 from .test_gradescope_export import gradescope_tree, run_autograder
 
 pytestmark = pytest.mark.e2e
@@ -53,18 +54,24 @@ MUTANT = {
     "cnn": "conv_output_size_no_floor",
 }
 BROKEN_IMPORT = "from keras.layers import LSTM  # not installed on the grading machine\n\n"
-GRADE_OPTIONS = ["--gpu-policy", "award"]  # what the notebooks' test cells use (seqlab.integrations.nbgrader)
+#: What the notebooks' test cells use (seqlab.integrations.nbgrader's default, --gpu-policy award) with the
+#: plumbing budget of hypothesis examples: the cells get it through SEQLAB_GRADE_OPTIONS (see start_nbgrader),
+#: `seqlab grade`, `seqlab reconcile` and the Gradescope export as flags.
+GRADE_OPTIONS = ["--gpu-policy", "award", "--max-examples", str(PLUMBING_EXAMPLES)]
+CELL_OPTIONS = shlex.join(GRADE_OPTIONS)
 
 
 def start_nbgrader(
     course: Path, *args: str, cwd: Path | None = None, **extra_env: str
 ) -> subprocess.Popen[str]:
-    """Start a stock nbgrader command in the course (or ``cwd``), without user-level configuration."""
+    """Start a stock nbgrader command in the course (or ``cwd``), without user-level configuration, with
+    the test cells' options in SEQLAB_GRADE_OPTIONS (as an instructor sets them)."""
     env = dict(
         os.environ,
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         JUPYTER_CONFIG_DIR=str(course / ".jupyter-config"),
         MPLBACKEND="Agg",
+        SEQLAB_GRADE_OPTIONS=CELL_OPTIONS,
     )
     env.update(extra_env)
     env.pop("SEQLAB_COURSE_ROOT", None)
@@ -307,7 +314,7 @@ def test_a_grader_fault_in_autograde_records_no_grade_and_a_rerun_grades(graded:
         "encoding",
         "--student=dee",
         "--create",
-        SEQLAB_GRADE_OPTIONS="--gpu-policy award --sandbox require",
+        SEQLAB_GRADE_OPTIONS=f"{CELL_OPTIONS} --sandbox require",
         PATH=str(Path(sys.executable).parent),  # the virtual environment's bin/: no bwrap there
     )
     stdout, stderr = broken.communicate(timeout=600)

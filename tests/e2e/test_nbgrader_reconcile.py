@@ -36,7 +36,7 @@ import seqlab.grading.pipeline
 from seqlab.cli import main
 
 from .conftest import MUTANTS, ROOT, reference_source
-from .test_nbgrader_course import MUTANT, finish, nbgrader, seqlab_grade, start_nbgrader
+from .test_nbgrader_course import GRADE_OPTIONS, MUTANT, finish, nbgrader, seqlab_grade, start_nbgrader
 from .test_nbgrader_course import student_notebook as honest_notebook
 
 pytestmark = pytest.mark.e2e
@@ -74,7 +74,8 @@ def reconcile(course: Path, *args: str) -> Run:
     env = dict(os.environ)
     env.pop("SEQLAB_COURSE_ROOT", None)
     done = subprocess.run(
-        [sys.executable, "-m", "seqlab", "reconcile", ASSIGNMENT, *args],  # the course's own example cache
+        # the cells' options (given to them in SEQLAB_GRADE_OPTIONS), the course's own example cache
+        [sys.executable, "-m", "seqlab", "reconcile", ASSIGNMENT, *GRADE_OPTIONS, *args],
         cwd=course,
         env=env,
         capture_output=True,
