@@ -10,6 +10,7 @@ import pytest
 from seqlab.course.layout import ASSIGNMENTS
 from seqlab.model import FAILED, PASSED
 from seqlab.reports import GradescopeReport, MarkdownReport
+from seqlab.suite.runner import collect_points
 
 from .conftest import (
     ROOT,
@@ -96,16 +97,14 @@ def test_one_wrong_function_loses_exactly_its_points_and_is_named_with_a_counter
             "        return np.zeros(0), np.zeros(0)\n"
             "    return X, y + 1\n"
         )
-    reference = grade_fast(
-        write_module(tmp_path / "ref", assignment, reference_source(assignment)), assignment
-    )
+    worth = collect_points(ROOT / "grader" / assignment)[function]  # its tests' @graded points
     result = grade_fast(
         write_module(tmp_path / "wrong", assignment, reference_source(assignment) + "\n\n" + wrong_body),
         assignment,
     )
     lost = {name: m - s for name, (s, m) in scores(result).items() if s != m}
-    assert lost == {function: scores(reference)[function][1]}
-    assert result.score == result.max_score - scores(reference)[function][1]
+    assert lost == {function: worth} and worth > 0
+    assert result.score == result.max_score - worth
     failures = [t for t in result.tests if t.outcome == FAILED]
     assert failures and all(t.function == function for t in failures)
     assert any(t.counterexample for t in failures), "no minimal counterexample shown"
