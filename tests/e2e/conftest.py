@@ -230,17 +230,15 @@ def independent_groups(
     functions), each test runs in a process of its own, and a function's prerequisites are answered with
     the reference's versions. First fit, in the order given."""
     groups: list[tuple[list[Path], set[str], set[str], set[str]]] = []  # members, names, reached, graded
+    alone: list[list[Path]] = []
     for path in paths:
         names, affected, graded = changed_names(path), set(affected_functions(path)), set(functions_of(path))
-        if names is None:  # it may change anything: alone
-            groups.append(([path], {"*"}, set(graded_functions(path.parent.name)), graded))
+        if names is None:  # it may change anything
+            alone.append([path])
             continue
         for members, bound, reached, wanted in groups:
-            if (
-                members[0].parent == path.parent
-                and "*" not in bound
-                and not (bound & names or reached & graded or wanted & affected)
-            ):
+            clash = bound & names or reached & graded or wanted & affected
+            if members[0].parent == path.parent and not clash:
                 members.append(path)
                 bound |= names
                 reached |= affected
@@ -248,7 +246,7 @@ def independent_groups(
                 break
         else:
             groups.append(([path], names, affected, graded))
-    return [members for members, *_ in groups]
+    return [members for members, *_ in groups] + alone
 
 
 def only_functions(result: GradeResult, functions: tuple[str, ...]) -> GradeResult:
