@@ -11,8 +11,11 @@ None/bool/int/float the JSON scalar (NaN and infinities as JSON extensions)
 str                 the JSON string
 list                a JSON array of encoded items
 tuple               ``{"$": "tuple", "items": [...]}``
-dict                ``{"$": "sdict", "keys": [...], "values": [...]}`` when every key is a str and every
-                    value a JSON scalar (fast path for token indexes), else
+dict                ``{"$": "index", "keys": i, "values": j}`` when it has at least
+                    :data:`INDEX_MIN_ITEMS` items, every key is a str without NUL and every value an int
+                    (a token index): the keys' UTF-8 joined by NUL in blob ``i``, the values a ``<i8``
+                    array in blob ``j``; else ``{"$": "sdict", "keys": [...], "values": [...]}`` when
+                    every key is a str and every value a JSON scalar, else
                     ``{"$": "dict", "items": [[key, value], ...]}``
 numpy.ndarray       ``{"$": "ndarray", "blob": i, "dtype": "<f8", "shape": [2, 3]}``
 numpy scalar        ``{"$": "npscalar", "blob": i, "dtype": "<i8", "shape": []}`` (a 0-d array)
@@ -74,6 +77,9 @@ _ARRAY_DTYPE = re.compile(
     r"[<>|][biufc][1-9][0-9]?|\|b1|[<>|][US][0-9]{1,9}|[<>][mM]8(\[[0-9]{0,4}[a-zA-Z]{1,2}\])?"
 )
 MAX_DIMENSIONS = 64
+#: Fewest items of a dict that travels as an ``index`` node (two blobs); smaller ones stay JSON.
+INDEX_MIN_ITEMS = 1000
+_INT64 = np.dtype("<i8")
 
 
 def _encode_array(array: np.ndarray, blobs: list[bytes], tag: str = "ndarray") -> dict[str, Any]:
@@ -139,13 +145,51 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     if type(value) is tuple:
         return {"$": "tuple", "items": [encode(item, blobs, depth + 1) for item in value]}
     if type(value) is dict:
-        if all(type(k) is str for k in value) and all(type(v) in _JSON_SCALARS for v in value.values()):
-            return {"$": "sdict", "keys": list(value), "values": list(value.values())}
+        if all(type(k) is str for k in value):
+            values = list(value.values())
+            index = _encode_index(value, values, blobs) if len(values) >= INDEX_MIN_ITEMS else None
+            if index is not None:
+                return index
+            if all(type(v) in _JSON_SCALARS for v in values):
+                return {"$": "sdict", "keys": list(value), "values": values}
         return {
             "$": "dict",
             "items": [[encode(k, blobs, depth + 1), encode(v, blobs, depth + 1)] for k, v in value.items()],
         }
     raise CodecError(f"a value of type {type(value).__name__} is not plain data")
+
+
+def _encode_index(value: dict[str, Any], values: list[Any], blobs: list[bytes]) -> dict[str, Any] | None:
+    """A large ``str -> int`` dict (a token index) as two blobs, its NUL-joined UTF-8 keys and its values as
+    an int64 array (a 500,000-word index: 0.04 s instead of 0.5 s of JSON each way); None when it is not
+    one: a value that is not an int (a bool is not), a key with a NUL or a lone surrogate, or an int
+    outside int64."""
+    if not all(type(v) is int for v in values):
+        return None
+    joined = "\x00".join(value)
+    if joined.count("\x00") != len(values) - 1:
+        return None
+    try:
+        keys = joined.encode("utf-8")
+        numbers = np.array(values, dtype=_INT64)
+    except (UnicodeEncodeError, OverflowError):
+        return None
+    blobs += [keys, numbers.tobytes()]
+    return {"$": "index", "keys": len(blobs) - 2, "values": len(blobs) - 1}
+
+
+def _decode_index(data: dict[str, Any], blobs: list[bytes]) -> dict[str, int]:
+    keys_blob, values_blob = data.get("keys"), data.get("values")
+    if not all(type(i) is int and 0 <= i < len(blobs) for i in (keys_blob, values_blob)):
+        raise CodecError("malformed index: blob reference out of range")
+    try:
+        keys = blobs[keys_blob].decode("utf-8").split("\x00")
+    except UnicodeDecodeError:
+        raise CodecError("malformed index: its keys are not UTF-8") from None
+    raw = blobs[values_blob]
+    if len(raw) != len(keys) * _INT64.itemsize:
+        raise CodecError(f"malformed index: {len(keys)} keys and {len(raw)} bytes of int64 values")
+    return dict(zip(keys, np.frombuffer(raw, dtype=_INT64).tolist()))  # noqa: B905 - lengths checked
 
 
 def _loaded_tensor_type() -> type | None:
@@ -251,6 +295,8 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
         if not all(type(k) is str for k in keys) or not all(type(v) in _JSON_SCALARS for v in values):
             raise CodecError("malformed dictionary")
         return dict(zip(keys, values, strict=True))
+    if tag == "index":
+        return _decode_index(data, blobs)
     if tag == "iterator" and type(data.get("id")) is int:
         return IteratorHandle(data["id"])
     raise CodecError(f"unknown tag {tag!r}")

@@ -184,6 +184,48 @@ def test_dict_order_and_tuple_keys_survive():
     assert_same(got, value)
 
 
+def encoded_form(value: Any) -> Any:
+    blobs: list[bytes] = []
+    return codec.encode(value, blobs), blobs
+
+
+def test_a_large_token_index_travels_as_two_blobs_and_arrives_whole_and_in_order():
+    index = {f"w{i}": (i * 7919) % 500_000 - 3 for i in range(50_000)}
+    index["caf\u00e9 \U0001f600"] = -(2**63)
+    index[""] = 2**63 - 1
+    data, blobs = encoded_form(index)
+    assert data == {"$": "index", "keys": 0, "values": 1} and len(blobs) == 2
+    assert len(json.dumps(data)) < 50  # the header stays small whatever the index's size
+    got = send(index)
+    assert list(got) == list(index)
+    assert_same(got, index)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"x": True},  # a bool is not an int: it must arrive as a bool
+        {"x": np.int64(3)},
+        {"x\0y": 1},  # a key with a NUL cannot be joined by NUL
+        {"\ud800": 1},  # a lone surrogate has no UTF-8
+        {"x": 2**63},  # outside int64
+        {"x": 1.5},
+    ],
+    ids=repr,
+)
+def test_an_index_with_one_odd_item_falls_back_to_a_form_that_keeps_it_exactly(odd):
+    index = {f"w{i}": i for i in range(codec.INDEX_MIN_ITEMS)} | odd
+    data, _ = encoded_form(index)
+    assert data["$"] != "index"
+    assert_same(send(index), index)
+
+
+def test_small_dicts_stay_json():
+    small = {f"w{i}": i for i in range(codec.INDEX_MIN_ITEMS - 1)}
+    assert encoded_form(small)[0]["$"] == "sdict"
+    assert encoded_form(small | {"one more": 0})[0]["$"] == "index"
+
+
 def test_iterator_handles_travel_as_handles():
     assert send(IteratorHandle(7)) == IteratorHandle(7)
     assert send([IteratorHandle(1)])[0] == IteratorHandle(1)
@@ -391,6 +433,12 @@ def test_empty_and_foreign_byte_order_arrays_round_trip(array):
         ({"$": "sdict", "keys": [1], "values": [2]}, []),
         ({"$": "sdict", "keys": ["a"], "values": [[1]]}, []),
         ({"$": "sdict", "keys": ["a"], "values": [node("<i8", [2])]}, [np.arange(2).tobytes()]),
+        ({"$": "index", "keys": 0, "values": 2}, [b"a", b"\0" * 8]),
+        ({"$": "index", "keys": "0", "values": 1}, [b"a", b"\0" * 8]),
+        ({"$": "index", "keys": 0, "values": True}, [b"a", b"\0" * 8]),
+        ({"$": "index", "keys": 0, "values": 1}, [b"a\0b", b"\0" * 8]),
+        ({"$": "index", "keys": 0, "values": 1}, [b"\xff", b"\0" * 8]),
+        ({"$": "index", "keys": 0}, [b"a"]),
         ({"no": "tag"}, []),
     ],
     ids=lambda v: json.dumps(v)[:40] if isinstance(v, dict) else "",
