@@ -1,0 +1,109 @@
+"""Fresh namespaces for a process forked inside the sandbox: the core of a warm zygote (issue 20).
+
+Today every submission gets its own bubblewrap sandbox, and its worker imports numpy and torch again
+(torch: about 3 s of CPU, half of the test suite's CPU). A zygote would import them once, inside one
+sandbox, and fork each submission's warm parent. For that fork to be as isolated from the submissions
+before and after it as a sandbox of its own, it has to get what bubblewrap gives each sandbox, before any
+student code runs. :func:`enter_fresh_namespaces` does that, in a forked child of a process that is root
+inside the sandbox (bubblewrap started by root, without ``--unshare-user``):
+
+* new **mount**, **IPC** and **network** namespaces (no SysV IPC, abstract Unix socket or loopback port
+  of another submission is reachable), with every mount made private first;
+* a fresh, size-limited **tmpfs** on each scratch folder (``/tmp``, ``/dev/shm``): nothing another
+  submission wrote there is visible, and nothing written here outlives this process;
+* a new **PID** namespace, whose first process (pid 1) is the one that returns: it sees only its own
+  processes in a ``/proc`` mounted for it, and when it ends the kernel ends every process it left behind.
+
+The caller then drops privileges (``setgroups``, ``setgid``, ``setuid``: no capability is left) and applies
+the resource limits, as the worker does today (:mod:`seqlab.isolate.worker_main`). This module is not yet
+used by the grader; its tests run it inside the real sandbox.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import signal
+from collections.abc import Sequence
+
+__all__ = ["NamespaceError", "enter_fresh_namespaces"]
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_NOEXEC = 0x8
+MS_REC = 0x4000
+MS_PRIVATE = 1 << 18
+PR_SET_PDEATHSIG = 1
+
+
+class NamespaceError(OSError):
+    """A namespace or mount could not be set up: the grader's environment, never the student's doing."""
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise NamespaceError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    _check(
+        _libc().mount(
+            source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+            data.encode() if data else None,
+        ),
+        f"mount {fstype or source} on {target}",
+    )  # fmt: skip
+
+
+def enter_fresh_namespaces(scratch: Sequence[str], scratch_bytes: int) -> None:
+    """Move this process into new mount, IPC, network and PID namespaces with a fresh tmpfs of
+    ``scratch_bytes`` on each folder of ``scratch``, and return in the new PID namespace's first process.
+
+    This process becomes a waiting parent: it forks that first process (pid 1), waits for it and ends with
+    its exit status (or, when it was killed, by the same signal), so it never returns. The first process
+    mounts its own ``/proc`` and dies when the waiting parent does (``PR_SET_PDEATHSIG``). Call it in a
+    forked child, before any student code runs; raises :class:`NamespaceError` (in the caller, before any
+    fork) where the kernel refuses.
+    """
+    libc = _libc()
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID), "unshare")
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)  # no mount propagates in or out
+    for folder in scratch:
+        _mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={int(scratch_bytes)},mode=1777")
+    alive_read, alive_write = os.pipe()  # open in the waiting parent for as long as it lives
+    first = os.fork()
+    if first != 0:
+        os.close(alive_read)
+        _wait_and_mirror(first)
+    os.close(alive_write)
+    _check(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
+    if select.select([alive_read], [], [], 0)[0]:  # end of file: it died before the line above
+        os._exit(1)
+    os.close(alive_read)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _wait_and_mirror(pid: int) -> None:
+    """Wait for ``pid`` and end this process the way it ended."""
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(1)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
