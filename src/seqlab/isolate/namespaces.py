@@ -26,6 +26,7 @@ import os
 import select
 import signal
 from collections.abc import Sequence
+from typing import NoReturn
 
 __all__ = ["NamespaceError", "enter_fresh_namespaces"]
 
@@ -67,13 +68,15 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
 
 def enter_fresh_namespaces(scratch: Sequence[str], scratch_bytes: int) -> None:
     """Move this process into new mount, IPC, network and PID namespaces with a fresh tmpfs of
-    ``scratch_bytes`` on each folder of ``scratch``, and return in the new PID namespace's first process.
+    ``scratch_bytes`` on each folder of ``scratch``; the call returns in the new PID namespace's first
+    process (pid 1), with a ``/proc`` of its own.
 
-    This process becomes a waiting parent: it forks that first process (pid 1), waits for it and ends with
-    its exit status (or, when it was killed, by the same signal), so it never returns. The first process
-    mounts its own ``/proc`` and dies when the waiting parent does (``PR_SET_PDEATHSIG``). Call it in a
-    forked child, before any student code runs; raises :class:`NamespaceError` (in the caller, before any
-    fork) where the kernel refuses.
+    The calling process does not return: it forks that first process, becomes its *waiting parent* and
+    ends as the first process ends (the same exit code, or the same signal). The first process is killed
+    when the waiting parent dies (``PR_SET_PDEATHSIG``), and with it everything left in its namespace.
+    Call it in a forked child before any student code runs. Raises :class:`NamespaceError` where the kernel
+    refuses: the namespaces and scratch mounts in the calling process (before the fork), the death signal
+    and ``/proc`` in the first process.
     """
     libc = _libc()
     _check(libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID), "unshare")
@@ -93,7 +96,7 @@ def enter_fresh_namespaces(scratch: Sequence[str], scratch_bytes: int) -> None:
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
-def _wait_and_mirror(pid: int) -> None:
+def _wait_and_mirror(pid: int) -> NoReturn:
     """Wait for ``pid`` and end this process the way it ended."""
     while True:
         try:
