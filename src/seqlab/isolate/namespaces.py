@@ -16,12 +16,15 @@ inside the sandbox (bubblewrap started by root, without ``--unshare-user``):
 
 The caller then drops privileges (``setgroups``, ``setgid``, ``setuid``: no capability is left) and applies
 the resource limits, as the worker does today (:mod:`seqlab.isolate.worker_main`). This module is not yet
-used by the grader; its tests run it inside the real sandbox.
+used by the grader; its tests run it inside the real sandbox. Known limit, for the wiring: the tmpfs on
+``/tmp`` hides whatever bubblewrap bound below it, such as a course and its virtual environment under
+``/tmp`` (as in CI), so modules not imported before the call could no longer be found there.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import select
 import signal
@@ -46,6 +49,7 @@ class NamespaceError(OSError):
     """A namespace or mount could not be set up: the grader's environment, never the student's doing."""
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
 
@@ -98,14 +102,10 @@ def enter_fresh_namespaces(scratch: Sequence[str], scratch_bytes: int) -> None:
 
 def _wait_and_mirror(pid: int) -> NoReturn:
     """Wait for ``pid`` and end this process the way it ended."""
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            os._exit(1)
+    try:
+        _, status = os.waitpid(pid, 0)  # retried by Python itself when a signal interrupts it (PEP 475)
+    except ChildProcessError:
+        os._exit(1)
     if os.WIFSIGNALED(status):
         signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
         os.kill(os.getpid(), os.WTERMSIG(status))
